@@ -1,0 +1,77 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PartialWriteError, ProfileVersionConflictError } from '../core/errors';
+import type { ProfileStore } from '../core/ports';
+import type { Profile } from '../core/profile/profile';
+import { retryRefused } from './retry-policy';
+
+/** BatchGetItem's limit. */
+const KEYS_PER_BATCH_GET = 100;
+
+/** Profiles in DynamoDB, one item per user keyed by `userId`, guarded by a `version` attribute. */
+export class DynamoProfileStore implements ProfileStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(userId: string): Promise<Profile | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { userId }, ConsistentRead: true }),
+    );
+    return Item as Profile | undefined;
+  }
+
+  async loadMany(userIds: readonly string[]): Promise<Map<string, Profile>> {
+    const found = new Map<string, Profile>();
+    for (let start = 0; start < userIds.length; start += KEYS_PER_BATCH_GET) {
+      const keys = userIds.slice(start, start + KEYS_PER_BATCH_GET).map((userId) => ({ userId }));
+      const unread = await retryRefused(keys, async (pending) => {
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [...pending], ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) found.set(item.userId as string, item as Profile);
+        return (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as { userId: string }[];
+      });
+      if (unread.length > 0) throw new PartialWriteError(`${this.tableName} (read)`, unread.length, ['UnprocessedKeys']);
+    }
+    return found;
+  }
+
+  async save(profile: Profile, expectedVersion: number): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: profile,
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(userId)' }
+            : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ProfileVersionConflictError(profile.userId, expectedVersion, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async clearOutbox(userId: string, version: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { userId },
+          UpdateExpression: 'SET outbox = :empty',
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':empty': [], ':version': version },
+        }),
+      );
+    } catch (error) {
+      // A newer write owns the outbox now and flushes it itself; deliver drops any duplicate send.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

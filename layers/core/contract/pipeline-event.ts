@@ -1,0 +1,62 @@
+/**
+ * The event contract in types. `events/schemas/event.schema.json` is the source of truth; these types
+ * describe what a value looks like once it has passed that schema.
+ */
+export const EVENT_TYPES = [
+  'app_open',
+  'login',
+  'page_view',
+  'product_view',
+  'add_to_cart',
+  'remove_from_cart',
+  'purchase',
+  'identify',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export type Channel = 'push' | 'sms' | 'email';
+
+export interface PurchaseItem {
+  productId: string;
+  category?: string;
+  quantity: number;
+  price: number;
+}
+
+export interface EventProperties {
+  productId?: string;
+  category?: string;
+  dwellMs?: number;
+  quantity?: number;
+  price?: number;
+  orderId?: string;
+  currency?: string;
+  items?: PurchaseItem[];
+  traits?: Record<string, unknown>;
+  timeZone?: string;
+  pushEndpointArn?: string;
+  consent?: Partial<Record<Channel, boolean>>;
+  [key: string]: unknown;
+}
+
+/** An event as an app sends it. */
+export interface PipelineEvent {
+  type: EventType;
+  insertId: string;
+  userId?: string;
+  anonymousId?: string;
+  /** Client time, ISO-8601. */
+  timestamp: string;
+  properties?: EventProperties;
+}
+
+/** An event as ingest writes it to the stream: the app's event plus what the server knows. */
+export interface IngestedEvent extends PipelineEvent {
+  /** Server time at ingest, ISO-8601. */
+  receivedAt: string;
+}
+
+/** The key a profile is stored under: the user id, or the anonymous id when the user is not known yet. */
+export const profileKeyOf = (event: Pick<PipelineEvent, 'userId' | 'anonymousId'>): string =>
+  event.userId ?? `anonymous:${event.anonymousId}`;

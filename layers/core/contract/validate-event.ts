@@ -1,0 +1,101 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import batchSchema from '../../../events/schemas/batch.schema.json';
+import eventSchema from '../../../events/schemas/event.schema.json';
+import type { IngestedEvent, PipelineEvent } from './pipeline-event';
+
+/** Machine-readable reasons a field is rejected; stable, documented in the README. */
+export type FieldErrorCode =
+  | 'MISSING_FIELD'
+  | 'UNKNOWN_FIELD'
+  | 'WRONG_TYPE'
+  | 'INVALID_VALUE'
+  | 'INVALID_FORMAT'
+  | 'MISSING_IDENTITY';
+
+export interface FieldError {
+  /** Where the problem is, e.g. `properties.items[0].price`; empty for the event itself. */
+  path: string;
+  code: FieldErrorCode;
+  message: string;
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv, ['date-time']);
+const checkEvent = ajv.compile<PipelineEvent>(eventSchema);
+const checkBatch = ajv.compile<{ events: unknown[] }>(batchSchema);
+
+/** Validates one event against `events/schemas/event.schema.json`. */
+export const validateEvent = (candidate: unknown): Validation<PipelineEvent> =>
+  checkEvent(candidate) ? { ok: true, value: candidate } : { ok: false, errors: toFieldErrors(checkEvent.errors) };
+
+/** Validates the batch envelope against `events/schemas/batch.schema.json` (the API Gateway model). */
+export const validateBatchEnvelope = (candidate: unknown): Validation<{ events: unknown[] }> =>
+  checkBatch(candidate) ? { ok: true, value: candidate } : { ok: false, errors: toFieldErrors(checkBatch.errors) };
+
+/** Validates a record read back from the stream: an event plus the server's `receivedAt`. */
+export const validateIngestedEvent = (candidate: unknown): Validation<IngestedEvent> => {
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+    return { ok: false, errors: [{ path: '', code: 'WRONG_TYPE', message: 'must be an object' }] };
+  }
+  const { receivedAt, ...event } = candidate as Record<string, unknown>;
+  if (typeof receivedAt !== 'string' || Number.isNaN(Date.parse(receivedAt))) {
+    return { ok: false, errors: [{ path: 'receivedAt', code: 'INVALID_FORMAT', message: 'must be an ISO-8601 time' }] };
+  }
+  const result = validateEvent(event);
+  return result.ok ? { ok: true, value: { ...result.value, receivedAt } } : result;
+};
+
+const toFieldErrors = (errors: ErrorObject[] | null | undefined): FieldError[] => {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const error of errors ?? []) {
+    const fieldError = toFieldError(error);
+    if (!fieldError) continue;
+    const key = `${fieldError.path}|${fieldError.code}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(fieldError);
+  }
+  return out;
+};
+
+const toFieldError = (error: ErrorObject): FieldError | undefined => {
+  const path = toPath(error.instancePath);
+  switch (error.keyword) {
+    // `if` only says "must match then"; the `then` branch's own errors carry the detail.
+    case 'if':
+      return undefined;
+    // The only anyOf in the contract is "userId or anonymousId"; its branch errors are noise.
+    case 'anyOf':
+      return { path, code: 'MISSING_IDENTITY', message: 'must have userId or anonymousId' };
+    case 'required': {
+      if (error.schemaPath.includes('/anyOf/')) return undefined;
+      const missing = String(error.params.missingProperty);
+      return { path: join(path, missing), code: 'MISSING_FIELD', message: 'is required' };
+    }
+    case 'additionalProperties':
+      return {
+        path: join(path, String(error.params.additionalProperty)),
+        code: 'UNKNOWN_FIELD',
+        message: 'is not part of the contract',
+      };
+    case 'type':
+      return { path, code: 'WRONG_TYPE', message: error.message ?? 'has the wrong type' };
+    case 'format':
+      return { path, code: 'INVALID_FORMAT', message: error.message ?? 'has the wrong format' };
+    default:
+      return { path, code: 'INVALID_VALUE', message: error.message ?? 'is not allowed' };
+  }
+};
+
+/** `/properties/items/0/price` → `properties.items[0].price` */
+const toPath = (instancePath: string): string =>
+  instancePath
+    .split('/')
+    .filter(Boolean)
+    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : join(path, segment)), '');
+
+const join = (path: string, segment: string): string => (path ? `${path}.${segment}` : segment);

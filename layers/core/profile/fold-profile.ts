@@ -1,0 +1,72 @@
+import type { Channel, IngestedEvent } from '../contract/pipeline-event';
+import { RECENT_INSERT_IDS_LIMIT, type Profile } from './profile';
+
+export interface FoldResult {
+  profile: Profile;
+  /** The events that changed the profile, in client-time order; duplicates are left out. */
+  applied: IngestedEvent[];
+}
+
+/**
+ * Folds a user's events into their profile. Pure and deterministic: the same profile and events give
+ * the same result, duplicates (by insertId) are ignored, and arrival order does not matter because
+ * events are applied in client-time order and every field is either additive or "latest wins".
+ */
+export const foldProfile = (current: Profile, events: readonly IngestedEvent[]): FoldResult => {
+  const seen = new Set(current.recentInsertIds);
+  const fresh: IngestedEvent[] = [];
+  for (const event of [...events].sort(byClientTime)) {
+    if (seen.has(event.insertId)) continue;
+    seen.add(event.insertId);
+    fresh.push(event);
+  }
+  if (fresh.length === 0) return { profile: current, applied: [] };
+
+  const profile = fresh.reduce(applyEvent, cloneProfile(current));
+  profile.recentInsertIds = [...current.recentInsertIds, ...fresh.map((e) => e.insertId)].slice(
+    -RECENT_INSERT_IDS_LIMIT,
+  );
+  return { profile, applied: fresh };
+};
+
+const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
+  const at = event.timestamp;
+  profile.counters[event.type] = (profile.counters[event.type] ?? 0) + 1;
+  profile.firstSeenAt = earliest(profile.firstSeenAt, at);
+  profile.lastSeenAt = latest(profile.lastSeenAt, at);
+  const props = event.properties ?? {};
+
+  if (event.type === 'purchase') {
+    profile.lastPurchaseAt = latest(profile.lastPurchaseAt, at);
+    const currency = props.currency ?? 'XXX';
+    const total = (props.items ?? []).reduce((sum, item) => sum + item.quantity * item.price, 0);
+    profile.spend[currency] = roundCents((profile.spend[currency] ?? 0) + total);
+  }
+
+  if (event.type === 'identify') {
+    Object.assign(profile.traits, props.traits ?? {});
+    if (props.timeZone) profile.timeZone = props.timeZone;
+    if (props.pushEndpointArn && isNewer(profile.channels.push?.at, at)) {
+      profile.channels.push = { endpointArn: props.pushEndpointArn, at };
+    }
+    for (const [channel, granted] of Object.entries(props.consent ?? {}) as [Channel, boolean][]) {
+      if (isNewer(profile.consent[channel]?.at, at)) profile.consent[channel] = { granted, at, source: 'identify' };
+    }
+  }
+  return profile;
+};
+
+const byClientTime = (a: IngestedEvent, b: IngestedEvent): number =>
+  a.timestamp === b.timestamp ? a.insertId.localeCompare(b.insertId) : Date.parse(a.timestamp) - Date.parse(b.timestamp);
+
+const isNewer = (previous: string | undefined, candidate: string): boolean =>
+  previous === undefined || Date.parse(candidate) >= Date.parse(previous);
+
+const latest = (a: string | undefined, b: string): string => (a === undefined || Date.parse(b) > Date.parse(a) ? b : a);
+
+const earliest = (a: string | undefined, b: string): string =>
+  a === undefined || Date.parse(b) < Date.parse(a) ? b : a;
+
+const roundCents = (amount: number): number => Math.round(amount * 100) / 100;
+
+const cloneProfile = (profile: Profile): Profile => structuredClone(profile);

@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { awsClientConfig } from './aws-client-config';
+
+/**
+ * SDK v3 clients, created once per container and traced. Each is built on first use, so a function
+ * only pays for the clients it needs.
+ */
+export const createAwsClients = (tracer?: Tracer) => {
+  const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
+  return {
+    dynamo: () =>
+      DynamoDBDocumentClient.from(traced(new DynamoDBClient(awsClientConfig())), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    kinesis: () => traced(new KinesisClient(awsClientConfig())),
+    sqs: () => traced(new SQSClient(awsClientConfig())),
+    sns: () => traced(new SNSClient(awsClientConfig())),
+  };
+};

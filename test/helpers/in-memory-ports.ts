@@ -1,0 +1,84 @@
+import { ProfileVersionConflictError } from '../../layers/core/errors';
+import type { Intent } from '../../layers/core/messaging/intent';
+import type { DeliveryEvents, IntentQueue, MessageLog, MessageOutcome, ProfileStore, PushSender } from '../../layers/core/ports';
+import type { Profile } from '../../layers/core/profile/profile';
+
+/** A profile store with the same version semantics as the DynamoDB adapter, in memory. */
+export class InMemoryProfileStore implements ProfileStore {
+  readonly items = new Map<string, Profile>();
+  writes = 0;
+  /** Called before each save; lets a test play a concurrent writer. */
+  beforeSave?: (profile: Profile) => void;
+
+  async load(userId: string) {
+    const item = this.items.get(userId);
+    return item && structuredClone(item);
+  }
+  async loadMany(userIds: readonly string[]) {
+    const found = new Map<string, Profile>();
+    for (const id of userIds) {
+      const item = this.items.get(id);
+      if (item) found.set(id, structuredClone(item));
+    }
+    return found;
+  }
+  async save(profile: Profile, expectedVersion: number) {
+    this.beforeSave?.(profile);
+    if ((this.items.get(profile.userId)?.version ?? 0) !== expectedVersion) {
+      throw new ProfileVersionConflictError(profile.userId, expectedVersion);
+    }
+    this.writes++;
+    this.items.set(profile.userId, structuredClone(profile));
+  }
+  async clearOutbox(userId: string, version: number) {
+    const item = this.items.get(userId);
+    if (item?.version === version) item.outbox = [];
+  }
+}
+
+export class InMemoryIntentQueue implements IntentQueue {
+  readonly sent: Intent[] = [];
+  failNext = 0;
+  async enqueue(intents: readonly Intent[]) {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('queue unavailable');
+    }
+    this.sent.push(...intents);
+  }
+}
+
+export class InMemoryMessageLog implements MessageLog {
+  readonly entries = new Map<string, { status: string; outcome?: MessageOutcome }>();
+  async claim(intent: Intent) {
+    if (this.entries.has(intent.messageId)) return false;
+    this.entries.set(intent.messageId, { status: 'claimed' });
+    return true;
+  }
+  async record(intent: Intent, outcome: MessageOutcome) {
+    this.entries.set(intent.messageId, { status: outcome.status, outcome });
+  }
+  async release(intent: Intent) {
+    if (this.entries.get(intent.messageId)?.status === 'claimed') this.entries.delete(intent.messageId);
+  }
+}
+
+export class RecordingPushSender implements PushSender {
+  readonly sent: { endpointArn: string; message: string }[] = [];
+  failNext = 0;
+  async send(endpointArn: string, message: string) {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('SNS unavailable');
+    }
+    this.sent.push({ endpointArn, message });
+    return `sns-${this.sent.length}`;
+  }
+}
+
+export class RecordingDeliveryEvents implements DeliveryEvents {
+  readonly published: { messageId: string; outcome: MessageOutcome }[] = [];
+  async publish(intent: Intent, outcome: MessageOutcome) {
+    this.published.push({ messageId: intent.messageId, outcome });
+  }
+}

@@ -1,0 +1,87 @@
+import { foldProfile } from '../../../../layers/core/profile/fold-profile';
+import { emptyProfile, RECENT_INSERT_IDS_LIMIT } from '../../../../layers/core/profile/profile';
+import { ingestedEventFactory } from '../../../helpers/factories';
+
+describe('foldProfile', () => {
+  const identify = ingestedEventFactory({
+    type: 'identify',
+    timestamp: '2026-11-22T09:00:00.000Z',
+    properties: { consent: { push: true }, timeZone: 'Europe/London', pushEndpointArn: 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/1' },
+  });
+  const view = ingestedEventFactory({ type: 'product_view', timestamp: '2026-11-22T10:00:00.000Z' });
+  const purchase = ingestedEventFactory({
+    type: 'purchase',
+    timestamp: '2026-11-22T10:05:00.000Z',
+    properties: { orderId: 'o-1', currency: 'GBP', items: [{ productId: 'P-1', quantity: 2, price: 2.55 }, { productId: 'P-2', quantity: 1, price: 0.1 }] },
+  });
+
+  it('counts events, tracks first/last seen, spend and consent', () => {
+    // Act
+    const { profile, applied } = foldProfile(emptyProfile('user-1'), [identify, view, purchase]);
+
+    // Assess
+    expect(applied).toHaveLength(3);
+    expect(profile).toMatchObject({
+      counters: { identify: 1, product_view: 1, purchase: 1 },
+      firstSeenAt: '2026-11-22T09:00:00.000Z',
+      lastSeenAt: '2026-11-22T10:05:00.000Z',
+      lastPurchaseAt: '2026-11-22T10:05:00.000Z',
+      spend: { GBP: 5.2 },
+      timeZone: 'Europe/London',
+      consent: { push: { granted: true, at: '2026-11-22T09:00:00.000Z', source: 'identify' } },
+      channels: { push: { endpointArn: 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/1' } },
+    });
+  });
+
+  it('leaves the profile exactly as it was when the same events come again', () => {
+    // Prepare
+    const once = foldProfile(emptyProfile('user-1'), [identify, view, purchase]).profile;
+
+    // Act
+    const again = foldProfile(once, [view, purchase, identify]);
+
+    // Assess
+    expect(again.applied).toEqual([]);
+    expect(again.profile).toBe(once);
+  });
+
+  it('gives the same profile whatever order the events arrive in', () => {
+    // Prepare
+    const withdraw = ingestedEventFactory({ type: 'identify', timestamp: '2026-11-22T11:00:00.000Z', properties: { consent: { push: false } } });
+    const events = [identify, view, purchase, withdraw];
+
+    // Act
+    const inOrder = foldProfile(emptyProfile('user-1'), events).profile;
+    const reversed = foldProfile(emptyProfile('user-1'), [...events].reverse()).profile;
+    const inTwoBatches = foldProfile(foldProfile(emptyProfile('user-1'), [withdraw, view]).profile, [purchase, identify]).profile;
+
+    // Assess
+    expect(reversed).toEqual(inOrder);
+    expect({ ...inTwoBatches, recentInsertIds: [] }).toEqual({ ...inOrder, recentInsertIds: [] });
+    expect(inTwoBatches.consent.push?.granted).toBe(false);
+  });
+
+  it('remembers a bounded window of insertIds', () => {
+    // Prepare
+    const many = Array.from({ length: RECENT_INSERT_IDS_LIMIT + 10 }, () => ingestedEventFactory());
+
+    // Act
+    const { profile } = foldProfile(emptyProfile('user-1'), many);
+
+    // Assess
+    expect(profile.recentInsertIds).toHaveLength(RECENT_INSERT_IDS_LIMIT);
+    expect(profile.recentInsertIds.at(-1)).toBe(many.at(-1)?.insertId);
+  });
+
+  it('does not mutate the profile it is given', () => {
+    // Prepare
+    const before = emptyProfile('user-1');
+    const snapshot = structuredClone(before);
+
+    // Act
+    foldProfile(before, [identify, purchase]);
+
+    // Assess
+    expect(before).toEqual(snapshot);
+  });
+});
