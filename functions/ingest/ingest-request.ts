@@ -33,7 +33,10 @@ export const ingestRequest = async (request: APIGatewayProxyEvent, sink: EventSi
   const envelope = validateBatchEnvelope(body);
   if (!envelope.ok) return failure(400, 'INVALID_BATCH', 'the body is not an event batch', { errors: envelope.errors });
 
-  const { records, rejected } = acceptBatch(envelope.value.events, receivedAt);
+  const { records, rejected } = acceptBatch(envelope.value.events, {
+    receivedAt,
+    sourceIp: request.requestContext?.identity?.sourceIp,
+  });
   if (records.length === 0) {
     return failure(400, 'NO_VALID_EVENTS', 'no event in the batch is valid', { rejected }, rejected.length);
   }

@@ -55,7 +55,14 @@ export interface PipelineEvent {
 export interface IngestedEvent extends PipelineEvent {
   /** Server time at ingest, ISO-8601. */
   receivedAt: string;
+  /** The client's network, masked at ingest (see `maskIp`); the raw address is never stored. */
+  ipPrefix?: string;
+  /** The client's own timestamp when it was too far in the future and `timestamp` was clamped. */
+  clientTimestamp?: string;
 }
+
+/** Fields the server adds to an event; they are not part of what apps may send. */
+export const SERVER_FIELDS = ['receivedAt', 'ipPrefix', 'clientTimestamp'] as const;
 
 /** The key a profile is stored under: the user id, or the anonymous id when the user is not known yet. */
 export const profileKeyOf = (event: Pick<PipelineEvent, 'userId' | 'anonymousId'>): string =>

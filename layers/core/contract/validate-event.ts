@@ -40,12 +40,21 @@ export const validateIngestedEvent = (candidate: unknown): Validation<IngestedEv
   if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
     return { ok: false, errors: [{ path: '', code: 'WRONG_TYPE', message: 'must be an object' }] };
   }
-  const { receivedAt, ...event } = candidate as Record<string, unknown>;
+  const { receivedAt, ipPrefix, clientTimestamp, ...event } = candidate as Record<string, unknown>;
   if (typeof receivedAt !== 'string' || Number.isNaN(Date.parse(receivedAt))) {
     return { ok: false, errors: [{ path: 'receivedAt', code: 'INVALID_FORMAT', message: 'must be an ISO-8601 time' }] };
   }
   const result = validateEvent(event);
-  return result.ok ? { ok: true, value: { ...result.value, receivedAt } } : result;
+  if (!result.ok) return result;
+  return {
+    ok: true,
+    value: {
+      ...result.value,
+      receivedAt,
+      ...(typeof ipPrefix === 'string' ? { ipPrefix } : {}),
+      ...(typeof clientTimestamp === 'string' ? { clientTimestamp } : {}),
+    },
+  };
 };
 
 const toFieldErrors = (errors: ErrorObject[] | null | undefined): FieldError[] => {
