@@ -33,6 +33,9 @@ const defaultProperties: Partial<Record<PipelineEvent['type'], PipelineEvent['pr
   add_to_cart: { productId: 'P-1', quantity: 1, price: 9.99 },
   remove_from_cart: { productId: 'P-1' },
   purchase: { orderId: 'order-1', currency: 'GBP', items: [{ productId: 'P-1', quantity: 2, price: 9.99 }] },
+  page_view: { page: '/home' },
+  push_open: { messageId: 'm-1' },
+  sms_click: { messageId: 'm-1' },
   identify: { consent: { push: true }, pushEndpointArn: 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/abc' },
 };
 

@@ -10,6 +10,8 @@ export const EVENT_TYPES = [
   'add_to_cart',
   'remove_from_cart',
   'purchase',
+  'push_open',
+  'sms_click',
   'identify',
 ] as const;
 
@@ -25,6 +27,7 @@ export interface PurchaseItem {
 }
 
 export interface EventProperties {
+  page?: string;
   productId?: string;
   category?: string;
   dwellMs?: number;
@@ -37,7 +40,14 @@ export interface EventProperties {
   timeZone?: string;
   pushEndpointArn?: string;
   consent?: Partial<Record<Channel, boolean>>;
-  [key: string]: unknown;
+  messageId?: string;
+  campaignId?: string;
+}
+
+export interface EventContext {
+  platform?: 'ios' | 'android' | 'web';
+  appVersion?: string;
+  locale?: string;
 }
 
 /** An event as an app sends it. */
@@ -48,6 +58,7 @@ export interface PipelineEvent {
   anonymousId?: string;
   /** Client time, ISO-8601. */
   timestamp: string;
+  context?: EventContext;
   properties?: EventProperties;
 }
 

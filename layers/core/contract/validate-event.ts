@@ -1,8 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import batchSchema from '../../../events/schemas/batch.schema.json';
-import eventSchema from '../../../events/schemas/event.schema.json';
-import type { IngestedEvent, PipelineEvent } from './pipeline-event';
+import { BATCH_SCHEMA, COMMON_SCHEMA, EVENT_SCHEMAS } from './event-schemas';
+import { EVENT_TYPES, type EventType, type IngestedEvent, type PipelineEvent } from './pipeline-event';
 
 /** Machine-readable reasons a field is rejected; stable, documented in the README. */
 export type FieldErrorCode =
@@ -24,12 +23,26 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldE
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv, ['date-time']);
-const checkEvent = ajv.compile<PipelineEvent>(eventSchema);
-const checkBatch = ajv.compile<{ events: unknown[] }>(batchSchema);
+ajv.addSchema(COMMON_SCHEMA);
+const checkBatch = ajv.compile<{ events: unknown[] }>(BATCH_SCHEMA);
+const checkByType = new Map(EVENT_TYPES.map((type) => [type, ajv.compile<PipelineEvent>(EVENT_SCHEMAS[type])]));
 
-/** Validates one event against `events/schemas/event.schema.json`. */
-export const validateEvent = (candidate: unknown): Validation<PipelineEvent> =>
-  checkEvent(candidate) ? { ok: true, value: candidate } : { ok: false, errors: toFieldErrors(checkEvent.errors) };
+/**
+ * Validates one event against the schema of its type (`events/schemas/events/<type>.schema.json`).
+ * Dispatching on `type` first keeps the errors about the fields that matter for that type.
+ */
+export const validateEvent = (candidate: unknown): Validation<PipelineEvent> => {
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+    return { ok: false, errors: [{ path: '', code: 'WRONG_TYPE', message: 'must be an object' }] };
+  }
+  const type = (candidate as { type?: unknown }).type;
+  if (type === undefined) return { ok: false, errors: [{ path: 'type', code: 'MISSING_FIELD', message: 'is required' }] };
+  const check = checkByType.get(type as EventType);
+  if (!check) {
+    return { ok: false, errors: [{ path: 'type', code: 'INVALID_VALUE', message: `must be one of ${EVENT_TYPES.join(', ')}` }] };
+  }
+  return check(candidate) ? { ok: true, value: candidate } : { ok: false, errors: toFieldErrors(check.errors) };
+};
 
 /** Validates the batch envelope against `events/schemas/batch.schema.json` (the API Gateway model). */
 export const validateBatchEnvelope = (candidate: unknown): Validation<{ events: unknown[] }> =>
@@ -74,9 +87,6 @@ const toFieldErrors = (errors: ErrorObject[] | null | undefined): FieldError[] =
 const toFieldError = (error: ErrorObject): FieldError | undefined => {
   const path = toPath(error.instancePath);
   switch (error.keyword) {
-    // `if` only says "must match then"; the `then` branch's own errors carry the detail.
-    case 'if':
-      return undefined;
     // The only anyOf in the contract is "userId or anonymousId"; its branch errors are noise.
     case 'anyOf':
       return { path, code: 'MISSING_IDENTITY', message: 'must have userId or anonymousId' };
@@ -95,6 +105,8 @@ const toFieldError = (error: ErrorObject): FieldError | undefined => {
       return { path, code: 'WRONG_TYPE', message: error.message ?? 'has the wrong type' };
     case 'format':
       return { path, code: 'INVALID_FORMAT', message: error.message ?? 'has the wrong format' };
+    case 'const':
+      return { path, code: 'INVALID_VALUE', message: `must be ${JSON.stringify(error.params.allowedValue)}` };
     default:
       return { path, code: 'INVALID_VALUE', message: error.message ?? 'is not allowed' };
   }

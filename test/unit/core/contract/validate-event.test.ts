@@ -2,7 +2,7 @@ import { validateEvent } from '../../../../layers/core/contract/validate-event';
 import { eventFactory } from '../../../helpers/factories';
 
 describe('validateEvent', () => {
-  it.each(['app_open', 'login', 'page_view', 'product_view', 'add_to_cart', 'remove_from_cart', 'purchase', 'identify'] as const)(
+  it.each(['app_open', 'login', 'page_view', 'product_view', 'add_to_cart', 'remove_from_cart', 'purchase', 'push_open', 'sms_click', 'identify'] as const)(
     'accepts a well-formed %s event',
     (type) => {
       // Act
