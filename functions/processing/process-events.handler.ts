@@ -5,6 +5,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { SqsPoisonSink } from '../../layers/adapters/sqs-poison-sink';
+import { systemClock, type Clock } from '../../layers/core/clock';
 import { decodeRecords } from '../../layers/core/contract/decode-records';
 import { processEvents } from '../../layers/core/processing/process-events';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
@@ -16,6 +17,7 @@ import { withObservability } from '../../layers/runtime/with-observability';
 export interface ProcessEventsOverrides {
   dynamo?: DynamoDBDocumentClient;
   sqs?: SQSClient;
+  clock?: Clock;
 }
 
 /**
@@ -32,6 +34,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const profiles = new DynamoProfileStore(overrides.dynamo ?? clients.dynamo(), config.PROFILES_TABLE_NAME);
   const intents = new SqsIntentQueue(sqs, config.INTENTS_QUEUE_URL);
   const poisonSink = new SqsPoisonSink(sqs, config.EVENTS_DLQ_URL);
+  const clock = overrides.clock ?? systemClock;
 
   return withObservability(async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
     const { events, poison } = decodeRecords(
@@ -49,7 +52,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
       });
     }
 
-    const result = await processEvents({ events, profiles, intents });
+    const result = await processEvents({ events, profiles, intents, now: clock() });
 
     metrics.addMetric('EventsApplied', MetricUnit.Count, result.applied);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);

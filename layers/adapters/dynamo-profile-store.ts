@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PartialWriteError, ProfileVersionConflictError } from '../core/errors';
 import type { ProfileStore } from '../core/ports';
-import type { Profile } from '../core/profile/profile';
+import { withDefaults, type Profile } from '../core/profile/profile';
 import { retryRefused } from './retry-policy';
 
 /** BatchGetItem's limit. */
@@ -19,7 +19,7 @@ export class DynamoProfileStore implements ProfileStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { userId }, ConsistentRead: true }),
     );
-    return Item as Profile | undefined;
+    return Item ? withDefaults(Item as Profile) : undefined;
   }
 
   async loadMany(userIds: readonly string[]): Promise<Map<string, Profile>> {
@@ -30,7 +30,7 @@ export class DynamoProfileStore implements ProfileStore {
         const { Responses, UnprocessedKeys } = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [...pending], ConsistentRead: true } } }),
         );
-        for (const item of Responses?.[this.tableName] ?? []) found.set(item.userId as string, item as Profile);
+        for (const item of Responses?.[this.tableName] ?? []) found.set(item.userId as string, withDefaults(item as Profile));
         return (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as { userId: string }[];
       });
       if (unread.length > 0) throw new PartialWriteError(`${this.tableName} (read)`, unread.length, ['UnprocessedKeys']);

@@ -1,6 +1,7 @@
 import type { DecodedEvent } from '../contract/decode-records';
 import { ProfileVersionConflictError } from '../errors';
 import type { IntentQueue, ProfileStore } from '../ports';
+import { deriveProfile } from '../profile/derive-profile';
 import { foldProfile } from '../profile/fold-profile';
 import { emptyProfile, type Profile } from '../profile/profile';
 import { evaluateTriggers } from '../triggers/evaluate-triggers';
@@ -9,6 +10,8 @@ export interface ProcessEventsInput {
   events: readonly DecodedEvent[];
   profiles: ProfileStore;
   intents: IntentQueue;
+  /** Processing time: activity level, lifecycle stage and tags are derived as of now. */
+  now: Date;
   /** Attempts per user when another writer keeps winning the version race. */
   maxAttempts?: number;
   /** Users written at once; bounds the concurrent requests a batch makes. */
@@ -60,7 +63,8 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
   async function processUser(userId: string, events: DecodedEvent[], first: Profile | undefined): Promise<void> {
     let current = first ?? emptyProfile(userId);
     for (let attempt = 1; ; attempt++) {
-      const { profile, applied } = foldProfile(current, events.map((e) => e.event));
+      const { profile: folded, applied } = foldProfile(current, events.map((e) => e.event));
+      const profile = applied.length > 0 ? deriveProfile(folded, input.now) : folded;
       const next: Profile = { ...profile, outbox: [...current.outbox, ...evaluateTriggers(profile, applied)] };
       try {
         if (applied.length > 0) {

@@ -1,5 +1,13 @@
 import type { Channel, IngestedEvent } from '../contract/pipeline-event';
-import { RECENT_INSERT_IDS_LIMIT, type Profile } from './profile';
+import { dayKey, INTERACTION_TYPES, pruneDays } from './activity';
+import { ACTIVITY_DAYS_KEPT, RECENT_INSERT_IDS_LIMIT, withDefaults, type Profile } from './profile';
+
+/** How much each kind of event says about interest in a category. */
+export const CATEGORY_WEIGHTS: Partial<Record<IngestedEvent['type'], number>> = {
+  product_view: 1,
+  add_to_cart: 3,
+  purchase: 5,
+};
 
 export interface FoldResult {
   profile: Profile;
@@ -22,7 +30,8 @@ export const foldProfile = (current: Profile, events: readonly IngestedEvent[]):
   }
   if (fresh.length === 0) return { profile: current, applied: [] };
 
-  const profile = fresh.reduce(applyEvent, cloneProfile(current));
+  const profile = fresh.reduce(applyEvent, withDefaults(structuredClone(current)));
+  profile.activityDays = pruneDays(profile.activityDays, ACTIVITY_DAYS_KEPT);
   profile.recentInsertIds = [...current.recentInsertIds, ...fresh.map((e) => e.insertId)].slice(
     -RECENT_INSERT_IDS_LIMIT,
   );
@@ -35,6 +44,21 @@ const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
   profile.firstSeenAt = earliest(profile.firstSeenAt, at);
   profile.lastSeenAt = latest(profile.lastSeenAt, at);
   const props = event.properties ?? {};
+
+  if (INTERACTION_TYPES.has(event.type)) {
+    const day = dayKey(at);
+    profile.activityDays[day] = (profile.activityDays[day] ?? 0) + 1;
+    const hour = new Date(at).getUTCHours();
+    profile.hoursUtc[hour] = (profile.hoursUtc[hour] ?? 0) + 1;
+    const platform = event.context?.platform;
+    if (platform) profile.platforms[platform] = (profile.platforms[platform] ?? 0) + 1;
+  }
+
+  const weight = CATEGORY_WEIGHTS[event.type] ?? 0;
+  const categories = event.type === 'purchase' ? (props.items ?? []).map((item) => item.category) : [props.category];
+  for (const category of new Set(categories)) {
+    if (weight > 0 && category) profile.categoryScores[category] = (profile.categoryScores[category] ?? 0) + weight;
+  }
 
   if (event.type === 'purchase') {
     profile.lastPurchaseAt = latest(profile.lastPurchaseAt, at);
@@ -68,5 +92,3 @@ const earliest = (a: string | undefined, b: string): string =>
   a === undefined || Date.parse(b) < Date.parse(a) ? b : a;
 
 const roundCents = (amount: number): number => Math.round(amount * 100) / 100;
-
-const cloneProfile = (profile: Profile): Profile => structuredClone(profile);

@@ -6,6 +6,7 @@ import { RELATED_PRODUCTS_CAMPAIGN_ID } from '../../../../layers/core/triggers/e
 import { ingestedEventFactory, profileFactory } from '../../../helpers/factories';
 import { InMemoryIntentQueue, InMemoryProfileStore } from '../../../helpers/in-memory-ports';
 
+const NOW = new Date('2026-11-22T12:00:00.000Z');
 const decoded = (events: IngestedEvent[]): DecodedEvent[] =>
   events.map((event, i) => ({ sequenceNumber: String(i + 1), profileKey: event.userId ?? '', event }));
 
@@ -28,7 +29,7 @@ describe('processEvents', () => {
     ]);
 
     // Act
-    const result = await processEvents({ events, profiles, intents });
+    const result = await processEvents({ now: NOW, events, profiles, intents });
 
     // Assess
     expect(profiles.writes).toBe(2);
@@ -46,11 +47,11 @@ describe('processEvents', () => {
   it('changes nothing and sends nothing when a batch is replayed', async () => {
     // Prepare
     const events = decoded([ingestedEventFactory({ type: 'purchase', userId: 'alice' })]);
-    await processEvents({ events, profiles, intents });
+    await processEvents({ now: NOW, events, profiles, intents });
     const before = structuredClone(profiles.items.get('alice'));
 
     // Act
-    const result = await processEvents({ events, profiles, intents });
+    const result = await processEvents({ now: NOW, events, profiles, intents });
 
     // Assess
     expect(result).toMatchObject({ applied: 0, duplicates: 1, profilesWritten: 0 });
@@ -70,7 +71,7 @@ describe('processEvents', () => {
     };
 
     // Act
-    const result = await processEvents({ events: decoded([ingestedEventFactory({ type: 'login', userId: 'alice' })]), profiles, intents });
+    const result = await processEvents({ now: NOW, events: decoded([ingestedEventFactory({ type: 'login', userId: 'alice' })]), profiles, intents });
 
     // Assess
     expect(result.versionConflicts).toBe(1);
@@ -88,7 +89,7 @@ describe('processEvents', () => {
     const events = decoded([ingestedEventFactory({ userId: 'alice' }), ingestedEventFactory({ userId: 'bob' })]);
 
     // Act
-    const result = await processEvents({ events, profiles, intents, maxAttempts: 3 });
+    const result = await processEvents({ now: NOW, events, profiles, intents, maxAttempts: 3 });
 
     // Assess
     expect([...result.failed.keys()]).toEqual(['alice']);
@@ -102,8 +103,8 @@ describe('processEvents', () => {
     intents.failNext = 1;
 
     // Act
-    const first = await processEvents({ events, profiles, intents });
-    const retry = await processEvents({ events, profiles, intents });
+    const first = await processEvents({ now: NOW, events, profiles, intents });
+    const retry = await processEvents({ now: NOW, events, profiles, intents });
 
     // Assess
     expect([...first.failed.keys()]).toEqual(['alice']);
