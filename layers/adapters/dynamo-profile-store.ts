@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  paginateScan,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { PartialWriteError, ProfileVersionConflictError } from '../core/errors';
 import type { ProfileStore } from '../core/ports';
 import { withDefaults, type Profile } from '../core/profile/profile';
@@ -36,6 +43,13 @@ export class DynamoProfileStore implements ProfileStore {
       if (unread.length > 0) throw new PartialWriteError(`${this.tableName} (read)`, unread.length, ['UnprocessedKeys']);
     }
     return found;
+  }
+
+  /** Every profile, a page at a time (eventually consistent: writers are guarded by the version anyway). */
+  async *scanAll(pageSize = 500): AsyncGenerator<Profile[]> {
+    for await (const page of paginateScan({ client: this.client, pageSize }, { TableName: this.tableName, Limit: pageSize })) {
+      yield (page.Items ?? []).map((item) => withDefaults(item as Profile));
+    }
   }
 
   async save(profile: Profile, expectedVersion: number): Promise<void> {

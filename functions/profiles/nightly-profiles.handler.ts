@@ -1,0 +1,41 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { systemClock, type Clock } from '../../layers/core/clock';
+import { nightlyRescore, type RescoreResult } from '../../layers/core/profile/nightly-rescore';
+import { createAwsClients } from '../../layers/runtime/aws-clients';
+import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import { lazyHandler } from '../../layers/runtime/lazy-handler';
+import { createObservability } from '../../layers/runtime/powertools';
+import { withObservability } from '../../layers/runtime/with-observability';
+
+export interface NightlyProfilesOverrides {
+  dynamo?: DynamoDBDocumentClient;
+  clock?: Clock;
+}
+
+export type NightlyProfilesResult = Omit<RescoreResult, 'breakpoints'> & { breakpoints: RescoreResult['breakpoints']; at: string };
+
+/**
+ * Scheduled nightly: RFM by population quintiles, then activity, lifecycle and tags for every profile.
+ * One invocation scans the whole table; that fits Lambda's 15 minutes up to roughly a million profiles
+ * (see docs/profiles.md), beyond which it should become a Step Functions distributed map.
+ */
+export const createNightlyProfilesHandler = (env: Environment, overrides: NightlyProfilesOverrides = {}) => {
+  const config = readEnvironment(env, ['PROFILES_TABLE_NAME', 'RFM_CURRENCY']);
+  const observability = createObservability('nightly-profiles');
+  const { logger, metrics } = observability;
+  const store = new DynamoProfileStore(overrides.dynamo ?? createAwsClients(observability.tracer).dynamo(), config.PROFILES_TABLE_NAME);
+  const clock = overrides.clock ?? systemClock;
+
+  return withObservability(async (): Promise<NightlyProfilesResult> => {
+    const now = clock();
+    const result = await nightlyRescore({ scan: () => store.scanAll(), profiles: store, now, currency: config.RFM_CURRENCY });
+    metrics.addMetric('ProfilesRescored', MetricUnit.Count, result.profiles);
+    metrics.addMetric('RfmCustomers', MetricUnit.Count, result.customers);
+    logger.info('nightly profiles rescored', { ...result });
+    return { ...result, at: now.toISOString() };
+  }, observability);
+};
+
+export const handler = lazyHandler(() => createNightlyProfilesHandler(process.env));
