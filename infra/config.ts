@@ -1,0 +1,128 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
+
+/**
+ * Deployment-time settings of the pipeline. Every field has a default suited to a small production
+ * deployment; each can be changed with CDK context (`-c pipeline:shardCount=4`, or `cdk.json`) or, in
+ * code and tests, with the stack's `config` prop, which wins over context.
+ */
+export interface PipelineConfig {
+  /** Shards of the provisioned `Events` stream. One shard takes 1,000 records/s or 1 MiB/s. */
+  readonly shardCount: number;
+  /** How long the stream keeps records; also the window in which a failed batch can be replayed. */
+  readonly streamRetention: Duration;
+  /** Steady-state requests per second allowed per API key (usage plan); excess gets 429. */
+  readonly apiThrottleRateLimit: number;
+  /** Burst of requests allowed per API key above the steady rate (usage plan). */
+  readonly apiThrottleBurstLimit: number;
+  /** Retention of every log group the stack creates (function logs, API access logs). */
+  readonly logRetention: RetentionDays;
+  /** What happens to the tables, the stream and the log groups when the stack is deleted. */
+  readonly removalPolicy: RemovalPolicy;
+  /** The process-events iterator age above which the pipeline is considered to be falling behind. */
+  readonly iteratorAgeAlarmThreshold: Duration;
+  /**
+   * Whether this stack sets the region-wide API Gateway CloudWatch role (`AWS::ApiGateway::Account`),
+   * which stage execution logging needs. Turn it off when the account already manages that setting
+   * elsewhere: there is only one per account and region, and the last stack to set it wins.
+   */
+  readonly manageApiGatewayAccountRole: boolean;
+}
+
+/** The defaults used when neither context nor props set a value. */
+export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
+  shardCount: 1,
+  streamRetention: Duration.hours(24),
+  // A typical app batch is tens of events, so 50 requests/s per key stays well under one shard's
+  // 1,000 records/s; raise it together with shardCount.
+  apiThrottleRateLimit: 50,
+  apiThrottleBurstLimit: 100,
+  logRetention: RetentionDays.ONE_MONTH,
+  removalPolicy: RemovalPolicy.RETAIN,
+  iteratorAgeAlarmThreshold: Duration.minutes(1),
+  manageApiGatewayAccountRole: true,
+};
+
+/** The context keys read by {@link resolvePipelineConfig}, one per {@link PipelineConfig} field. */
+export const PIPELINE_CONTEXT_KEYS = {
+  shardCount: 'pipeline:shardCount',
+  streamRetentionHours: 'pipeline:streamRetentionHours',
+  apiThrottleRateLimit: 'pipeline:apiThrottleRateLimit',
+  apiThrottleBurstLimit: 'pipeline:apiThrottleBurstLimit',
+  logRetentionDays: 'pipeline:logRetentionDays',
+  removalPolicy: 'pipeline:removalPolicy',
+  iteratorAgeAlarmThresholdSeconds: 'pipeline:iteratorAgeAlarmThresholdSeconds',
+  manageApiGatewayAccountRole: 'pipeline:manageApiGatewayAccountRole',
+} as const;
+
+/** A context value is not usable for the setting it configures. */
+export class PipelineConfigError extends Error {
+  override readonly name = 'PipelineConfigError';
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`context ${key}=${JSON.stringify(value)} is invalid: expected ${expected}`);
+  }
+}
+
+/**
+ * The one place that reads pipeline context: defaults, overridden by context found from `scope`,
+ * overridden by `overrides`. Context from the CLI arrives as strings, so numbers and booleans are
+ * parsed, and an unusable value fails the synth with the key's name rather than being ignored.
+ */
+export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<PipelineConfig> = {}): PipelineConfig => {
+  const read = (key: string): unknown => scope.node.tryGetContext(key);
+  const keys = PIPELINE_CONTEXT_KEYS;
+  const fromContext: Partial<PipelineConfig> = withoutUndefined({
+    shardCount: optional(read(keys.shardCount), (v) => positiveInteger(keys.shardCount, v)),
+    streamRetention: optional(read(keys.streamRetentionHours), (v) => Duration.hours(streamHours(keys.streamRetentionHours, v))),
+    apiThrottleRateLimit: optional(read(keys.apiThrottleRateLimit), (v) => positiveInteger(keys.apiThrottleRateLimit, v)),
+    apiThrottleBurstLimit: optional(read(keys.apiThrottleBurstLimit), (v) => positiveInteger(keys.apiThrottleBurstLimit, v)),
+    logRetention: optional(read(keys.logRetentionDays), (v) => retentionDays(keys.logRetentionDays, v)),
+    removalPolicy: optional(read(keys.removalPolicy), (v) => removalPolicy(keys.removalPolicy, v)),
+    iteratorAgeAlarmThreshold: optional(read(keys.iteratorAgeAlarmThresholdSeconds), (v) =>
+      Duration.seconds(positiveInteger(keys.iteratorAgeAlarmThresholdSeconds, v)),
+    ),
+    manageApiGatewayAccountRole: optional(read(keys.manageApiGatewayAccountRole), (v) => boolean(keys.manageApiGatewayAccountRole, v)),
+  });
+  return { ...DEFAULT_PIPELINE_CONFIG, ...fromContext, ...withoutUndefined(overrides) };
+};
+
+const optional = <T>(value: unknown, parse: (value: unknown) => T): T | undefined => (value === undefined ? undefined : parse(value));
+
+const withoutUndefined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+const positiveInteger = (key: string, value: unknown): number => {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new PipelineConfigError(key, value, 'a positive integer');
+  return n;
+};
+
+// Kinesis accepts 24 hours to 365 days of retention.
+const streamHours = (key: string, value: unknown): number => {
+  const hours = positiveInteger(key, value);
+  if (hours < 24 || hours > 8760) throw new PipelineConfigError(key, value, 'between 24 and 8760 hours');
+  return hours;
+};
+
+const retentionDays = (key: string, value: unknown): RetentionDays => {
+  const days = positiveInteger(key, value);
+  if (!Object.values(RetentionDays).includes(days)) throw new PipelineConfigError(key, value, 'a CloudWatch Logs retention in days (1, 3, 5, 7, 14, 30, ...)');
+  return days as RetentionDays;
+};
+
+const removalPolicy = (key: string, value: unknown): RemovalPolicy => {
+  if (value === 'retain') return RemovalPolicy.RETAIN;
+  if (value === 'destroy') return RemovalPolicy.DESTROY;
+  throw new PipelineConfigError(key, value, '"retain" or "destroy"');
+};
+
+const boolean = (key: string, value: unknown): boolean => {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new PipelineConfigError(key, value, 'true or false');
+};

@@ -1,0 +1,133 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createFunction, type FunctionDefaults } from '../create-function';
+import { pinLogicalId } from '../logical-id';
+import { acknowledgeNagFinding } from '../nag';
+
+/** Receives after which an intent moves to `IntentsDlq`. */
+export const INTENTS_MAX_RECEIVE_COUNT = 5;
+
+/** Timeout of the deliver function; the `Intents` visibility timeout is six times this. */
+export const DELIVER_TIMEOUT = Duration.seconds(30);
+
+/** Props of {@link Messaging}. */
+export interface MessagingProps {
+  /** Read for consent and the push endpoint. */
+  readonly profilesTable: dynamodb.ITable;
+  /** Read and written: the conditional claim of each message id. */
+  readonly messagesTable: dynamodb.ITable;
+  /** Log settings of the function. */
+  readonly functionDefaults: FunctionDefaults;
+}
+
+/**
+ * Delivery: the `Intents` queue (and `IntentsDlq`), the deliver function consuming it, and the
+ * topics `DeliveryEvents` (one outcome per intent) and `Alerts` (operational alarms).
+ */
+export class Messaging extends Construct {
+  /** `Intents`: due intents from process-events; redrives to `IntentsDlq` after {@link INTENTS_MAX_RECEIVE_COUNT} receives. */
+  readonly intentsQueue: sqs.IQueue;
+  /** `IntentsDlq`. */
+  readonly intentsDlq: sqs.IQueue;
+  /** The deliver function (`functions/messaging/deliver.handler.ts`). */
+  readonly deliverFunction: lambda.IFunction;
+  /** `DeliveryEvents`: sent / suppressed outcomes. */
+  readonly deliveryEventsTopic: sns.ITopic;
+  /** `Alerts`: where alarms notify; subscribe the on-call channel to it. */
+  readonly alertsTopic: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: MessagingProps) {
+    super(scope, id);
+
+    const intentsDlq = pinLogicalId(
+      new sqs.Queue(this, 'IntentsDlq', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      }),
+      'IntentsDlq',
+    );
+    const intents = pinLogicalId(
+      new sqs.Queue(this, 'Intents', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        // AWS's guidance for Lambda consumers: at least six times the function timeout, so a message
+        // is not redelivered while a throttled or retried invocation still holds it.
+        visibilityTimeout: Duration.seconds(DELIVER_TIMEOUT.toSeconds() * 6),
+        deadLetterQueue: { queue: intentsDlq, maxReceiveCount: INTENTS_MAX_RECEIVE_COUNT },
+      }),
+      'Intents',
+    );
+    this.intentsQueue = intents;
+    this.intentsDlq = intentsDlq;
+
+    // The AWS managed key (aws/sns): outcomes name users, so encrypt at rest; the publisher is in this
+    // account, for which the managed key's policy already allows use through SNS.
+    const deliveryEvents = pinLogicalId(
+      new sns.Topic(this, 'DeliveryEvents', {
+        enforceSSL: true,
+        masterKey: kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
+      }),
+      'DeliveryEvents',
+    );
+    // Not encrypted: CloudWatch alarms cannot publish to a topic under the AWS managed key, and alarm
+    // notifications carry alarm names and metric values only, nothing a customer key would protect.
+    const alerts = pinLogicalId(new sns.Topic(this, 'Alerts', { enforceSSL: true }), 'Alerts');
+    this.deliveryEventsTopic = deliveryEvents;
+    this.alertsTopic = alerts;
+
+    const fn = pinLogicalId(
+      createFunction(this, 'DeliverFunction', {
+        ...props.functionDefaults,
+        entry: 'functions/messaging/deliver.handler.ts',
+        serviceName: 'deliver',
+        description: 'Checks eligibility, claims the message id and sends the push for each intent',
+        timeout: DELIVER_TIMEOUT,
+        environment: {
+          PROFILES_TABLE_NAME: props.profilesTable.tableName,
+          MESSAGES_TABLE_NAME: props.messagesTable.tableName,
+          DELIVERY_EVENTS_TOPIC_ARN: deliveryEvents.topicArn,
+        },
+      }),
+      'DeliverFunction',
+    );
+    fn.addEventSource(new SqsEventSource(intents, { batchSize: 10, reportBatchItemFailures: true }));
+    props.profilesTable.grantReadData(fn);
+    props.messagesTable.grantReadWriteData(fn);
+    deliveryEvents.grantPublish(fn);
+
+    // Push goes to platform endpoints (one per device, created at registration time), which no grant
+    // method covers and which cannot be listed in advance: allow sns:Publish on endpoints only.
+    const platformEndpoints = Stack.of(this).formatArn({
+      service: 'sns',
+      resource: 'endpoint',
+      resourceName: '*',
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const pushPolicy = new iam.Policy(this, 'DeliverPushPolicy', {
+      roles: [roleOf(fn)],
+      statements: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [platformEndpoints] })],
+    });
+    // The event source mapping may invoke as soon as the function exists: not before it may push.
+    fn.node.addDependency(pushPolicy);
+    // Acknowledged on this one-statement policy, so the acknowledgement cannot cover anything else.
+    acknowledgeNagFinding(
+      pushPolicy,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]',
+      'sns:Publish to mobile push platform endpoints of this account and region: endpoint ARNs are created per device at registration and cannot be enumerated at deploy time. The wildcard is limited to the endpoint resource type (not topics) and to the one action.',
+    );
+    this.deliverFunction = fn;
+  }
+}
+
+const roleOf = (fn: lambda.IFunction): iam.IRole => {
+  if (!fn.role) throw new Error(`${fn.node.path} has no execution role`);
+  return fn.role;
+};

@@ -1,0 +1,98 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Props of {@link Observability}. */
+export interface ObservabilityProps {
+  /** Every alarm notifies this topic. */
+  readonly alertsTopic: sns.ITopic;
+  /** The stream consumer whose iterator age tells whether processing keeps up. */
+  readonly processEventsFunction: lambda.IFunction;
+  /** Iterator age (maximum over a minute) above which the pipeline is falling behind. */
+  readonly iteratorAgeThreshold: Duration;
+  /** Dead-letter queues by name (`EventsDlq`, ...): any message in one needs a human. */
+  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** Functions by name (`Ingest`, ...) whose errors are alarmed on. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+}
+
+/**
+ * Alarms that page someone, all notifying the `Alerts` topic: process-events iterator age (the
+ * pipeline falls behind), depth of every DLQ (something was given up on), and function errors
+ * (an invocation failed as a whole, which partial batch responses otherwise avoid).
+ */
+export class Observability extends Construct {
+  /** Every alarm created, for dashboards or extra actions. */
+  readonly alarms: readonly cloudwatch.IAlarm[];
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const alarms: cloudwatch.Alarm[] = [];
+
+    alarms.push(
+      props.processEventsFunction
+        .metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) })
+        .createAlarm(this, 'ProcessEventsIteratorAge', {
+          alarmDescription: `process-events is falling behind the Events stream: the oldest record waits more than ${props.iteratorAgeThreshold.toHumanString()}`,
+          threshold: props.iteratorAgeThreshold.toMilliseconds(),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          // Three minutes out of five: one slow batch (a bisect, a throttled write) is not an incident.
+          evaluationPeriods: 5,
+          datapointsToAlarm: 3,
+          // No data means no records arrived, not that processing stopped.
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      alarms.push(
+        queue
+          .metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) })
+          .createAlarm(this, `${name}Depth`, {
+            alarmDescription: `${name} holds messages: records or intents were given up on and need inspection and replay`,
+            threshold: 0,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      );
+    }
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      alarms.push(
+        fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }).createAlarm(this, `${name}Errors`, {
+          alarmDescription: `${name} invocations failed as a whole (not a partial batch failure): see its logs and traces`,
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    const notify = new SnsAction(props.alertsTopic);
+    for (const alarm of alarms) alarm.addAlarmAction(notify);
+    this.alarms = alarms;
+
+    // The topic policy enforceSSL creates replaces SNS's default one, which is what let CloudWatch
+    // publish: allow it again, for this account's alarms only (confused-deputy guard).
+    props.alertsTopic.grantPublish(
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        ArnLike: {
+          'aws:SourceArn': Stack.of(this).formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createFunction, type FunctionDefaults } from '../create-function';
+import { pinLogicalId } from '../logical-id';
+import { acknowledgeNagFinding } from '../nag';
+
+/** Props of {@link Processing}. */
+export interface ProcessingProps {
+  /** The stream process-events consumes. */
+  readonly eventsStream: kinesis.IStream;
+  /** Read and written: one conditional write per user per batch. */
+  readonly profilesTable: dynamodb.ITable;
+  /** Where due intents are sent. */
+  readonly intentsQueue: sqs.IQueue;
+  /** Retention of the stream: a failed batch must be replayed from it before it expires. */
+  readonly streamRetention: Duration;
+  /** Log settings of the function. */
+  readonly functionDefaults: FunctionDefaults;
+}
+
+/**
+ * Stream processing: the process-events function reading `Events` in batches (bisect on error,
+ * partial batch response), and `EventsDlq`, which receives both the batches Lambda gives up on and the
+ * records the function itself finds undecodable or invalid.
+ */
+export class Processing extends Construct {
+  /** The process-events function (`functions/processing/process-events.handler.ts`). */
+  readonly processEventsFunction: lambda.IFunction;
+  /** `EventsDlq`: failed-batch descriptors from the event source mapping, and poison records from the function. */
+  readonly eventsDlq: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: ProcessingProps) {
+    super(scope, id);
+
+    const eventsDlq = pinLogicalId(
+      new sqs.Queue(this, 'EventsDlq', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      }),
+      'EventsDlq',
+    );
+    acknowledgeNagFinding(
+      eventsDlq,
+      'AwsSolutions-SQS3',
+      'EventsDlq is itself a dead-letter queue: the on-failure destination of the Kinesis event source mapping and the parking place of poison records. The rule only recognises queues named in a redrive policy or a function DeadLetterConfig.',
+    );
+    this.eventsDlq = eventsDlq;
+
+    const fn = pinLogicalId(
+      createFunction(this, 'ProcessEventsFunction', {
+        ...props.functionDefaults,
+        entry: 'functions/processing/process-events.handler.ts',
+        serviceName: 'process-events',
+        description: 'Folds Events stream batches into profiles and emits due intents',
+        memorySize: 1024,
+        timeout: Duration.minutes(1),
+        environment: {
+          PROFILES_TABLE_NAME: props.profilesTable.tableName,
+          INTENTS_QUEUE_URL: props.intentsQueue.queueUrl,
+          EVENTS_DLQ_URL: eventsDlq.queueUrl,
+        },
+      }),
+      'ProcessEventsFunction',
+    );
+    fn.addEventSource(
+      new KinesisEventSource(props.eventsStream, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 500,
+        maxBatchingWindow: Duration.seconds(1),
+        // One batch at a time per shard keeps each user's events in order (partition key = user).
+        parallelizationFactor: 1,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 5,
+        // The DLQ gets a pointer to the failed records (shard and sequence numbers), not the records:
+        // they must still be in the stream when someone replays them, so give up well before retention.
+        maxRecordAge: maxRecordAgeFor(props.streamRetention),
+        onFailure: new SqsDlq(eventsDlq),
+      }),
+    );
+    props.profilesTable.grantReadWriteData(fn);
+    props.intentsQueue.grantSendMessages(fn);
+    eventsDlq.grantSendMessages(fn);
+    this.processEventsFunction = fn;
+  }
+}
+
+/** A quarter of the stream retention, capped at Lambda's maximum of 7 days: time left to replay. */
+const maxRecordAgeFor = (retention: Duration): Duration =>
+  Duration.seconds(Math.min(retention.toSeconds() / 4, Duration.days(7).toSeconds()));

@@ -1,0 +1,82 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { resolvePipelineConfig, type PipelineConfig } from './config';
+import { Ingest } from './constructs/ingest';
+import { Messaging } from './constructs/messaging';
+import { Observability } from './constructs/observability';
+import { Processing } from './constructs/processing';
+import { ProfileStore } from './constructs/profile-store';
+import type { FunctionDefaults } from './create-function';
+
+/** Props of {@link MarketingPipelineStack}. */
+export interface MarketingPipelineStackProps extends StackProps {
+  /** Settings that win over context and defaults (see `PipelineConfig`). */
+  readonly config?: Partial<PipelineConfig>;
+}
+
+/**
+ * The whole pipeline in one stack: one construct per capability, each handed only the resources it
+ * uses, wired in data-flow order (store → ingest → messaging → processing → observability).
+ */
+export class MarketingPipelineStack extends Stack {
+  /** The settings the stack was built with, after defaults, context and props. */
+  readonly config: PipelineConfig;
+  /** Tables `Profiles` and `Messages`. */
+  readonly profileStore: ProfileStore;
+  /** API, ingest function and `Events` stream. */
+  readonly ingest: Ingest;
+  /** `Intents`, deliver function, `DeliveryEvents` and `Alerts`. */
+  readonly messaging: Messaging;
+  /** process-events function and `EventsDlq`. */
+  readonly processing: Processing;
+  /** Alarms. */
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: MarketingPipelineStackProps = {}) {
+    super(scope, id, props);
+    const config = resolvePipelineConfig(this, props.config);
+    this.config = config;
+    const functionDefaults: FunctionDefaults = { logRetention: config.logRetention, logRemovalPolicy: config.removalPolicy };
+
+    this.profileStore = new ProfileStore(this, 'ProfileStore', { removalPolicy: config.removalPolicy });
+    this.ingest = new Ingest(this, 'Ingest', {
+      shardCount: config.shardCount,
+      streamRetention: config.streamRetention,
+      removalPolicy: config.removalPolicy,
+      throttle: { rateLimit: config.apiThrottleRateLimit, burstLimit: config.apiThrottleBurstLimit },
+      manageApiGatewayAccountRole: config.manageApiGatewayAccountRole,
+      functionDefaults,
+    });
+    this.messaging = new Messaging(this, 'Messaging', {
+      profilesTable: this.profileStore.profilesTable,
+      messagesTable: this.profileStore.messagesTable,
+      functionDefaults,
+    });
+    this.processing = new Processing(this, 'Processing', {
+      eventsStream: this.ingest.eventsStream,
+      streamRetention: config.streamRetention,
+      profilesTable: this.profileStore.profilesTable,
+      intentsQueue: this.messaging.intentsQueue,
+      functionDefaults,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      alertsTopic: this.messaging.alertsTopic,
+      processEventsFunction: this.processing.processEventsFunction,
+      iteratorAgeThreshold: config.iteratorAgeAlarmThreshold,
+      deadLetterQueues: { EventsDlq: this.processing.eventsDlq, IntentsDlq: this.messaging.intentsDlq },
+      functions: {
+        Ingest: this.ingest.ingestFunction,
+        ProcessEvents: this.processing.processEventsFunction,
+        Deliver: this.messaging.deliverFunction,
+      },
+    });
+
+    new CfnOutput(this, 'EventsEndpointUrl', { description: 'POST events here', value: this.ingest.eventsUrl });
+    new CfnOutput(this, 'IngestApiKeyId', {
+      description: 'Write key id: aws apigateway get-api-key --include-value --api-key <id>',
+      value: this.ingest.apiKey.keyId,
+    });
+    new CfnOutput(this, 'AlertsTopicArn', { description: 'Subscribe the on-call channel here', value: this.messaging.alertsTopic.topicArn });
+    new CfnOutput(this, 'DeliveryEventsTopicArn', { description: 'Delivery outcomes', value: this.messaging.deliveryEventsTopic.topicArn });
+  }
+}

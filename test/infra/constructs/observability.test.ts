@@ -1,0 +1,86 @@
+import { resourcesOfType, synthPipeline } from '../synth-pipeline';
+
+const { template } = synthPipeline();
+const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+
+describe('Observability', () => {
+  it('alarms when the maximum process-events iterator age exceeds the threshold', () => {
+    // Prepare
+    const iteratorAge = alarms.filter((a) => a.Properties?.MetricName === 'IteratorAge');
+
+    // Act
+    const properties = iteratorAge[0]?.Properties;
+
+    // Assess
+    expect(iteratorAge).toHaveLength(1);
+    expect(properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ProcessEventsFunction' } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it.each(['EventsDlq', 'IntentsDlq'])('alarms as soon as %s holds a message', (queue) => {
+    // Prepare
+    const depth = alarms.filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible');
+
+    // Act
+    const forQueue = depth.filter((a) => JSON.stringify(a.Properties?.Dimensions).includes(`"${queue}"`));
+
+    // Assess
+    expect(forQueue).toHaveLength(1);
+    expect(forQueue[0]?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+    });
+  });
+
+  it('alarms on errors of every function', () => {
+    // Prepare
+    const errors = alarms.filter((a) => a.Properties?.MetricName === 'Errors');
+
+    // Act
+    const functions = errors.map((a) => (a.Properties?.Dimensions as [{ Value: { Ref: string } }])[0].Value.Ref).sort();
+
+    // Assess
+    expect(functions).toEqual(['DeliverFunction', 'IngestFunction', 'ProcessEventsFunction']);
+  });
+
+  it('notifies the Alerts topic from every alarm', () => {
+    // Prepare
+    const actions = alarms.map((a) => a.Properties?.AlarmActions);
+
+    // Act
+    const distinct = [...new Set(actions.map((a) => JSON.stringify(a)))];
+
+    // Assess
+    expect(alarms.length).toBeGreaterThanOrEqual(6);
+    expect(distinct).toEqual([JSON.stringify([{ Ref: 'Alerts' }])]);
+  });
+
+  it('lets CloudWatch alarms of this account publish to Alerts despite the SSL-only topic policy', () => {
+    // Prepare
+    const policies = Object.values(resourcesOfType(template, 'AWS::SNS::TopicPolicy'));
+
+    // Act
+    const alerts = policies.find((p) => JSON.stringify(p.Properties?.Topics) === JSON.stringify([{ Ref: 'Alerts' }]));
+
+    // Assess
+    expect((alerts?.Properties?.PolicyDocument as { Statement: unknown[] }).Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Resource: { Ref: 'Alerts' },
+        Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+      }),
+    );
+  });
+});

@@ -1,0 +1,74 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ProfileStore } from '../../../infra/constructs/profile-store';
+import { resourcesOfType, synthPipeline } from '../synth-pipeline';
+
+const { template } = synthPipeline();
+const tables = resourcesOfType(template, 'AWS::DynamoDB::Table');
+
+describe('ProfileStore', () => {
+  it('creates Profiles keyed by userId, on demand, encrypted, with point-in-time recovery', () => {
+    // Prepare
+    const profiles = tables.Profiles;
+
+    // Act
+    const properties = profiles?.Properties;
+
+    // Assess
+    expect(properties).toEqual({
+      KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it('creates Messages keyed by userId and sk, expiring items by expiresAt', () => {
+    // Prepare
+    const messages = tables.Messages;
+
+    // Act
+    const properties = messages?.Properties;
+
+    // Assess
+    expect(properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'userId', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(Object.keys(tables).sort()).toEqual(['Messages', 'Profiles']);
+  });
+
+  it('retains both tables by default', () => {
+    // Prepare
+    const policies = Object.values(tables).map((t) => (t as { DeletionPolicy?: string }).DeletionPolicy);
+
+    // Act
+    const unique = [...new Set(policies)];
+
+    // Assess
+    expect(unique).toEqual(['Retain']);
+  });
+
+  it('lets a disposable deployment (the local stack) delete both tables', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Store');
+
+    // Act
+    new ProfileStore(stack, 'ProfileStore', { removalPolicy: RemovalPolicy.DESTROY });
+    const store = Template.fromStack(stack);
+
+    // Assess
+    for (const table of Object.values(store.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.DeletionPolicy).toBe('Delete');
+      expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    }
+  });
+});
