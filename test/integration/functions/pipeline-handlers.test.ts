@@ -1,0 +1,134 @@
+import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { createDeliverHandler } from '../../../functions/messaging/deliver.handler';
+import { createIngestHandler } from '../../../functions/ingest/ingest.handler';
+import { createProcessEventsHandler } from '../../../functions/processing/process-events.handler';
+import type { ProvisionedStack } from '../../../scripts/local-stack/template/cfn-template';
+import { apiGatewayEventFactory } from '../../helpers/api-gateway-event-factory';
+import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
+import { eventFactory, ingestedEventFactory } from '../../helpers/factories';
+import { kinesisEventFactory } from '../../helpers/kinesis-event-factory';
+import { lambdaContextFactory } from '../../helpers/lambda-context';
+
+const NOW = new Date('2026-11-22T12:00:00.000Z');
+const clock = () => NOW;
+const ENDPOINT_ARN = 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/carol';
+
+/** The three handlers, in-process, with real SDK clients against real local services. */
+describeWithAws('pipeline handlers against the provisioned resources', () => {
+  let target: AwsTarget;
+  let stack: ProvisionedStack;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    target = await startAwsTarget();
+    stack = await provisionPipeline(target, 'fn-');
+    env = {
+      EVENTS_STREAM_NAME: resourceOf(stack, 'Events').name,
+      PROFILES_TABLE_NAME: resourceOf(stack, 'Profiles').name,
+      MESSAGES_TABLE_NAME: resourceOf(stack, 'Messages').name,
+      INTENTS_QUEUE_URL: resourceOf(stack, 'Intents').url!,
+      EVENTS_DLQ_URL: resourceOf(stack, 'EventsDlq').url!,
+      DELIVERY_EVENTS_TOPIC_ARN: resourceOf(stack, 'DeliveryEvents').arn,
+    };
+  });
+  afterAll(() => target?.stop());
+
+  const receive = async (queueUrl: string): Promise<Message[]> => {
+    const { Messages = [] } = await target.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    return Messages;
+  };
+
+  it('ingest writes the accepted events to the stream and reports the rejected ones', async () => {
+    // Prepare
+    const ingest = createIngestHandler(env, { kinesis: target.clients.kinesis, clock });
+
+    // Act
+    const response = await ingest(apiGatewayEventFactory({ events: [eventFactory(), { type: 'login' }] }), lambdaContextFactory('ingest'));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ accepted: 1, rejected: [{ index: 0 + 1 }] });
+  });
+
+  describe('process-events → deliver', () => {
+    const identify = ingestedEventFactory({
+      userId: 'carol',
+      type: 'identify',
+      timestamp: '2026-11-22T09:00:00.000Z',
+      properties: { consent: { push: true }, pushEndpointArn: ENDPOINT_ARN },
+    });
+    const purchase = ingestedEventFactory({ userId: 'carol', type: 'purchase', timestamp: '2026-11-22T10:00:00.000Z' });
+    const batch = kinesisEventFactory([identify, '%%% not json', purchase, { ...purchase, insertId: 'bad' }]);
+    let intents: Message[];
+
+    it('folds the valid records into the profile, parks the poison ones, and enqueues one intent', async () => {
+      // Prepare
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock });
+
+      // Act
+      const response = await processEvents(batch, lambdaContextFactory('process-events'));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const { Item } = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
+      expect(Item).toMatchObject({ version: 1, counters: { identify: 1, purchase: 1 }, consent: { push: { granted: true } }, outbox: [] });
+      intents = await receive(env.INTENTS_QUEUE_URL!);
+      expect(intents).toHaveLength(1);
+      const parked = (await receive(env.EVENTS_DLQ_URL!)).map((m) => JSON.parse(m.Body!));
+      expect(parked.map((p) => [p.kind, p.sequenceNumber, p.reason]).sort()).toEqual([
+        ['PoisonRecord', '1001', 'UNDECODABLE'],
+        ['PoisonRecord', '1003', 'SCHEMA_INVALID'],
+      ]);
+    });
+
+    it('leaves the profile as it was and enqueues nothing when the batch is replayed', async () => {
+      // Prepare
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock });
+      const before = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
+
+      // Act
+      await processEvents(batch, lambdaContextFactory('process-events'));
+
+      // Assess
+      const after = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
+      expect(after.Item).toEqual(before.Item);
+      expect(await receive(env.INTENTS_QUEUE_URL!)).toHaveLength(0);
+    });
+
+    it('deliver sends the push once, even when SQS delivers the intent twice', async () => {
+      if (!target.directPublishes) return; // platform endpoints need the local SNS stub
+      // Prepare
+      const deliver = createDeliverHandler(env, { dynamo: target.clients.document, sns: target.clients.sns, clock });
+      const event: SQSEvent = {
+        Records: intents.map((m) => ({
+          messageId: m.MessageId!,
+          receiptHandle: m.ReceiptHandle!,
+          body: m.Body!,
+          attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'local', ApproximateFirstReceiveTimestamp: '0' },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: resourceOf(stack, 'Intents').arn,
+          awsRegion: 'us-east-1',
+        })),
+      };
+
+      // Act
+      const first = await deliver(event, lambdaContextFactory('deliver'));
+      const redelivery = await deliver(event, lambdaContextFactory('deliver'));
+
+      // Assess
+      expect(first).toEqual({ batchItemFailures: [] });
+      expect(redelivery).toEqual({ batchItemFailures: [] });
+      const pushes = target.directPublishes.list().filter((p) => p.targetArn === ENDPOINT_ARN);
+      expect(pushes).toHaveLength(1);
+      expect(JSON.parse(pushes[0]!.message)).toEqual(expect.objectContaining({ default: expect.any(String), GCM: expect.any(String) }));
+      const { Items = [] } = await target.clients.document.send(
+        new QueryCommand({ TableName: env.MESSAGES_TABLE_NAME, KeyConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': 'carol' } }),
+      );
+      expect(Items).toEqual([expect.objectContaining({ status: 'sent', campaignId: 'related-products-after-purchase' })]);
+    });
+  });
+});
