@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 
@@ -28,6 +28,19 @@ export interface PipelineConfig {
    * elsewhere: there is only one per account and region, and the last stack to set it wins.
    */
   readonly manageApiGatewayAccountRole: boolean;
+  /**
+   * ISO 4217 code of the currency RFM's monetary score is measured in (`RFM_CURRENCY` of
+   * nightly-profiles): spend in other currencies does not count toward it.
+   */
+  readonly rfmCurrency: string;
+  /**
+   * IANA time zone (`Europe/London`, `America/New_York`, `UTC`) the nightly rescoring schedule is
+   * evaluated in; daylight saving time is followed. An hour that a spring-forward change skips in
+   * that zone is skipped that night (EventBridge Scheduler does not move it).
+   */
+  readonly scoringScheduleTimeZone: TimeZone;
+  /** Hour of the day (0–23, in {@link scoringScheduleTimeZone}) at which the nightly rescoring starts, on the hour. */
+  readonly scoringScheduleHour: number;
 }
 
 /** The defaults used when neither context nor props set a value. */
@@ -42,6 +55,10 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   removalPolicy: RemovalPolicy.RETAIN,
   iteratorAgeAlarmThreshold: Duration.minutes(1),
   manageApiGatewayAccountRole: true,
+  rfmCurrency: 'GBP',
+  scoringScheduleTimeZone: TimeZone.of('UTC'),
+  // Before the morning's traffic, so fewer of the rescoring's conditional writes meet a concurrent fold.
+  scoringScheduleHour: 2,
 };
 
 /** The context keys read by {@link resolvePipelineConfig}, one per {@link PipelineConfig} field. */
@@ -54,6 +71,9 @@ export const PIPELINE_CONTEXT_KEYS = {
   removalPolicy: 'pipeline:removalPolicy',
   iteratorAgeAlarmThresholdSeconds: 'pipeline:iteratorAgeAlarmThresholdSeconds',
   manageApiGatewayAccountRole: 'pipeline:manageApiGatewayAccountRole',
+  rfmCurrency: 'pipeline:rfmCurrency',
+  scoringScheduleTimeZone: 'pipeline:scoringScheduleTimeZone',
+  scoringScheduleHour: 'pipeline:scoringScheduleHour',
 } as const;
 
 /** A context value is not usable for the setting it configures. */
@@ -87,6 +107,9 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
       Duration.seconds(positiveInteger(keys.iteratorAgeAlarmThresholdSeconds, v)),
     ),
     manageApiGatewayAccountRole: optional(read(keys.manageApiGatewayAccountRole), (v) => boolean(keys.manageApiGatewayAccountRole, v)),
+    rfmCurrency: optional(read(keys.rfmCurrency), (v) => currencyCode(keys.rfmCurrency, v)),
+    scoringScheduleTimeZone: optional(read(keys.scoringScheduleTimeZone), (v) => ianaTimeZone(keys.scoringScheduleTimeZone, v)),
+    scoringScheduleHour: optional(read(keys.scoringScheduleHour), (v) => hourOfDay(keys.scoringScheduleHour, v)),
   });
   return { ...DEFAULT_PIPELINE_CONFIG, ...fromContext, ...withoutUndefined(overrides) };
 };
@@ -125,4 +148,32 @@ const boolean = (key: string, value: unknown): boolean => {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   throw new PipelineConfigError(key, value, 'true or false');
+};
+
+const currencyCode = (key: string, value: unknown): string => {
+  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) throw new PipelineConfigError(key, value, 'an ISO 4217 currency code of 3 uppercase letters, e.g. "GBP"');
+  return value;
+};
+
+// A zone name, not an offset: Node 22+ also accepts "+01:00" as a time zone, EventBridge Scheduler does not.
+const TIME_ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * Validated against the time zone database Node.js ships (ICU), and returned under the name ICU gives
+ * it: the canonical spelling and case (`utc` -> `UTC`, `US/Eastern` -> `America/New_York`).
+ */
+const ianaTimeZone = (key: string, value: unknown): TimeZone => {
+  const expected = 'an IANA time zone name, e.g. "Europe/London" or "UTC"';
+  if (typeof value !== 'string' || !TIME_ZONE_NAME.test(value)) throw new PipelineConfigError(key, value, expected);
+  try {
+    return TimeZone.of(new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone);
+  } catch {
+    throw new PipelineConfigError(key, value, expected);
+  }
+};
+
+const hourOfDay = (key: string, value: unknown): number => {
+  const n = typeof value === 'string' && /^\d{1,2}$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 23) throw new PipelineConfigError(key, value, 'an hour of the day, an integer from 0 to 23');
+  return n;
 };

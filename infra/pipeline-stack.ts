@@ -1,10 +1,11 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { resolvePipelineConfig, type PipelineConfig } from './config';
 import { Ingest } from './constructs/ingest';
 import { Messaging } from './constructs/messaging';
 import { Observability } from './constructs/observability';
 import { Processing } from './constructs/processing';
+import { NIGHTLY_PROFILES_TIMEOUT, ProfileScoring } from './constructs/profile-scoring';
 import { ProfileStore } from './constructs/profile-store';
 import type { FunctionDefaults } from './create-function';
 
@@ -16,7 +17,7 @@ export interface MarketingPipelineStackProps extends StackProps {
 
 /**
  * The whole pipeline in one stack: one construct per capability, each handed only the resources it
- * uses, wired in data-flow order (store → ingest → messaging → processing → observability).
+ * uses, wired in data-flow order (store → ingest → messaging → processing → profile scoring → observability).
  */
 export class MarketingPipelineStack extends Stack {
   /** The settings the stack was built with, after defaults, context and props. */
@@ -29,6 +30,8 @@ export class MarketingPipelineStack extends Stack {
   readonly messaging: Messaging;
   /** process-events function and `EventsDlq`. */
   readonly processing: Processing;
+  /** nightly-profiles function, its schedule and `NightlyProfilesScheduleDlq`. */
+  readonly profileScoring: ProfileScoring;
   /** Alarms. */
   readonly observability: Observability;
 
@@ -59,15 +62,29 @@ export class MarketingPipelineStack extends Stack {
       intentsQueue: this.messaging.intentsQueue,
       functionDefaults,
     });
+    this.profileScoring = new ProfileScoring(this, 'ProfileScoring', {
+      profilesTable: this.profileStore.profilesTable,
+      rfmCurrency: config.rfmCurrency,
+      schedule: { hour: config.scoringScheduleHour, timeZone: config.scoringScheduleTimeZone },
+      functionDefaults,
+    });
     this.observability = new Observability(this, 'Observability', {
       alertsTopic: this.messaging.alertsTopic,
       processEventsFunction: this.processing.processEventsFunction,
       iteratorAgeThreshold: config.iteratorAgeAlarmThreshold,
-      deadLetterQueues: { EventsDlq: this.processing.eventsDlq, IntentsDlq: this.messaging.intentsDlq },
+      nightlyProfilesFunction: this.profileScoring.nightlyProfilesFunction,
+      // Four fifths of the timeout: time to move the rescoring off a single invocation before it times out.
+      nightlyProfilesDurationThreshold: Duration.seconds(NIGHTLY_PROFILES_TIMEOUT.toSeconds() * 0.8),
+      deadLetterQueues: {
+        EventsDlq: this.processing.eventsDlq,
+        IntentsDlq: this.messaging.intentsDlq,
+        NightlyProfilesScheduleDlq: this.profileScoring.scheduleDlq,
+      },
       functions: {
         Ingest: this.ingest.ingestFunction,
         ProcessEvents: this.processing.processEventsFunction,
         Deliver: this.messaging.deliverFunction,
+        NightlyProfiles: this.profileScoring.nightlyProfilesFunction,
       },
     });
 
@@ -78,5 +95,9 @@ export class MarketingPipelineStack extends Stack {
     });
     new CfnOutput(this, 'AlertsTopicArn', { description: 'Subscribe the on-call channel here', value: this.messaging.alertsTopic.topicArn });
     new CfnOutput(this, 'DeliveryEventsTopicArn', { description: 'Delivery outcomes', value: this.messaging.deliveryEventsTopic.topicArn });
+    new CfnOutput(this, 'NightlyProfilesFunctionName', {
+      description: 'Rerun the nightly rescoring: aws lambda invoke --invocation-type Event --function-name <name> /dev/null',
+      value: this.profileScoring.nightlyProfilesFunction.functionName,
+    });
   }
 }

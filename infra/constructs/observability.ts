@@ -15,6 +15,10 @@ export interface ObservabilityProps {
   readonly processEventsFunction: lambda.IFunction;
   /** Iterator age (maximum over a minute) above which the pipeline is falling behind. */
   readonly iteratorAgeThreshold: Duration;
+  /** The nightly rescoring, one invocation over the whole `Profiles` table: its duration tells how close it is to its timeout. */
+  readonly nightlyProfilesFunction: lambda.IFunction;
+  /** Duration of a nightly-profiles run above which the table is outgrowing one invocation. */
+  readonly nightlyProfilesDurationThreshold: Duration;
   /** Dead-letter queues by name (`EventsDlq`, ...): any message in one needs a human. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Functions by name (`Ingest`, ...) whose errors are alarmed on. */
@@ -23,8 +27,9 @@ export interface ObservabilityProps {
 
 /**
  * Alarms that page someone, all notifying the `Alerts` topic: process-events iterator age (the
- * pipeline falls behind), depth of every DLQ (something was given up on), and function errors
- * (an invocation failed as a whole, which partial batch responses otherwise avoid).
+ * pipeline falls behind), nightly-profiles duration (the table outgrows one invocation), depth of
+ * every DLQ (something was given up on), and function errors (an invocation failed as a whole, which
+ * partial batch responses otherwise avoid).
  */
 export class Observability extends Construct {
   /** Every alarm created, for dashboards or extra actions. */
@@ -49,12 +54,26 @@ export class Observability extends Construct {
         }),
     );
 
+    alarms.push(
+      props.nightlyProfilesFunction
+        .metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5) })
+        .createAlarm(this, 'NightlyProfilesDuration', {
+          alarmDescription: `A nightly-profiles run took more than ${props.nightlyProfilesDurationThreshold.toHumanString()}: the Profiles table is outgrowing a single invocation`,
+          threshold: props.nightlyProfilesDurationThreshold.toMilliseconds(),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          // One run a night: one long run is the signal.
+          evaluationPeriods: 1,
+          // No data between runs.
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       alarms.push(
         queue
           .metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) })
           .createAlarm(this, `${name}Depth`, {
-            alarmDescription: `${name} holds messages: records or intents were given up on and need inspection and replay`,
+            alarmDescription: `${name} holds messages: records, intents or runs were given up on and need inspection and replay`,
             threshold: 0,
             comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluationPeriods: 1,
@@ -66,7 +85,7 @@ export class Observability extends Construct {
     for (const [name, fn] of Object.entries(props.functions)) {
       alarms.push(
         fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }).createAlarm(this, `${name}Errors`, {
-          alarmDescription: `${name} invocations failed as a whole (not a partial batch failure): see its logs and traces`,
+          alarmDescription: `${name} invocations failed as a whole, not just some records of a batch: see its logs and traces`,
           threshold: 0,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           evaluationPeriods: 1,

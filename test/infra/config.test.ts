@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_PIPELINE_CONFIG, PipelineConfigError, resolvePipelineConfig } from '../../infra/config';
 
@@ -15,6 +15,8 @@ describe('resolvePipelineConfig', () => {
     // Assess
     expect(config).toEqual(DEFAULT_PIPELINE_CONFIG);
     expect(config.removalPolicy).toBe(RemovalPolicy.RETAIN);
+    expect(config).toMatchObject({ rfmCurrency: 'GBP', scoringScheduleHour: 2 });
+    expect(config.scoringScheduleTimeZone.timezoneName).toBe('UTC');
   });
 
   it('parses the string values the CLI passes with -c', () => {
@@ -28,6 +30,9 @@ describe('resolvePipelineConfig', () => {
       'pipeline:removalPolicy': 'destroy',
       'pipeline:iteratorAgeAlarmThresholdSeconds': '300',
       'pipeline:manageApiGatewayAccountRole': 'false',
+      'pipeline:rfmCurrency': 'EUR',
+      'pipeline:scoringScheduleTimeZone': 'Europe/London',
+      'pipeline:scoringScheduleHour': '0',
     });
 
     // Act
@@ -41,7 +46,10 @@ describe('resolvePipelineConfig', () => {
       logRetention: RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
       manageApiGatewayAccountRole: false,
+      rfmCurrency: 'EUR',
+      scoringScheduleHour: 0,
     });
+    expect(config.scoringScheduleTimeZone.timezoneName).toBe('Europe/London');
     expect(config.streamRetention.toHours()).toBe(48);
     expect(config.iteratorAgeAlarmThreshold.toSeconds()).toBe(300);
   });
@@ -58,6 +66,43 @@ describe('resolvePipelineConfig', () => {
     expect(config.iteratorAgeAlarmThreshold.toSeconds()).toBe(30);
   });
 
+  it('accepts the schedule hour as a number, as cdk.json gives it', () => {
+    // Prepare
+    const app = appWith({ 'pipeline:scoringScheduleHour': 23 });
+
+    // Act
+    const config = resolvePipelineConfig(app);
+
+    // Assess
+    expect(config.scoringScheduleHour).toBe(23);
+  });
+
+  it.each([
+    ['utc', 'UTC'],
+    ['america/new_york', 'America/New_York'],
+  ])('spells the time zone %s as the time zone database does: %s', (value, canonical) => {
+    // Prepare
+    const app = appWith({ 'pipeline:scoringScheduleTimeZone': value });
+
+    // Act
+    const config = resolvePipelineConfig(app);
+
+    // Assess
+    expect(config.scoringScheduleTimeZone.timezoneName).toBe(canonical);
+  });
+
+  it('lets props set the scoring schedule', () => {
+    // Prepare
+    const app = appWith({ 'pipeline:scoringScheduleHour': '3' });
+
+    // Act
+    const config = resolvePipelineConfig(app, { scoringScheduleHour: 1, scoringScheduleTimeZone: TimeZone.EUROPE_LONDON });
+
+    // Assess
+    expect(config.scoringScheduleHour).toBe(1);
+    expect(config.scoringScheduleTimeZone.timezoneName).toBe('Europe/London');
+  });
+
   it.each([
     ['pipeline:shardCount', '0'],
     ['pipeline:shardCount', 'two'],
@@ -65,6 +110,20 @@ describe('resolvePipelineConfig', () => {
     ['pipeline:logRetentionDays', '10'],
     ['pipeline:removalPolicy', 'snapshot'],
     ['pipeline:manageApiGatewayAccountRole', 'yes'],
+    ['pipeline:rfmCurrency', 'gbp'],
+    ['pipeline:rfmCurrency', 'GBPX'],
+    ['pipeline:rfmCurrency', '£'],
+    ['pipeline:rfmCurrency', 826],
+    ['pipeline:scoringScheduleTimeZone', 'Europe/Londn'],
+    ['pipeline:scoringScheduleTimeZone', '+01:00'],
+    ['pipeline:scoringScheduleTimeZone', 'GMT+1'],
+    ['pipeline:scoringScheduleTimeZone', ''],
+    ['pipeline:scoringScheduleHour', '24'],
+    ['pipeline:scoringScheduleHour', '-1'],
+    ['pipeline:scoringScheduleHour', '2.5'],
+    ['pipeline:scoringScheduleHour', ''],
+    ['pipeline:scoringScheduleHour', '2am'],
+    ['pipeline:scoringScheduleHour', 24],
   ])('fails on %s=%s, naming the key', (key, value) => {
     // Prepare
     const app = appWith({ [key]: value });

@@ -18,6 +18,9 @@ describe('MarketingPipelineStack', () => {
     ['IngestFunction', 'AWS::Lambda::Function'],
     ['ProcessEventsFunction', 'AWS::Lambda::Function'],
     ['DeliverFunction', 'AWS::Lambda::Function'],
+    ['NightlyProfilesFunction', 'AWS::Lambda::Function'],
+    ['NightlyProfilesSchedule', 'AWS::Scheduler::Schedule'],
+    ['NightlyProfilesScheduleDlq', 'AWS::SQS::Queue'],
   ])('names the %s resource by its stable logical ID', (logicalId, type) => {
     // Prepare
     const resources = template.toJSON().Resources;
@@ -37,7 +40,7 @@ describe('MarketingPipelineStack', () => {
     const unencrypted = Object.entries(queues).filter(([, q]) => q.Properties?.SqsManagedSseEnabled !== true);
 
     // Assess
-    expect(Object.keys(queues)).toHaveLength(3);
+    expect(Object.keys(queues)).toHaveLength(4);
     expect(unencrypted).toEqual([]);
     for (const queue of Object.keys(queues)) {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -85,7 +88,7 @@ describe('MarketingPipelineStack', () => {
     expect(JSON.stringify(withManaged[0]?.Properties?.ManagedPolicyArns)).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
   });
 
-  it('outputs the endpoint URL, the API key id and the topic ARNs', () => {
+  it('outputs the endpoint URL, the API key id, the topic ARNs and the name of the nightly function', () => {
     // Prepare
     const outputs = template.toJSON().Outputs;
 
@@ -93,7 +96,8 @@ describe('MarketingPipelineStack', () => {
     const names = Object.keys(outputs);
 
     // Assess
-    expect(names).toEqual(expect.arrayContaining(['EventsEndpointUrl', 'IngestApiKeyId', 'AlertsTopicArn', 'DeliveryEventsTopicArn']));
+    expect(names).toEqual(expect.arrayContaining(['EventsEndpointUrl', 'IngestApiKeyId', 'AlertsTopicArn', 'DeliveryEventsTopicArn', 'NightlyProfilesFunctionName']));
+    expect(outputs.NightlyProfilesFunctionName.Value).toEqual({ Ref: 'NightlyProfilesFunction' });
     expect(JSON.stringify(outputs.EventsEndpointUrl.Value)).toContain('/v1/events');
   });
 

@@ -24,7 +24,27 @@ describe('Observability', () => {
     });
   });
 
-  it.each(['EventsDlq', 'IntentsDlq'])('alarms as soon as %s holds a message', (queue) => {
+  it('alarms when a nightly-profiles run takes more than four fifths of its 15-minute timeout', () => {
+    // Prepare
+    const duration = alarms.filter((a) => a.Properties?.MetricName === 'Duration');
+
+    // Act
+    const properties = duration[0]?.Properties;
+
+    // Assess
+    expect(duration).toHaveLength(1);
+    expect(properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'NightlyProfilesFunction' } }],
+      Statistic: 'Maximum',
+      Threshold: 12 * 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it.each(['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq'])('alarms as soon as %s holds a message', (queue) => {
     // Prepare
     const depth = alarms.filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible');
 
@@ -50,7 +70,7 @@ describe('Observability', () => {
     const functions = errors.map((a) => (a.Properties?.Dimensions as [{ Value: { Ref: string } }])[0].Value.Ref).sort();
 
     // Assess
-    expect(functions).toEqual(['DeliverFunction', 'IngestFunction', 'ProcessEventsFunction']);
+    expect(functions).toEqual(['DeliverFunction', 'IngestFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction']);
   });
 
   it('notifies the Alerts topic from every alarm', () => {
@@ -61,7 +81,7 @@ describe('Observability', () => {
     const distinct = [...new Set(actions.map((a) => JSON.stringify(a)))];
 
     // Assess
-    expect(alarms.length).toBeGreaterThanOrEqual(6);
+    expect(alarms.length).toBeGreaterThanOrEqual(9);
     expect(distinct).toEqual([JSON.stringify([{ Ref: 'Alerts' }])]);
   });
 

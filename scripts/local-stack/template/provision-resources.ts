@@ -1,0 +1,114 @@
+import {
+  dependsOnList,
+  PROVISIONED_TYPES,
+  TemplateResolutionError,
+  type CfnResource,
+  type CfnTemplate,
+  type LocalResource,
+  type ProvisionedStack,
+  type PseudoParameters,
+  type SkippedResource,
+} from './cfn-template';
+import { referencedLogicalIds, resolveIntrinsics, type IntrinsicContext } from './intrinsics';
+import type { ProvisionClients, ResourceProvisioner } from './provision-clients';
+import { dynamoDbTableProvisioner } from './provision-dynamodb-table';
+import { kinesisStreamProvisioner } from './provision-kinesis-stream';
+import { LOCAL_SUBSCRIPTION_PROTOCOLS, snsSubscriptionProvisioner, snsTopicProvisioner } from './provision-sns';
+import { sqsQueueProvisioner } from './provision-sqs-queue';
+import { fitExplicitName, nameProperty, planDerivedNames } from './resource-names';
+
+const PROVISIONERS: Readonly<Record<(typeof PROVISIONED_TYPES)[number], ResourceProvisioner>> = {
+  'AWS::DynamoDB::Table': dynamoDbTableProvisioner,
+  'AWS::Kinesis::Stream': kinesisStreamProvisioner,
+  'AWS::SQS::Queue': sqsQueueProvisioner,
+  'AWS::SNS::Topic': snsTopicProvisioner,
+  'AWS::SNS::Subscription': snsSubscriptionProvisioner,
+};
+
+const isProvisionedType = (type: string): type is keyof typeof PROVISIONERS => type in PROVISIONERS;
+
+/** Options of {@link provisionResources}. */
+export interface ProvisionResourcesOptions {
+  /** Put before every name, so several tests can share one set of emulators. @default '' */
+  readonly namePrefix?: string;
+  readonly pseudoParameters: PseudoParameters;
+}
+
+/**
+ * Creates the template's tables, streams, queues, topics and SQS subscriptions, dependencies first
+ * (a DLQ before the queue whose redrive policy names it, a queue before its subscription), each group
+ * of independent resources in parallel. Functions and REST APIs are added to the map without being
+ * created; everything else is listed as skipped.
+ */
+export const provisionResources = async (template: CfnTemplate, clients: ProvisionClients, options: ProvisionResourcesOptions): Promise<ProvisionedStack> => {
+  const prefix = options.namePrefix ?? '';
+  const { pseudoParameters } = options;
+  const resources: Record<string, LocalResource> = {};
+  const context: IntrinsicContext = { template, resources, pseudoParameters };
+  const derivedNames = planDerivedNames(template.Resources, prefix);
+  const skipped: SkippedResource[] = [];
+  const pending = new Map<string, CfnResource>();
+
+  const localName = (logicalId: string, resource: CfnResource): string => {
+    const property = nameProperty(resource.Type);
+    const explicit = property ? resource.Properties?.[property] : undefined;
+    if (explicit === undefined) return derivedNames.get(logicalId) ?? logicalId;
+    const resolved = resolveIntrinsics(explicit, context, `${logicalId}.${property ?? ''}`);
+    return fitExplicitName(String(resolved), prefix, resource);
+  };
+
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type === 'AWS::Lambda::Function') {
+      const name = localName(logicalId, resource);
+      const arn = `arn:${pseudoParameters.partition}:lambda:${pseudoParameters.region}:${pseudoParameters.accountId}:function:${name}`;
+      resources[logicalId] = { logicalId, type: resource.Type, name, arn, ref: name, attributes: { Arn: arn } };
+    } else if (resource.Type === 'AWS::ApiGateway::RestApi') {
+      const name = localName(logicalId, resource);
+      const id = logicalId.toLowerCase();
+      const arn = `arn:${pseudoParameters.partition}:apigateway:${pseudoParameters.region}::/restapis/${id}`;
+      resources[logicalId] = { logicalId, type: resource.Type, name, arn, ref: id, attributes: { RootResourceId: `${id}-root`, RestApiId: id } };
+    } else if (isProvisionedType(resource.Type) && !isNonSqsSubscription(resource)) {
+      pending.set(logicalId, resource);
+    } else {
+      skipped.push({ logicalId, type: resource.Type });
+    }
+  }
+
+  const dependencies = new Map<string, Set<string>>();
+  for (const [logicalId, resource] of pending) {
+    const refs = referencedLogicalIds(resource.Properties ?? {});
+    for (const dependency of dependsOnList(resource)) refs.add(dependency);
+    dependencies.set(logicalId, new Set([...refs].filter((ref) => ref !== logicalId && pending.has(ref))));
+  }
+
+  while (pending.size > 0) {
+    const ready = [...pending.keys()].filter((logicalId) => [...(dependencies.get(logicalId) ?? [])].every((dependency) => resources[dependency]));
+    if (ready.length === 0) {
+      throw new TemplateResolutionError(`circular dependencies between ${[...pending.keys()].join(', ')}`);
+    }
+    await Promise.all(
+      ready.map(async (logicalId) => {
+        const resource = pending.get(logicalId) as CfnResource;
+        const provisioner = PROVISIONERS[resource.Type as keyof typeof PROVISIONERS];
+        const properties: Record<string, unknown> = {};
+        for (const property of provisioner.usedProperties) {
+          const value = resource.Properties?.[property];
+          if (value !== undefined) properties[property] = resolveIntrinsics(value, context, `${logicalId}.${property}`);
+        }
+        const name = localName(logicalId, resource);
+        try {
+          resources[logicalId] = await provisioner.create({ logicalId, resource, name, properties, clients, pseudoParameters });
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(`could not create ${logicalId} (${resource.Type}) as ${name}: ${reason}`, { cause: error });
+        }
+      }),
+    );
+    for (const logicalId of ready) pending.delete(logicalId);
+  }
+  return { resources, skipped, pseudoParameters };
+};
+
+/** Subscriptions to anything but SQS (email, lambda, https...) cannot be delivered locally. */
+const isNonSqsSubscription = (resource: CfnResource): boolean =>
+  resource.Type === 'AWS::SNS::Subscription' && !LOCAL_SUBSCRIPTION_PROTOCOLS.includes(String(resource.Properties?.Protocol));

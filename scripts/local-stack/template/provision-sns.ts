@@ -1,0 +1,52 @@
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import type { LocalResource } from './cfn-template';
+import { toAttributeString, toBoolean, type ProvisionClients, type ProvisionRequest, type ResourceProvisioner } from './provision-clients';
+
+/** Subscription protocols the local stack can deliver: fauxqs fans out to SQS only. */
+export const LOCAL_SUBSCRIPTION_PROTOCOLS: readonly string[] = ['sqs'];
+
+/** Subscription properties that are subscription attributes of the same name. */
+const SUBSCRIPTION_ATTRIBUTES = ['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy', 'DeliveryPolicy'] as const;
+
+const subscribe = async (sns: ProvisionClients['sns'], topicArn: string, protocol: string, endpoint: string, props: Readonly<Record<string, unknown>>) => {
+  const attributes: Record<string, string> = {};
+  for (const name of SUBSCRIPTION_ATTRIBUTES) {
+    if (props[name] !== undefined) attributes[name] = toAttributeString(props[name]);
+  }
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint, Attributes: attributes, ReturnSubscriptionArn: true }),
+  );
+  return SubscriptionArn ?? '';
+};
+
+/**
+ * `AWS::SNS::Topic`, with its inline `Subscription` list (SQS endpoints only). Encryption is left out.
+ */
+export const snsTopicProvisioner: ResourceProvisioner = {
+  usedProperties: ['FifoTopic', 'ContentBasedDeduplication', 'Subscription'],
+  async create({ logicalId, name, properties, clients }: ProvisionRequest): Promise<LocalResource> {
+    const attributes: Record<string, string> = {};
+    if (toBoolean(properties.FifoTopic)) attributes.FifoTopic = 'true';
+    if (toBoolean(properties.ContentBasedDeduplication)) attributes.ContentBasedDeduplication = 'true';
+    const { TopicArn: arn } = await clients.sns.send(new CreateTopicCommand({ Name: name, Attributes: attributes }));
+    if (!arn) throw new Error(`CreateTopic ${name} returned no TopicArn`);
+    for (const inline of (properties.Subscription as { Protocol?: string; Endpoint?: string }[] | undefined) ?? []) {
+      if (inline.Protocol && inline.Endpoint && LOCAL_SUBSCRIPTION_PROTOCOLS.includes(inline.Protocol)) {
+        await subscribe(clients.sns, arn, inline.Protocol, inline.Endpoint, {});
+      }
+    }
+    return { logicalId, type: 'AWS::SNS::Topic', name, arn, ref: arn, attributes: { TopicArn: arn, TopicName: name } };
+  },
+};
+
+/**
+ * `AWS::SNS::Subscription` of protocol `sqs` (the caller skips the others), with RawMessageDelivery,
+ * FilterPolicy and the other subscription attributes.
+ */
+export const snsSubscriptionProvisioner: ResourceProvisioner = {
+  usedProperties: ['TopicArn', 'Protocol', 'Endpoint', ...SUBSCRIPTION_ATTRIBUTES],
+  async create({ logicalId, properties, clients }: ProvisionRequest): Promise<LocalResource> {
+    const arn = await subscribe(clients.sns, String(properties.TopicArn), String(properties.Protocol), String(properties.Endpoint), properties);
+    return { logicalId, type: 'AWS::SNS::Subscription', name: arn, arn, ref: arn, attributes: {} };
+  },
+};
