@@ -4,6 +4,7 @@
  * Replays the UCI Online Retail dataset (or a file of the same shape) through the ingest endpoint of a
  * running local stack (`npm start`), or of a deployed stack with --endpoint and --api-key.
  */
+import '../local-stack/node20-notice';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { readRetailLines, toEvents } from './online-retail';

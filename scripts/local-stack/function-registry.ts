@@ -1,0 +1,43 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createDeliverHandler } from '../../functions/messaging/deliver.handler';
+import { createIngestHandler } from '../../functions/ingest/ingest.handler';
+import { createNightlyProfilesHandler } from '../../functions/profiles/nightly-profiles.handler';
+import { createProcessEventsHandler } from '../../functions/processing/process-events.handler';
+import type { Clock } from '../../layers/core/clock';
+import type { LambdaHandler } from './lambda-runtime';
+
+/** What the local stack hands every function factory besides its environment. */
+export interface LocalDependencies {
+  dynamo: DynamoDBDocumentClient;
+  kinesis: KinesisClient;
+  sqs: SQSClient;
+  sns: SNSClient;
+  clock: Clock;
+}
+
+type Factory = (env: Record<string, string>, deps: LocalDependencies) => LambdaHandler<any, any>;
+
+/**
+ * Each function's factory, by the handler file the template names in `pipeline:entry`. A function added
+ * to the CDK app without an entry here makes the local stack fail at start, naming it, rather than
+ * run without it.
+ */
+export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
+  'functions/ingest/ingest.handler.ts': (env, deps) => createIngestHandler(env, { kinesis: deps.kinesis, clock: deps.clock }),
+  'functions/processing/process-events.handler.ts': (env, deps) =>
+    createProcessEventsHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, clock: deps.clock }),
+  'functions/messaging/deliver.handler.ts': (env, deps) => createDeliverHandler(env, { dynamo: deps.dynamo, sns: deps.sns, clock: deps.clock }),
+  'functions/profiles/nightly-profiles.handler.ts': (env, deps) => createNightlyProfilesHandler(env, { dynamo: deps.dynamo, clock: deps.clock }),
+};
+
+export class UnknownFunctionEntryError extends Error {
+  override readonly name = 'UnknownFunctionEntryError';
+  constructor(logicalId: string, entry: string | undefined) {
+    super(
+      `function ${logicalId} (${entry ?? 'no pipeline:entry metadata'}) has no factory in scripts/local-stack/function-registry.ts; add one so the local stack can run it`,
+    );
+  }
+}

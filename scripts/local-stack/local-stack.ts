@@ -1,0 +1,265 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { systemClock, type Clock } from '../../layers/core/clock';
+import { startApiGatewayServer, type ApiGatewayServer } from './api-gateway';
+import { startEmulators, type LocalEmulators } from './emulators';
+import { FUNCTION_FACTORIES, UnknownFunctionEntryError, type LocalDependencies } from './function-registry';
+import { createLambdaContext, type LambdaHandler } from './lambda-runtime';
+import { LOCAL_API_KEY, LOCAL_INGEST_PORT } from './local-defaults';
+import { removeLocalState, writeLocalState } from './local-state';
+import { narrative, type Log } from './narrative';
+import { synthesizePipelineTemplate } from './pipeline-template';
+import { KinesisPoller, SqsPoller, type Poller } from './pollers';
+import {
+  provisionFromTemplate,
+  resolveEventSourceMappings,
+  resolveFunctions,
+  resolveRestApis,
+  type ProvisionedStack,
+  type ResolvedFunction,
+} from './provision-from-template';
+
+export interface LocalStackOptions {
+  /** Port of the ingest endpoint; 0 = a free one. @default LOCAL_INGEST_PORT (4000, or $PORT) */
+  port?: number;
+  apiKey?: string;
+  /** Narrative lines; `() => {}` for silence. @default console.log */
+  log?: Log;
+  /** The clock every handler gets (a fixed one makes tests deterministic). @default the system clock */
+  clock?: Clock;
+  /** Write .local-stack/state.json for the CLIs. @default false */
+  writeState?: boolean;
+  /** Failed SQS messages come back after this many seconds instead of the queue's timeout. @default 2 */
+  sqsRetryVisibilityTimeoutSeconds?: number;
+}
+
+export interface LocalStack {
+  /** `http://127.0.0.1:<port>`; POST /v1/events. */
+  url: string;
+  apiKey: string;
+  emulators: LocalEmulators;
+  stack: ProvisionedStack;
+  clients: LocalDependencies;
+  /** Handlers by function logical ID, as the pollers and the gateway invoke them. */
+  functions: Record<string, LambdaHandler<any, any>>;
+  /** Resolves when every stream and queue has been processed (including what that processing enqueued). */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Invokes the scheduled nightly profile job now, as the EventBridge schedule would. */
+  runNightlyProfiles(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** Quiet Powertools for in-process handlers: the narrative is the console, not EMF blobs and JSON logs. */
+const LOCAL_POWERTOOLS_ENV = {
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+};
+
+/**
+ * The whole pipeline on 127.0.0.1: emulators, resources created from the synthesized template, the
+ * real handlers in-process with their template environment, Kinesis and SQS pollers with the template's
+ * event source settings, and the REST API served like API Gateway.
+ */
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const say = narrative(log);
+  const clock = options.clock ?? systemClock;
+  const apiKey = options.apiKey ?? LOCAL_API_KEY;
+
+  const { stackName, template } = synthesizePipelineTemplate();
+  const emulators = await startEmulators();
+  const stoppers: (() => Promise<unknown>)[] = [() => emulators.stop()];
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
+    if (options.writeState) removeLocalState();
+  };
+
+  try {
+    Object.assign(process.env, emulators.awsEnvironment(), LOCAL_POWERTOOLS_ENV);
+    const dynamodb = new DynamoDBClient(emulators.clientConfig('dynamodb'));
+    const clients: LocalDependencies = {
+      dynamo: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+      kinesis: new KinesisClient(emulators.clientConfig('kinesis')),
+      sqs: new SQSClient(emulators.clientConfig('sqs')),
+      sns: new SNSClient(emulators.clientConfig('sns')),
+      clock,
+    };
+    stoppers.push(async () => [dynamodb, clients.kinesis, clients.sqs, clients.sns].forEach((c) => c.destroy()));
+
+    const stack = await provisionFromTemplate(template, { dynamodb, kinesis: clients.kinesis, sqs: clients.sqs, sns: clients.sns }, { stackName, region: emulators.region });
+    const resolved = resolveFunctions(template, stack);
+    const identity = { region: emulators.region, accountId: emulators.accountId };
+    const functions: Record<string, LambdaHandler<any, any>> = {};
+    for (const fn of resolved) functions[fn.logicalId] = createFunction(fn, clients);
+    const byId = new Map(resolved.map((fn) => [fn.logicalId, fn]));
+    const profilesTable = Object.values(stack.resources).find((r) => r.logicalId === 'Profiles')?.name;
+    const profiles = profilesTable ? new DynamoProfileStore(clients.dynamo, profilesTable) : undefined;
+
+    // Narrate what each function did, around the real handler.
+    const narrated = (fn: ResolvedFunction): LambdaHandler<any, any> => {
+      const handler = functions[fn.logicalId]!;
+      if (fn.entry === 'functions/ingest/ingest.handler.ts') {
+        return async (event, context) => {
+          const response = await handler(event, context);
+          say.ingested(response.statusCode, response.body);
+          return response;
+        };
+      }
+      if (fn.entry === 'functions/processing/process-events.handler.ts') {
+        return async (event: KinesisStreamEvent, context) => {
+          const result = await handler(event, context);
+          const users = [...new Set(event.Records.map((r) => r.kinesis.partitionKey))].slice(0, 5);
+          for (const user of users) {
+            const profile = await profiles?.load(user);
+            if (profile) say.profile(profile);
+          }
+          return result;
+        };
+      }
+      if (fn.entry === 'functions/messaging/deliver.handler.ts') {
+        return async (event: SQSEvent, context) => {
+          for (const record of event.Records) {
+            try {
+              const intent = JSON.parse(record.body);
+              say.triggerFired(intent.campaignId, intent.userId, intent.channel);
+            } catch {
+              /* deliver reports bad intents itself */
+            }
+          }
+          return handler(event, context);
+        };
+      }
+      return handler;
+    };
+
+    const pollers: Poller[] = [];
+    for (const mapping of resolveEventSourceMappings(template, stack)) {
+      const fn = byId.get(mapping.functionLogicalId);
+      if (!fn || !mapping.enabled) continue;
+      const local = { name: fn.name, handler: narrated(fn), timeoutSeconds: fn.timeoutSeconds, memorySizeMb: fn.memorySizeMb };
+      const timing = { onBatch: say.batch, onError: (error: Error) => stopping || say.info(`poller error: ${error.message}`) };
+      pollers.push(
+        mapping.source.kind === 'kinesis'
+          ? new KinesisPoller({ kinesis: clients.kinesis, mapping, fn: local, identity, destinations: { sqs: clients.sqs, sns: clients.sns }, ...timing })
+          : new SqsPoller({ sqs: clients.sqs, mapping, fn: local, identity, retryVisibilityTimeoutSeconds: options.sqsRetryVisibilityTimeoutSeconds ?? 2, ...timing }),
+      );
+    }
+    await Promise.all(pollers.map((p) => p.start()));
+    stoppers.push(() => Promise.all(pollers.map((p) => p.stop())));
+
+    // Delivery outcomes reach the console through the real topic fan-out, as any subscriber's would.
+    const watcher = await watchDeliveryEvents(clients, stack, say.outcome);
+    stoppers.push(watcher.stop);
+    const unsubscribePush = emulators.directPublishes.onPublish(say.push);
+    stoppers.push(async () => unsubscribePush());
+
+    const [api] = resolveRestApis(template);
+    if (!api) throw new Error('the template has no REST API');
+    let gateway: ApiGatewayServer | undefined;
+    gateway = await startApiGatewayServer({
+      api,
+      functions: Object.fromEntries(resolved.map((fn) => [fn.logicalId, { name: fn.name, handler: narrated(fn), timeoutSeconds: fn.timeoutSeconds }])),
+      apiKeys: [apiKey],
+      identity,
+      port: options.port ?? LOCAL_INGEST_PORT,
+      onRequest: (report) => say.request(report),
+    });
+    stoppers.push(() => gateway!.stop());
+
+    if (options.writeState) {
+      writeLocalState({
+        ingestUrl: gateway.url,
+        apiKey,
+        region: emulators.region,
+        endpoints: emulators.endpoints,
+        credentials: emulators.credentials,
+        resources: Object.fromEntries(Object.values(stack.resources).map((r) => [r.logicalId, { name: r.name, arn: r.arn, ...(r.url ? { url: r.url } : {}) }])),
+        pid: process.pid,
+      });
+    }
+
+    const nightly = resolved.find((fn) => fn.entry === 'functions/profiles/nightly-profiles.handler.ts');
+    return {
+      url: gateway.url,
+      apiKey,
+      emulators,
+      stack,
+      clients,
+      functions,
+      settle: async (timeoutMs = 60_000) => {
+        // Processing one source can fill another (stream → intents): go round until a pass finds all idle.
+        const deadline = Date.now() + timeoutMs;
+        for (let pass = 0; pass < 3; pass++) {
+          for (const poller of pollers) await poller.drain(Math.max(1, deadline - Date.now()));
+        }
+        await watcher.idle();
+      },
+      runNightlyProfiles: async () => {
+        if (!nightly) throw new Error('the template has no nightly-profiles function');
+        return functions[nightly.logicalId]!({}, createLambdaContext({ name: nightly.name, handler: functions[nightly.logicalId]!, timeoutSeconds: nightly.timeoutSeconds }, identity));
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
+
+const createFunction = (fn: ResolvedFunction, deps: LocalDependencies): LambdaHandler<any, any> => {
+  const factory = fn.entry ? FUNCTION_FACTORIES[fn.entry] : undefined;
+  if (!factory) throw new UnknownFunctionEntryError(fn.logicalId, fn.entry);
+  return factory(fn.environment, deps);
+};
+
+/** Subscribes a console queue to the DeliveryEvents topic and reports each outcome that arrives. */
+const watchDeliveryEvents = async (
+  clients: LocalDependencies,
+  stack: ProvisionedStack,
+  report: (outcome: { status: string; userId: string; campaignId: string; reason?: string }) => void,
+) => {
+  const topic = stack.resources.DeliveryEvents;
+  if (!topic) return { stop: async () => undefined, idle: async () => undefined };
+  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'local-console-delivery-events' }));
+  const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  await clients.sns.send(new SubscribeCommand({ TopicArn: topic.arn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }));
+  const abort = new AbortController();
+  let lastEmptyPoll: () => void = () => undefined;
+  let emptyPoll = new Promise<void>((resolve) => (lastEmptyPoll = resolve));
+  const loop = (async () => {
+    while (!abort.signal.aborted) {
+      try {
+        const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }), {
+          abortSignal: abort.signal,
+        });
+        for (const message of Messages) report(JSON.parse(message.Body ?? '{}'));
+        if (Messages.length > 0) {
+          await clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+        } else {
+          lastEmptyPoll();
+          emptyPoll = new Promise<void>((resolve) => (lastEmptyPoll = resolve));
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      } catch {
+        if (!abort.signal.aborted) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  })();
+  return {
+    /** Resolves after the next poll that found the console queue empty. */
+    idle: () => emptyPoll,
+    stop: async () => {
+      abort.abort();
+      lastEmptyPoll();
+      await loop;
+    },
+  };
+};

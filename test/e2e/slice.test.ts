@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
+
+const NOW = new Date('2026-11-22T12:00:00.000Z');
+const SAMPLE = readFileSync(join(__dirname, '../../events/samples/slice-batch.json'), 'utf8');
+const ENDPOINT_ARN = JSON.parse(SAMPLE).events[0].properties.pushEndpointArn as string;
+
+/**
+ * The vertical slice through `npm start`'s local stack: HTTP → API Gateway emulation → ingest → Kinesis →
+ * process-events → DynamoDB → intents queue → deliver → SNS, all from the synthesized template.
+ */
+describe('the slice through the local stack', () => {
+  let stack: LocalStack;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, log: (line) => lines.push(line), clock: () => NOW });
+  });
+  afterAll(() => stack?.stop());
+
+  const post = (body: string, headers: Record<string, string> = { 'x-api-key': stack.apiKey }) =>
+    fetch(`${stack.url}/v1/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+
+  it('turns the sample batch into a profile and exactly one related-products push', async () => {
+    // Act
+    const response = await post(SAMPLE);
+    await stack.settle();
+
+    // Assess: the endpoint
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ accepted: 4, rejected: [] });
+
+    // the profile
+    const profile = await new DynamoProfileStore(stack.clients.dynamo, stack.stack.resources.Profiles!.name).load('user-42');
+    expect(profile).toMatchObject({
+      version: 1,
+      counters: { identify: 1, product_view: 1, add_to_cart: 1, purchase: 1 },
+      consent: { push: { granted: true } },
+      lifecycleStage: 'new',
+      spend: { GBP: 5.1 },
+      outbox: [],
+    });
+
+    // the push, through SNS to the user's platform endpoint
+    const pushes = stack.emulators.directPublishes.list();
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toMatchObject({ kind: 'push', targetArn: ENDPOINT_ARN, messageStructure: 'json' });
+
+    // the message log
+    const { Items } = await stack.clients.dynamo.send(
+      new QueryCommand({ TableName: stack.stack.resources.Messages!.name, KeyConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': 'user-42' } }),
+    );
+    expect(Items).toEqual([expect.objectContaining({ status: 'sent', campaignId: 'related-products-after-purchase', detail: pushes[0]!.id })]);
+
+    // and the console story
+    const story = lines.join('\n');
+    expect(story).toMatch(/ingest: 4 event\(s\) into the stream, 0 rejected/);
+    expect(story).toMatch(/profile user-42 v1/);
+    expect(story).toMatch(/trigger fired: related-products-after-purchase for user-42/);
+    expect(story).toMatch(/sent: related-products-after-purchase to user-42/);
+    expect(story).not.toContain(ENDPOINT_ARN);
+  });
+
+  it('changes nothing and sends nothing more when the same batch is posted again', async () => {
+    // Act
+    const response = await post(SAMPLE);
+    await stack.settle();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(stack.emulators.directPublishes.list()).toHaveLength(1);
+    const profile = await new DynamoProfileStore(stack.clients.dynamo, stack.stack.resources.Profiles!.name).load('user-42');
+    expect(profile?.version).toBe(1);
+  });
+
+  it.each([
+    ['a missing write key', 403, 'INVALID_API_KEY', () => post(SAMPLE, {})],
+    ['a wrong write key', 403, 'INVALID_API_KEY', () => post(SAMPLE, { 'x-api-key': 'guess' })],
+    ['a body that is not a batch', 400, 'INVALID_BATCH', () => post('{"events": []}')],
+    ['a batch without one valid event', 400, 'NO_VALID_EVENTS', () => post('{"events": [{"type": "login"}]}')],
+    ['a body over 1 MiB', 413, 'PAYLOAD_TOO_LARGE', () => post(JSON.stringify({ events: [{ type: 'login', padding: 'x'.repeat(1_100_000) }] }))],
+  ])('answers %s with %i %s', async (_case, status, code, send) => {
+    // Act
+    const response = await send();
+
+    // Assess
+    expect(response.status).toBe(status);
+    expect((await response.json()).error.code).toBe(code);
+  });
+});
