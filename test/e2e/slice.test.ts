@@ -88,6 +88,6 @@ describe('the slice through the local stack', () => {
 
     // Assess
     expect(response.status).toBe(status);
-    expect((await response.json()).error.code).toBe(code);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
   });
 });
