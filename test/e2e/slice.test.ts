@@ -90,4 +90,16 @@ describe('the slice through the local stack', () => {
     expect(response.status).toBe(status);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
   });
+
+  // Last: it spends the usage plan's burst (100 requests, refilling at 50/s) of the local write key.
+  it('answers 429 THROTTLED past the usage plan of the template', async () => {
+    // Act
+    const responses = await Promise.all(Array.from({ length: 300 }, () => post('{"events": [{"type": "login"}]}')));
+
+    // Assess
+    const throttled = responses.filter((r) => r.status === 429);
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(((await throttled[0]!.json()) as { error: { code: string } }).error.code).toBe('THROTTLED');
+    expect(responses.every((r) => r.status === 429 || r.status === 400)).toBe(true);
+  });
 });

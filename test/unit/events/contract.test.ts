@@ -62,4 +62,17 @@ describe('the event contract in events/', () => {
     expect(validateBatchEnvelope(batch).ok).toBe(true);
     for (const event of batch.events) expect(validateEvent(event)).toEqual({ ok: true, value: event });
   });
+
+  it('shows a valid batch in the README', () => {
+    // Prepare
+    const readme = readFileSync(resolve(EVENTS_DIR, '../README.md'), 'utf8');
+    const example = /A minimal batch[^\n]*\n\n```json\n([\s\S]*?)```/.exec(readme)?.[1];
+
+    // Act
+    const batch = JSON.parse(example ?? 'null');
+
+    // Assess
+    expect(validateBatchEnvelope(batch).ok).toBe(true);
+    for (const event of batch.events) expect(validateEvent(event).ok).toBe(true);
+  });
 });
