@@ -1,5 +1,6 @@
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { StreamRecord } from '../core/contract/accept-batch';
+import { chunkByLimits } from '../core/chunk-by-limits';
 import { PartialWriteError } from '../core/errors';
 import type { EventSink } from '../core/ports';
 import { retryRefused } from './retry-policy';
@@ -27,7 +28,12 @@ export class KinesisEventSink implements EventSink {
         Data: Buffer.from(JSON.stringify(record.event)),
       }),
     );
-    for (const chunk of chunkByLimits(entries)) {
+    const chunks = chunkByLimits(entries, {
+      maxCount: MAX_RECORDS_PER_CALL,
+      maxBytes: MAX_BYTES_PER_CALL,
+      sizeOf: (entry) => (entry.Data?.byteLength ?? 0) + Buffer.byteLength(entry.PartitionKey ?? ''),
+    });
+    for (const chunk of chunks) {
       const errorCodes: string[] = [];
       const refused = await retryRefused(
         chunk,
@@ -48,21 +54,3 @@ export class KinesisEventSink implements EventSink {
     }
   }
 }
-
-const chunkByLimits = (entries: PutRecordsRequestEntry[]): PutRecordsRequestEntry[][] => {
-  const chunks: PutRecordsRequestEntry[][] = [];
-  let current: PutRecordsRequestEntry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = (entry.Data?.byteLength ?? 0) + Buffer.byteLength(entry.PartitionKey ?? '');
-    if (current.length === MAX_RECORDS_PER_CALL || (current.length > 0 && bytes + size > MAX_BYTES_PER_CALL)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-};

@@ -1,4 +1,5 @@
 import { backOff } from 'exponential-backoff';
+import { chunkByLimits } from '../../layers/core/chunk-by-limits';
 import type { PipelineEvent } from '../../layers/core/contract/pipeline-event';
 
 /** The endpoint's limits (README, "The event contract"). */
@@ -25,23 +26,14 @@ export interface PostSummary {
 }
 
 /** Splits events into request bodies within both the count and the byte limit. */
-export const toBatches = (events: readonly PipelineEvent[]): PipelineEvent[][] => {
-  const batches: PipelineEvent[][] = [];
-  let current: PipelineEvent[] = [];
-  let bytes = 16;
-  for (const event of events) {
-    const size = Buffer.byteLength(JSON.stringify(event)) + 1;
-    if (current.length === MAX_EVENTS_PER_BATCH || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 16;
-    }
-    current.push(event);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-};
+export const toBatches = (events: readonly PipelineEvent[]): PipelineEvent[][] =>
+  chunkByLimits(events, {
+    maxCount: MAX_EVENTS_PER_BATCH,
+    maxBytes: MAX_BATCH_BYTES,
+    // `{"events":[…]}` around the events, and a comma between them.
+    overheadBytes: 16,
+    sizeOf: (event) => Buffer.byteLength(JSON.stringify(event)) + 1,
+  });
 
 class Retryable extends Error {}
 

@@ -6,8 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startEmulators, type DirectPublishRecorder, type EmulatedService } from '../../scripts/local-stack/emulators';
 import { synthesizePipelineTemplate } from '../../scripts/local-stack/pipeline-template';
-import type { ProvisionedStack } from '../../scripts/local-stack/template/cfn-template';
-import { provisionResources } from '../../scripts/local-stack/template/provision-resources';
+import { provisionFromTemplate, type ProvisionedStack } from '../../scripts/local-stack/provision-from-template';
 
 /**
  * `describe` for suites that need AWS services, or `describe.skip` when the requested target cannot run
@@ -75,9 +74,11 @@ let template: ReturnType<typeof synthesizePipelineTemplate> | undefined;
 export const provisionPipeline = async (target: AwsTarget, namePrefix: string): Promise<ProvisionedStack> => {
   template ??= synthesizePipelineTemplate();
   const { dynamodb, kinesis, sqs, sns } = target.clients;
-  return provisionResources(template.template, { dynamodb, kinesis, sqs, sns }, {
+  return provisionFromTemplate(template.template, { dynamodb, kinesis, sqs, sns }, {
     namePrefix,
-    pseudoParameters: { region: target.region, accountId: target.accountId, partition: 'aws', urlSuffix: 'amazonaws.com', stackName: template.stackName },
+    region: target.region,
+    accountId: target.accountId,
+    stackName: template.stackName,
   });
 };
 

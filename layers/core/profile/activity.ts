@@ -1,4 +1,4 @@
-import type { EventType } from '../contract/pipeline-event';
+import { EVENT_TYPES, type EventType } from '../contract/pipeline-event';
 
 /**
  * Activity levels, from the day buckets at a given time (so a quiet user decays without new events):
@@ -13,18 +13,8 @@ export type ActivityLevel = 'high' | 'medium' | 'low' | 'inactive';
 
 export const HIGH_ACTIVITY_MIN_INTERACTIONS = 3;
 
-/** What counts as an interaction: everything the user does, not what the app says about them. */
-export const INTERACTION_TYPES: ReadonlySet<EventType> = new Set<EventType>([
-  'app_open',
-  'login',
-  'page_view',
-  'product_view',
-  'add_to_cart',
-  'remove_from_cart',
-  'purchase',
-  'push_open',
-  'sms_click',
-]);
+/** What counts as an interaction: everything the user does; `identify` is the app talking about them. */
+export const INTERACTION_TYPES: ReadonlySet<EventType> = new Set(EVENT_TYPES.filter((type) => type !== 'identify'));
 
 const DAY_MS = 86_400_000;
 

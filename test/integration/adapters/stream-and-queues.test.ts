@@ -5,7 +5,7 @@ import { KinesisEventSink } from '../../../layers/adapters/kinesis-event-sink';
 import { SnsDeliveryEvents } from '../../../layers/adapters/sns-delivery-events';
 import { SnsPushSender } from '../../../layers/adapters/sns-push-sender';
 import { SqsIntentQueue } from '../../../layers/adapters/sqs-intent-queue';
-import type { ProvisionedStack } from '../../../scripts/local-stack/template/cfn-template';
+import type { ProvisionedStack } from '../../../scripts/local-stack/provision-from-template';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { ingestedEventFactory, intentFactory } from '../../helpers/factories';
 

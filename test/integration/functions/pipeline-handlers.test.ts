@@ -4,7 +4,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { createDeliverHandler } from '../../../functions/messaging/deliver.handler';
 import { createIngestHandler } from '../../../functions/ingest/ingest.handler';
 import { createProcessEventsHandler } from '../../../functions/processing/process-events.handler';
-import type { ProvisionedStack } from '../../../scripts/local-stack/template/cfn-template';
+import type { ProvisionedStack } from '../../../scripts/local-stack/provision-from-template';
 import { apiGatewayEventFactory } from '../../helpers/api-gateway-event-factory';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { eventFactory, ingestedEventFactory } from '../../helpers/factories';
