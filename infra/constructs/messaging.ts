@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { createFunction, type FunctionDefaults } from '../create-function';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
+import { createDeadLetterQueue } from '../create-dead-letter-queue';
 
 /** Receives after which an intent moves to `IntentsDlq`. */
 export const INTENTS_MAX_RECEIVE_COUNT = 5;
@@ -46,14 +47,7 @@ export class Messaging extends Construct {
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
 
-    const intentsDlq = pinLogicalId(
-      new sqs.Queue(this, 'IntentsDlq', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      }),
-      'IntentsDlq',
-    );
+    const intentsDlq = createDeadLetterQueue(this, 'IntentsDlq');
     const intents = pinLogicalId(
       new sqs.Queue(this, 'Intents', {
         encryption: sqs.QueueEncryption.SQS_MANAGED,

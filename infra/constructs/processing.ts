@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { createFunction, type FunctionDefaults } from '../create-function';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
+import { createDeadLetterQueue } from '../create-dead-letter-queue';
 
 /** Props of {@link Processing}. */
 export interface ProcessingProps {
@@ -37,14 +38,7 @@ export class Processing extends Construct {
   constructor(scope: Construct, id: string, props: ProcessingProps) {
     super(scope, id);
 
-    const eventsDlq = pinLogicalId(
-      new sqs.Queue(this, 'EventsDlq', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      }),
-      'EventsDlq',
-    );
+    const eventsDlq = createDeadLetterQueue(this, 'EventsDlq');
     acknowledgeNagFinding(
       eventsDlq,
       'AwsSolutions-SQS3',

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { createFunction, type FunctionDefaults } from '../create-function';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
+import { createDeadLetterQueue } from '../create-dead-letter-queue';
 
 /** Timeout of nightly-profiles: Lambda's maximum, since one invocation scans the whole table. */
 export const NIGHTLY_PROFILES_TIMEOUT = Duration.minutes(15);
@@ -58,14 +59,7 @@ export class ProfileScoring extends Construct {
   constructor(scope: Construct, id: string, props: ProfileScoringProps) {
     super(scope, id);
 
-    const dlq = pinLogicalId(
-      new sqs.Queue(this, 'NightlyProfilesScheduleDlq', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      }),
-      'NightlyProfilesScheduleDlq',
-    );
+    const dlq = createDeadLetterQueue(this, 'NightlyProfilesScheduleDlq');
     acknowledgeNagFinding(
       dlq,
       'AwsSolutions-SQS3',
