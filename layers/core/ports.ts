@@ -3,6 +3,8 @@ import type { StreamRecord } from './contract/accept-batch';
 import type { Intent } from './messaging/intent';
 import type { SuppressionReason } from './messaging/decide-delivery';
 import type { Profile } from './profile/profile';
+import type { Campaign } from './campaigns/campaign';
+import type { Timer, TimerCommand } from './triggers/timer';
 
 /** Where profiles live. Implementations map their storage's conflict to {@link ProfileVersionConflictError}. */
 export interface ProfileStore {
@@ -50,4 +52,43 @@ export interface PushSender {
 /** Fan-out of delivery outcomes (analytics, the console, audits). */
 export interface DeliveryEvents {
   publish(intent: Intent, outcome: MessageOutcome, at: Date): Promise<void>;
+}
+
+/** The campaigns the functions act on: the active ones, as stored by the campaigns CLI. */
+export interface CampaignSource {
+  active(): Promise<readonly Campaign[]>;
+}
+
+/** A stored campaign with its state, as the campaigns CLI lists it. */
+export interface StoredCampaign {
+  campaign: Campaign;
+  active: boolean;
+  /** Incremented on every change. */
+  version: number;
+  updatedAt: string;
+}
+
+/** Where campaigns are kept (the Campaigns table); written only by the campaigns CLI. */
+export interface CampaignStore extends CampaignSource {
+  list(): Promise<StoredCampaign[]>;
+  get(id: string): Promise<StoredCampaign | undefined>;
+  /** Stores a new definition (inactive when new; an active campaign stays active with the new definition). */
+  put(campaign: Campaign, at: Date): Promise<StoredCampaign>;
+  setActive(id: string, active: boolean, at: Date): Promise<StoredCampaign>;
+}
+
+/** The Timers table. */
+export interface TimerStore {
+  /** Applies arm/cancel commands idempotently (see {@link TimerCommand}). */
+  apply(commands: readonly TimerCommand[]): Promise<void>;
+  /** Timers due at or before `now`, oldest first, at most `limit`. */
+  due(now: Date, limit: number): Promise<Timer[]>;
+  /** Removes a fired timer unless it was re-armed meanwhile (its armId changed); false when it was. */
+  complete(timer: Timer): Promise<boolean>;
+}
+
+/** The recommendation model behind content slots (issue 6 brings Personalize and the hybrid model). */
+export interface Recommender {
+  /** Up to `count` product ids for the user, never one in `exclude`. */
+  recommend(request: { userId: string; profile?: Profile; count: number; exclude?: readonly string[]; seedProductIds?: readonly string[] }): Promise<string[]>;
 }

@@ -1,0 +1,97 @@
+import type { Channel, EventType } from '../contract/pipeline-event';
+import type { LifecycleStage } from '../profile/lifecycle';
+
+/**
+ * A campaign as the functions use it, after `parseCampaign` has validated a file against
+ * `events/schemas/campaign.schema.json` and turned its durations ("30m", "24h", "3d") into milliseconds.
+ * The file is the source of truth; these types describe a value that passed it.
+ */
+export interface Campaign {
+  /** Stable id (kebab-case): part of every message id and timer key, so never reuse one. */
+  id: string;
+  name: string;
+  description?: string;
+  /** Marketing messages count against the marketing cap; transactional ones (e.g. order updates) do not. */
+  category: 'marketing' | 'transactional';
+  trigger: Trigger;
+  audience: Audience;
+  /** Template per segment: the first whose `when` matches the profile wins; the one without `when` is the default. */
+  content: ContentVariant[];
+  /** In order of preference: the first channel the user can receive on is used (e.g. push, then SMS). */
+  channels: Channel[];
+  caps: CampaignCaps;
+  /** Staged rollout settings (issue 7); kept as written until then. */
+  rollout?: Record<string, unknown>;
+  /** Experiment settings (issue 7); kept as written until then. */
+  experiment?: Record<string, unknown>;
+}
+
+/** Matches one event: its type and optional conditions on its properties. */
+export interface EventPattern {
+  type: EventType | EventType[];
+  /** Conditions on `properties.<field>` of the event, all of which must hold. */
+  where?: Record<string, Condition>;
+}
+
+export type Condition =
+  | { equals: string | number | boolean }
+  | { in: (string | number)[] }
+  | { gte: number }
+  | { lte: number }
+  | { exists: boolean };
+
+/**
+ * When a campaign fires for a user. Exactly one shape applies:
+ * - `event` alone: fires on each matching event;
+ * - `event` + `count`: fires when `count.atLeast` matching events fall within `count.withinMs`
+ *   (then starts counting afresh);
+ * - `event` + `unless`: arms a durable timer on a matching event, cancelled by an `unless.event` match
+ *   (with the same `correlateOn` property value, when set) within `unless.withinMs`; fires when it expires;
+ * - `event` + `afterMs`: arms a durable timer that fires `afterMs` after the matching event.
+ * A repeated starting event re-arms (moves) the timer of the same key.
+ */
+export interface Trigger {
+  event: EventPattern;
+  /** Conditions on the profile at the time of the event (e.g. `lifecycleStage`). */
+  profile?: Audience;
+  count?: { atLeast: number; withinMs: number };
+  unless?: { event: EventPattern; withinMs: number };
+  afterMs?: number;
+  /**
+   * An event property that keys the timer (e.g. `productId`: one timer per viewed product, cancelled only
+   * by adding that product to the cart). Without it there is one timer per user and campaign.
+   */
+  correlateOn?: string;
+}
+
+/** Who may receive the campaign; every listed predicate must hold (an empty audience is everybody). */
+export interface Audience {
+  lifecycleStages?: LifecycleStage[];
+  /** Profile tags: all of `tagsAll`, at least one of `tagsAny`, none of `tagsNone`. */
+  tagsAll?: string[];
+  tagsAny?: string[];
+  tagsNone?: string[];
+  /** RFM segment names (see docs/profiles.md). */
+  rfmSegments?: string[];
+}
+
+export interface ContentVariant {
+  /** Segment this variant is for; absent = the default. */
+  when?: Audience;
+  /** Name of the variant, recorded with the message (e.g. `new-users`, `high-value`, `default`). */
+  name: string;
+  title: string;
+  /** Placeholders: `{{firstName}}`, `{{coupon}}`, `{{product1}}`… filled at send time. */
+  body: string;
+  /** Text for SMS, which has no title; defaults to `title: body`. */
+  sms?: string;
+  coupon?: string;
+  /** Recommended items to fill in (0 = none). */
+  recommendations: number;
+  deepLink?: string;
+}
+
+export interface CampaignCaps {
+  /** At most one message of this campaign per user within this window (e.g. 7 days). */
+  oncePerMs: number;
+}
