@@ -1,0 +1,409 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import type { Campaign } from '../../../../layers/core/campaigns/campaign';
+import { CampaignInvalidError, type CampaignErrorCode, type CampaignFieldError } from '../../../../layers/core/campaigns/errors';
+import { parseCampaign, toCampaignFile, type CampaignFile } from '../../../../layers/core/campaigns/parse-campaign';
+
+const CAMPAIGNS_DIR = resolve(__dirname, '../../../../events/campaigns');
+const SEED_IDS = ['viewed-no-cart-coupon', 'related-products-after-purchase', 'comeback-after-3-days', 'browsed-three-pages'];
+
+/** A valid campaign file as data; each test breaks one thing in it. */
+const validFile = (): CampaignFile => ({
+  id: 'test-campaign',
+  name: 'Test campaign',
+  trigger: { event: { type: 'product_view', where: { dwellMs: { gte: 3000 } } }, unless: { event: { type: 'add_to_cart' }, within: '30m' }, correlateOn: 'productId' },
+  content: [
+    { name: 'new-users', when: { lifecycleStages: ['new'] }, title: 'Welcome', body: 'Take {{coupon}}', coupon: 'WELCOME15' },
+    { name: 'default', title: 'Hi', body: 'Picked for you: {{product1}}', recommendations: 1 },
+  ],
+  channels: ['push', 'sms'],
+  caps: { oncePer: '3d' },
+});
+
+/** The problems parseCampaign reports for a file (fails the test if it parses). */
+const problemsOf = (file: unknown, fileName = 'test.yaml', asText = stringify): CampaignFieldError[] => {
+  try {
+    parseCampaign(typeof file === 'string' ? file : asText(file), fileName);
+  } catch (error) {
+    if (error instanceof CampaignInvalidError) return [...error.errors];
+    throw error;
+  }
+  throw new Error('expected the file to be invalid');
+};
+
+const breaking = (change: (file: CampaignFile & Record<string, unknown>) => void) => {
+  const file = validFile() as CampaignFile & Record<string, unknown>;
+  change(file);
+  return problemsOf(file);
+};
+
+const expectProblem = (problems: CampaignFieldError[], path: string, code: CampaignErrorCode, message?: RegExp) =>
+  expect(problems).toContainEqual(expect.objectContaining({ path, code, ...(message ? { message: expect.stringMatching(message) } : {}) }));
+
+describe('parseCampaign', () => {
+  describe('the seed campaigns in events/campaigns/', () => {
+    it('holds exactly the four seed campaigns, each named after its id', () => {
+      // Act
+      const files = readdirSync(CAMPAIGNS_DIR).sort();
+
+      // Assess
+      expect(files).toEqual(SEED_IDS.map((id) => `${id}.yaml`).sort());
+    });
+
+    it.each(SEED_IDS)('%s is valid and has a content variant per segment plus a default', (id) => {
+      // Prepare
+      const file = join(CAMPAIGNS_DIR, `${id}.yaml`);
+
+      // Act
+      const campaign = parseCampaign(readFileSync(file, 'utf8'), file);
+
+      // Assess
+      expect(campaign.id).toBe(id);
+      expect(campaign.content.map((variant) => variant.name)).toEqual(['new-users', 'churn-risk', 'high-value', 'default']);
+      expect(campaign.content.at(-1)?.when).toBeUndefined();
+    });
+
+    it('reads each trigger with its durations in milliseconds', () => {
+      // Act
+      const triggers = Object.fromEntries(
+        SEED_IDS.map((id) => [id, parseCampaign(readFileSync(join(CAMPAIGNS_DIR, `${id}.yaml`), 'utf8'), `${id}.yaml`)]),
+      ) as Record<string, Campaign>;
+
+      // Assess
+      expect(triggers['viewed-no-cart-coupon']!.trigger).toEqual({
+        event: { type: 'product_view', where: { dwellMs: { gte: 3000 } } },
+        unless: { event: { type: 'add_to_cart' }, withinMs: 30 * 60_000 },
+        correlateOn: 'productId',
+      });
+      expect(triggers['related-products-after-purchase']!.trigger).toEqual({ event: { type: 'purchase' }, afterMs: 24 * 3_600_000 });
+      expect(triggers['related-products-after-purchase']!.content.every((variant) => variant.recommendations === 3)).toBe(true);
+      expect(triggers['comeback-after-3-days']!.trigger).toEqual({ event: { type: ['login', 'app_open'] }, afterMs: 3 * 86_400_000 });
+      expect(triggers['comeback-after-3-days']!.channels).toEqual(['push', 'sms']);
+      expect(triggers['browsed-three-pages']!.trigger).toEqual({ event: { type: 'page_view' }, count: { atLeast: 3, withinMs: 30 * 60_000 } });
+    });
+
+    it.each(SEED_IDS)('%s survives toCampaignFile and back unchanged', (id) => {
+      // Prepare
+      const campaign = parseCampaign(readFileSync(join(CAMPAIGNS_DIR, `${id}.yaml`), 'utf8'), `${id}.yaml`);
+
+      // Act
+      const again = parseCampaign(stringify(toCampaignFile(campaign)), `${id}.yaml`);
+
+      // Assess
+      expect(again).toEqual(campaign);
+    });
+  });
+
+  describe('formats', () => {
+    it('reads the same campaign from YAML and from JSON', () => {
+      // Act
+      const fromYaml = parseCampaign(stringify(validFile()), 'c.yaml');
+      const fromYml = parseCampaign(stringify(validFile()), 'c.yml');
+      const fromJson = parseCampaign(JSON.stringify(validFile(), null, 2), 'c.json');
+
+      // Assess
+      expect(fromYml).toEqual(fromYaml);
+      expect(fromJson).toEqual(fromYaml);
+    });
+
+    it('tells JSON from YAML by the content when the name has no known extension', () => {
+      // Act
+      const json = parseCampaign(JSON.stringify(validFile()));
+      const yaml = parseCampaign(stringify(validFile()), 'campaign.txt');
+
+      // Assess
+      expect(json).toEqual(yaml);
+    });
+
+    it('fills the defaults and leaves out the $schema hint', () => {
+      // Prepare
+      const file = { $schema: '../schemas/campaign.schema.json', ...validFile() };
+
+      // Act
+      const campaign = parseCampaign(stringify(file), 'c.yaml');
+
+      // Assess
+      expect(campaign).toMatchObject({ category: 'marketing', audience: {}, caps: { oncePerMs: 3 * 86_400_000 } });
+      expect(campaign.content[0]!.recommendations).toBe(0);
+      expect(campaign).not.toHaveProperty('$schema');
+    });
+
+    it('keeps rollout and experiment as written', () => {
+      // Prepare
+      const file = { ...validFile(), rollout: { stages: [5, 20, 50, 100] }, experiment: { split: 0.5 } };
+
+      // Act
+      const campaign = parseCampaign(JSON.stringify(file), 'c.json');
+
+      // Assess
+      expect(campaign).toMatchObject({ rollout: { stages: [5, 20, 50, 100] }, experiment: { split: 0.5 } });
+    });
+  });
+
+  describe('errors name the field', () => {
+    it('SYNTAX: YAML that does not parse, with its line', () => {
+      // Act
+      const problems = problemsOf('id: test-campaign\nname: [unclosed\ntrigger: {}\n');
+
+      // Assess
+      expect(problems).toEqual([expect.objectContaining({ path: '', code: 'SYNTAX', message: expect.stringMatching(/^is not valid YAML/) })]);
+      expect(problems[0]!.line).toBeGreaterThanOrEqual(2);
+    });
+
+    it('SYNTAX: JSON that does not parse, and JSON with a key given twice', () => {
+      // Act
+      const broken = problemsOf('{\n  "id": "x",\n}', 'c.json');
+      const twice = problemsOf('{\n  "id": "a-b-c",\n  "id": "d-e-f"\n}', 'c.json');
+
+      // Assess
+      expectProblem(broken, '', 'SYNTAX', /is not valid JSON/);
+      expectProblem(twice, '', 'SYNTAX', /same key twice/);
+      expect(twice[0]!.line).toBe(3);
+    });
+
+    it('MISSING_FIELD: an empty file and a missing field, explained', () => {
+      // Act
+      const empty = problemsOf('# nothing yet\n');
+      const noCaps = breaking((file) => {
+        delete (file as Partial<CampaignFile>).caps;
+      });
+      const noWithin = breaking((file) => {
+        delete (file.trigger.unless as Partial<{ within: string }>).within;
+      });
+
+      // Assess
+      expectProblem(empty, '', 'MISSING_FIELD', /is empty/);
+      expectProblem(noCaps, '/caps', 'MISSING_FIELD', /is required/);
+      expectProblem(noWithin, '/trigger/unless/within', 'MISSING_FIELD', /is required \(How long the user has/);
+    });
+
+    it('UNKNOWN_FIELD: a typo, with a suggestion and the allowed names', () => {
+      // Act
+      const problems = breaking((file) => {
+        const unless = file.trigger.unless as Record<string, unknown>;
+        unless.whithin = unless.within;
+        delete unless.within;
+      });
+
+      // Assess
+      expectProblem(problems, '/trigger/unless/whithin', 'UNKNOWN_FIELD', /did you mean "within"\?.*allowed: event, within/);
+    });
+
+    it('UNKNOWN_FIELD: a where condition on a property the event type does not have', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.trigger.event.where = { dwelMs: { gte: 3000 } };
+      });
+
+      // Assess
+      expectProblem(problems, '/trigger/event/where/dwelMs', 'UNKNOWN_FIELD', /not a property of product_view events \(did you mean "dwellMs"\?\)/);
+    });
+
+    it('WRONG_TYPE: a value of the wrong kind', () => {
+      // Act
+      const problems = breaking((file) => {
+        (file as Record<string, unknown>).channels = 'push';
+        file.trigger.event.where = { dwellMs: 3000 as never };
+      });
+
+      // Assess
+      expectProblem(problems, '/channels', 'WRONG_TYPE', /must be an array/);
+      expectProblem(problems, '/trigger/event/where/dwellMs', 'WRONG_TYPE', /exactly one of equals, in, gte, lte, exists/);
+    });
+
+    it('INVALID_VALUE: an unknown event type, channel, lifecycle stage or tag, and a non-kebab id', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.id = 'Test_Campaign';
+        file.trigger.event.type = 'product_veiw' as never;
+        file.channels = ['push', 'pigeon' as never];
+        file.content[0]!.when = { lifecycleStages: ['newbie' as never], tagsAny: ['big-spender'] };
+      });
+
+      // Assess
+      expectProblem(problems, '/id', 'INVALID_VALUE', /kebab-case/);
+      expectProblem(problems, '/trigger/event/type', 'INVALID_VALUE', /must be one of: app_open.*did you mean "product_view"/);
+      expectProblem(problems, '/channels/1', 'INVALID_VALUE', /must be one of: push, sms/);
+      expectProblem(problems, '/content/0/when/lifecycleStages/0', 'INVALID_VALUE', /new, growth, stable, churn-risk/);
+      expectProblem(problems, '/content/0/when/tagsAny/0', 'INVALID_VALUE', /must be a profile tag/);
+    });
+
+    it('INVALID_VALUE: a list of event types with an unknown one names its index', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.trigger = { event: { type: ['login', 'log_in' as never] } };
+      });
+
+      // Assess
+      expectProblem(problems, '/trigger/event/type/1', 'INVALID_VALUE', /did you mean "login"/);
+    });
+
+    it.each([
+      ['not a duration', '3 days', /must be a duration: a whole number and a unit/],
+      ['a number without a unit', 30, /must be a duration/],
+      ['zero', '0m', /must be longer than 0/],
+      ['over the bound', '91d', /must be at most 90d \(is 91d\)/],
+    ])('INVALID_DURATION: %s', (_case, within, message) => {
+      // Act
+      const problems = breaking((file) => {
+        file.trigger.unless!.within = within as string;
+      });
+
+      // Assess
+      expectProblem(problems, '/trigger/unless/within', 'INVALID_DURATION', message);
+    });
+
+    it('INVALID_DURATION: each duration field has its own upper bound', () => {
+      // Act
+      const count = breaking((file) => {
+        file.trigger = { event: { type: 'page_view' }, count: { atLeast: 3, within: '8d' } };
+      });
+      const after = breaking((file) => {
+        file.trigger = { event: { type: 'purchase' }, after: '13w' };
+      });
+      const cap = breaking((file) => {
+        file.caps.oncePer = '366d';
+      });
+
+      // Assess
+      expectProblem(count, '/trigger/count/within', 'INVALID_DURATION', /at most 7d/);
+      expectProblem(after, '/trigger/after', 'INVALID_DURATION', /at most 90d/);
+      expectProblem(cap, '/caps/oncePer', 'INVALID_DURATION', /at most 365d/);
+    });
+
+    it('TRIGGER_SHAPE: more than one of count, unless, after', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.trigger.after = '24h';
+      });
+
+      // Assess
+      expectProblem(problems, '/trigger', 'TRIGGER_SHAPE', /has unless and after: a trigger takes at most one of count, unless, after/);
+    });
+
+    it('CORRELATE_WITHOUT_TIMER: correlateOn on a trigger without unless or after', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.trigger = { event: { type: 'product_view' }, count: { atLeast: 2, within: '1h' }, correlateOn: 'productId' };
+      });
+
+      // Assess
+      expectProblem(problems, '/trigger/correlateOn', 'CORRELATE_WITHOUT_TIMER', /needs `unless` or `after`/);
+    });
+
+    it('INVALID_VALUE: correlateOn a property the completing event does not have', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.trigger.unless!.event = { type: 'purchase' };
+      });
+
+      // Assess
+      expectProblem(problems, '/trigger/correlateOn', 'INVALID_VALUE', /"productId" is not a property of purchase events \(\/trigger\/unless\/event\/type\)/);
+    });
+
+    it('DEFAULT_CONTENT: no default variant', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.content = [file.content[0]!];
+      });
+
+      // Assess
+      expectProblem(problems, '/content', 'DEFAULT_CONTENT', /needs a default variant/);
+    });
+
+    it('DEFAULT_CONTENT: a second default, a default that is not last, an empty when', () => {
+      // Act
+      const problems = breaking((file) => {
+        const [segment, fallback] = file.content;
+        file.content = [fallback!, { ...segment!, when: {} }, { ...fallback!, name: 'other-default' }];
+      });
+
+      // Assess
+      expectProblem(problems, '/content/2', 'DEFAULT_CONTENT', /second default variant.*the first is \/content\/0/);
+      expectProblem(problems, '/content/1/when', 'DEFAULT_CONTENT', /matches everybody/);
+    });
+
+    it('DEFAULT_CONTENT: the default before other variants', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.content.reverse();
+      });
+
+      // Assess
+      expectProblem(problems, '/content/0', 'DEFAULT_CONTENT', /must come last/);
+    });
+
+    it('DUPLICATE: a channel listed twice, two variants with one name', () => {
+      // Act
+      const channels = breaking((file) => {
+        file.channels = ['push', 'sms', 'push'];
+      });
+      const names = breaking((file) => {
+        file.content[0]!.name = 'default';
+      });
+
+      // Assess
+      expectProblem(channels, '/channels/2', 'DUPLICATE', /repeats \/channels\/0/);
+      expectProblem(names, '/content/1/name', 'DUPLICATE', /also the name of \/content\/0/);
+    });
+
+    it('UNKNOWN_PLACEHOLDER and placeholders the variant cannot fill', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.content[0]!.sms = 'Use {{cupon}} now';
+        file.content[1]!.body = 'Try {{product1}} or {{ product2 }}';
+        file.content[1]!.deepLink = 'app://offer/{{coupon}}';
+      });
+
+      // Assess
+      expectProblem(problems, '/content/0/sms', 'UNKNOWN_PLACEHOLDER', /\{\{cupon\}\} \(did you mean "coupon"\?\)/);
+      expectProblem(problems, '/content/1/body', 'INVALID_VALUE', /\{\{product2\}\}.*set recommendations to at least 2/);
+      expectProblem(problems, '/content/1/deepLink', 'MISSING_FIELD', /no `coupon`/);
+    });
+
+    it('INVALID_VALUE: a tag both required and excluded', () => {
+      // Act
+      const problems = breaking((file) => {
+        file.audience = { tagsAll: ['repeat-buyer'], tagsNone: ['high-spender', 'repeat-buyer'] };
+      });
+
+      // Assess
+      expectProblem(problems, '/audience/tagsNone/1', 'INVALID_VALUE', /also in tagsAll/);
+    });
+
+    it('reports every problem at once, in file order, each with its line', () => {
+      // Prepare
+      const text = [
+        'id: test-campaign',
+        'name: Test',
+        'trigger:',
+        '  event: { type: purchase }',
+        '  after: 24 hours',
+        'content:',
+        '  - { name: default, title: Hi, body: Hello }',
+        'channels: [push, fax]',
+        'caps: { oncePer: 7d }',
+      ].join('\n');
+
+      // Act
+      const error = (() => {
+        try {
+          parseCampaign(text, 'events/campaigns/test.yaml');
+        } catch (thrown) {
+          return thrown as CampaignInvalidError;
+        }
+        throw new Error('expected the file to be invalid');
+      })();
+
+      // Assess
+      expect(error).toBeInstanceOf(CampaignInvalidError);
+      expect(error.name).toBe('CampaignInvalidError');
+      expect(error.errors.map(({ path, line }) => ({ path, line }))).toEqual([
+        { path: '/trigger/after', line: 5 },
+        { path: '/channels/1', line: 8 },
+      ]);
+      expect(error.message).toMatch(/^events\/campaigns\/test\.yaml: invalid campaign \(2 problems\)\n {2}\/trigger\/after \(line 5\): must be a duration/);
+    });
+  });
+});
