@@ -1,16 +1,31 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoMessageLog } from '../../layers/adapters/dynamo-message-log';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { DynamoSlotReserver } from '../../layers/adapters/dynamo-rate-limiter';
+import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
+import { PopularItemsRecommender } from '../../layers/adapters/popular-items-recommender';
 import { SnsDeliveryEvents } from '../../layers/adapters/sns-delivery-events';
 import { SnsPushSender } from '../../layers/adapters/sns-push-sender';
+import { SnsSmsOptOuts } from '../../layers/adapters/sns-sms-opt-outs';
+import { SnsSmsSender } from '../../layers/adapters/sns-sms-sender';
+import { SqsRetryDelay } from '../../layers/adapters/sqs-retry-delay';
 import { systemClock, type Clock } from '../../layers/core/clock';
-import { deliverIntent, type DeliverIntentDeps } from '../../layers/core/messaging/deliver-intent';
+import { deliverIntent, rateLimitRetryDelayMs, type DeliverIntentDeps, type DeliveryResult } from '../../layers/core/messaging/deliver-intent';
+import { readDeliveryPolicy } from '../../layers/core/messaging/delivery-policy';
+import { DeliveryRateLimitedError } from '../../layers/core/messaging/errors';
+import type { Intent } from '../../layers/core/messaging/intent';
 import { parseIntent } from '../../layers/core/messaging/parse-intent';
+import { BatchRateLimiter } from '../../layers/core/messaging/rate-limiter';
+import type { Recommender } from '../../layers/core/ports';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
+import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-source';
+import { campaignCacheTtlMs } from '../../layers/runtime/campaign-cache-ttl';
 import { readEnvironment, type Environment } from '../../layers/runtime/config';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
@@ -19,48 +34,126 @@ import { withObservability } from '../../layers/runtime/with-observability';
 export interface DeliverOverrides {
   dynamo?: DynamoDBDocumentClient;
   sns?: SNSClient;
-  /** The client for platform-endpoint publishes, when it differs from the topic client (local stub). */
+  /** The client for platform-endpoint and SMS publishes, when it differs from the topic client (local stub). */
   pushSns?: SNSClient;
+  /** For the visibility of throttled records. */
+  sqs?: SQSClient;
   clock?: Clock;
+  /** Rate-limiter waits; default a real timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter of retry delays; default Math.random. */
+  random?: () => number;
+  /** Fills recommendation slots; default the bundled popular items. */
+  recommender?: Recommender;
 }
 
-/** Intents queue → eligibility → SNS push, once per message id, with every decision logged. */
+/**
+ * Intents queue → eligibility (campaign, audience, consent, SMS opt-out, quiet hours, caps) → content
+ * → a slot under the global rate → SNS push or SMS, once per message id, every decision logged.
+ */
 export const createDeliverHandler = (env: Environment, overrides: DeliverOverrides = {}) => {
-  const config = readEnvironment(env, ['PROFILES_TABLE_NAME', 'MESSAGES_TABLE_NAME', 'DELIVERY_EVENTS_TOPIC_ARN']);
+  const config = readEnvironment(env, [
+    'PROFILES_TABLE_NAME',
+    'MESSAGES_TABLE_NAME',
+    'DELIVERY_EVENTS_TOPIC_ARN',
+    'CAMPAIGNS_TABLE_NAME',
+    'TIMERS_TABLE_NAME',
+  ]);
+  const policy = readDeliveryPolicy(env);
+  const cacheTtlMs = campaignCacheTtlMs(env);
+
   const observability = createObservability('deliver');
   const { logger, metrics } = observability;
   const clients = createAwsClients(observability.tracer);
   const dynamo = overrides.dynamo ?? clients.dynamo();
   const sns = overrides.sns ?? clients.sns();
-  const deps: DeliverIntentDeps = {
-    profiles: new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME),
-    log: new DynamoMessageLog(dynamo, config.MESSAGES_TABLE_NAME),
-    push: new SnsPushSender(overrides.pushSns ?? sns),
-    deliveryEvents: new SnsDeliveryEvents(sns, config.DELIVERY_EVENTS_TOPIC_ARN),
-  };
+  const directSns = overrides.pushSns ?? sns;
   const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? Math.random;
+  const retryDelay = new SqsRetryDelay(overrides.sqs ?? clients.sqs());
+  const reserver = new DynamoSlotReserver(dynamo, config.MESSAGES_TABLE_NAME, policy.ratePerSecond);
+  const deps: Omit<DeliverIntentDeps, 'limiter'> = {
+    profiles: new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME),
+    campaigns: cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {
+      ttlMs: cacheTtlMs,
+      clock,
+      onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', { error: errorName(error) }),
+    }),
+    ledger: new DynamoMessageLog(dynamo, config.MESSAGES_TABLE_NAME),
+    push: new SnsPushSender(directSns),
+    sms: new SnsSmsSender(directSns),
+    smsOptOuts: new SnsSmsOptOuts(directSns),
+    recommender: overrides.recommender ?? new PopularItemsRecommender(),
+    timers: new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME),
+    deliveryEvents: new SnsDeliveryEvents(sns, config.DELIVERY_EVENTS_TOPIC_ARN),
+    policy,
+    clock,
+    sleep: overrides.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random,
+  };
   const processor = new BatchProcessor(EventType.SQS);
 
-  const deliverRecord = async (record: SQSRecord): Promise<void> => {
-    const intent = parseIntent(record.body);
-    const result = await deliverIntent(intent, deps, clock());
-    metrics.addMetric(OUTCOME_METRIC[result.status], MetricUnit.Count, 1);
-    // Ids and the decision only; the endpoint and the content stay out of the logs.
-    logger.info('intent delivered', {
-      messageId: intent.messageId,
-      campaignId: intent.campaignId,
-      status: result.status,
-      ...('reason' in result ? { reason: result.reason } : {}),
-    });
+  /** One `Deliveries` data point per outcome and reason (its own dimension set), and the total on the main set. */
+  const record = (outcome: string, reason?: string) => {
+    metrics.addMetric('IntentsProcessed', MetricUnit.Count, 1);
+    const metric = metrics.singleMetric();
+    metric.addDimension('outcome', outcome);
+    if (reason) metric.addDimension('reason', reason);
+    metric.addMetric('Deliveries', MetricUnit.Count, 1);
   };
 
-  return withObservability(
-    (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, deliverRecord, processor, { context }),
-    observability,
-  );
+  const deliverRecord = async (sqsRecord: SQSRecord, limiter: BatchRateLimiter): Promise<void> => {
+    // The seat is taken before anything can throw and left in `finally`: the batch's slot reservation
+    // waits for every record to either ask for a slot or be done.
+    const seat = limiter.seat();
+    try {
+      let intent: Intent;
+      try {
+        intent = parseIntent(sqsRecord.body);
+      } catch (error) {
+        record('invalid');
+        throw error;
+      }
+      const receiveCount = Number(sqsRecord.attributes.ApproximateReceiveCount) || 1;
+      let result: DeliveryResult;
+      try {
+        result = await deliverIntent(intent, { ...deps, limiter: seat }, { receiveCount });
+      } catch (error) {
+        if (error instanceof DeliveryRateLimitedError) {
+          record('rate-limited', error.channel);
+          const delayMs = rateLimitRetryDelayMs(error.retryAfterMs, receiveCount, random);
+          await retryDelay.delay(sqsRecord, delayMs).catch((cause: unknown) => logger.warn('could not delay a throttled intent', { error: errorName(cause) }));
+          logger.info('intent throttled', { messageId: intent.messageId, campaignId: intent.campaignId, channel: error.channel, retryInMs: delayMs });
+        } else {
+          record('error', errorName(error));
+          logger.warn('intent failed; the queue retries it', { messageId: intent.messageId, campaignId: intent.campaignId, error: errorName(error) });
+        }
+        throw error;
+      }
+      record(result.status, 'reason' in result ? result.reason : undefined);
+      if (result.announced === false) metrics.addMetric('DeliveryEventsNotPublished', MetricUnit.Count, 1);
+      // Ids and the decision only: endpoints, phone numbers and content stay out of the logs.
+      logger.info('intent decided', {
+        messageId: intent.messageId,
+        campaignId: intent.campaignId,
+        status: result.status,
+        ...('reason' in result && { reason: result.reason }),
+        ...('channel' in result && { channel: result.channel }),
+        ...('variant' in result && { variant: result.variant }),
+        ...('until' in result && { until: result.until.toISOString() }),
+      });
+    } finally {
+      seat.leave();
+    }
+  };
+
+  return withObservability((event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const limiter = new BatchRateLimiter(reserver, policy.maxRateWaitMs, event.Records.length);
+    return processPartialResponse(event, (sqsRecord: SQSRecord) => deliverRecord(sqsRecord, limiter), processor, { context });
+  }, observability);
 };
 
 export const handler = lazyHandler(() => createDeliverHandler(process.env));
 
-const OUTCOME_METRIC = { sent: 'MessagesSent', suppressed: 'MessagesSuppressed', duplicate: 'DuplicateIntents' } as const;
+/** An error's name, never its message (SDK messages can quote request parameters). */
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

@@ -2,13 +2,17 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
 import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { SqsPoisonSink } from '../../layers/adapters/sqs-poison-sink';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { decodeRecords } from '../../layers/core/contract/decode-records';
 import { processEvents } from '../../layers/core/processing/process-events';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
+import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-source';
+import { campaignCacheTtlMs } from '../../layers/runtime/campaign-cache-ttl';
 import { readEnvironment, type Environment } from '../../layers/runtime/config';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
@@ -21,20 +25,29 @@ export interface ProcessEventsOverrides {
 }
 
 /**
- * Kinesis → profiles. Bad records are parked in the events DLQ with their reason and never block the
- * rest; a user whose write fails has their records reported in the partial batch response, so Lambda
- * retries from the first of them (the others' replays are deduplicated by insertId).
+ * Kinesis → profiles → campaign triggers. Bad records are parked in the events DLQ with their reason and
+ * never block the rest; a user whose write (or outbox flush) fails has their records reported in the
+ * partial batch response, so Lambda retries from the first of them (the others' replays are deduplicated
+ * by insertId).
  */
 export const createProcessEventsHandler = (env: Environment, overrides: ProcessEventsOverrides = {}) => {
-  const config = readEnvironment(env, ['PROFILES_TABLE_NAME', 'INTENTS_QUEUE_URL', 'EVENTS_DLQ_URL']);
+  const config = readEnvironment(env, ['PROFILES_TABLE_NAME', 'INTENTS_QUEUE_URL', 'EVENTS_DLQ_URL', 'CAMPAIGNS_TABLE_NAME', 'TIMERS_TABLE_NAME']);
+  const ttlMs = campaignCacheTtlMs(env);
   const observability = createObservability('process-events');
   const { logger, metrics } = observability;
   const clients = createAwsClients(observability.tracer);
   const sqs = overrides.sqs ?? clients.sqs();
-  const profiles = new DynamoProfileStore(overrides.dynamo ?? clients.dynamo(), config.PROFILES_TABLE_NAME);
+  const dynamo = overrides.dynamo ?? clients.dynamo();
+  const clock = overrides.clock ?? systemClock;
+  const profiles = new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME);
   const intents = new SqsIntentQueue(sqs, config.INTENTS_QUEUE_URL);
   const poisonSink = new SqsPoisonSink(sqs, config.EVENTS_DLQ_URL);
-  const clock = overrides.clock ?? systemClock;
+  const timers = new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME);
+  const campaigns = cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {
+    ttlMs,
+    clock,
+    onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', { error: errorName(error) }),
+  });
 
   return withObservability(async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
     const { events, poison } = decodeRecords(
@@ -52,14 +65,18 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
       });
     }
 
-    const result = await processEvents({ events, profiles, intents, now: clock() });
+    const result = await processEvents({ events, profiles, intents, campaigns, timers, now: clock() });
 
     metrics.addMetric('EventsApplied', MetricUnit.Count, result.applied);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
     metrics.addMetric('PoisonRecords', MetricUnit.Count, poison.length);
     metrics.addMetric('ProfilesWritten', MetricUnit.Count, result.profilesWritten);
     metrics.addMetric('VersionConflicts', MetricUnit.Count, result.versionConflicts);
+    metrics.addMetric('TriggersFired', MetricUnit.Count, result.triggersFired);
     metrics.addMetric('IntentsSent', MetricUnit.Count, result.intentsSent);
+    metrics.addMetric('TimersArmed', MetricUnit.Count, result.timersArmed);
+    metrics.addMetric('TimersCancelled', MetricUnit.Count, result.timersCancelled);
+    metrics.addMetric('StaleTriggers', MetricUnit.Count, result.staleTriggers);
     for (const [userId, error] of result.failed) {
       logger.error('profile update failed; records will be retried', { userId, error: errorName(error) });
     }
@@ -73,14 +90,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   }, observability);
 };
 
-const summary = ({ applied, duplicates, profilesWritten, versionConflicts, intentsSent, failed }: Awaited<ReturnType<typeof processEvents>>) => ({
-  applied,
-  duplicates,
-  profilesWritten,
-  versionConflicts,
-  intentsSent,
-  failedUsers: failed.size,
-});
+const summary = ({ failed, ...counts }: Awaited<ReturnType<typeof processEvents>>) => ({ ...counts, failedUsers: failed.size });
 
 /** Only the error's name and message: an SDK error object can carry request data. */
 const errorName = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error');

@@ -77,7 +77,7 @@ export class DynamoProfileStore implements ProfileStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { userId },
-          UpdateExpression: 'SET outbox = :empty',
+          UpdateExpression: 'SET outbox = :empty, timerOutbox = :empty',
           ConditionExpression: '#version = :version',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':empty': [], ':version': version },

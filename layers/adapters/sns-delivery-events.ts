@@ -20,13 +20,15 @@ export class SnsDeliveryEvents implements DeliveryEvents {
           messageId: intent.messageId,
           userId: intent.userId,
           campaignId: intent.campaignId,
-          channel: intent.channel,
+          // The channel actually used (a fallback may differ from the intent's first choice).
+          channel: ('channel' in outcome && outcome.channel) || intent.channel,
           at: at.toISOString(),
           ...outcome,
         }),
         MessageAttributes: {
           status: { DataType: 'String', StringValue: outcome.status },
           campaignId: { DataType: 'String', StringValue: intent.campaignId },
+          ...('reason' in outcome && { reason: { DataType: 'String', StringValue: outcome.reason } }),
         },
       }),
     );

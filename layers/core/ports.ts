@@ -1,7 +1,9 @@
 import type { PoisonRecord } from './contract/decode-records';
 import type { StreamRecord } from './contract/accept-batch';
 import type { Intent } from './messaging/intent';
-import type { SuppressionReason } from './messaging/decide-delivery';
+import type { DeferralReason, SuppressionReason } from './messaging/decide-delivery';
+import type { CapsState, DecisionRecord, LedgerView } from './messaging/ledger';
+import type { Channel } from './contract/pipeline-event';
 import type { Profile } from './profile/profile';
 import type { Campaign } from './campaigns/campaign';
 import type { Timer, TimerCommand } from './triggers/timer';
@@ -12,7 +14,7 @@ export interface ProfileStore {
   loadMany(userIds: readonly string[]): Promise<Map<string, Profile>>;
   /** Writes the profile if, and only if, the stored one is still at `expectedVersion` (0 = absent). */
   save(profile: Profile, expectedVersion: number): Promise<void>;
-  /** Empties the outbox if the profile is still at `version`; a newer writer will have flushed it itself. */
+  /** Empties the outboxes (intents and timer commands) if the profile is still at `version`; a newer writer will have flushed them itself. */
   clearOutbox(userId: string, version: number): Promise<void>;
 }
 
@@ -31,22 +33,60 @@ export interface PoisonSink {
   park(records: readonly PoisonRecord[]): Promise<void>;
 }
 
+/** A delivery decision as announced on the DeliveryEvents topic (ids and reasons only, never an address). */
 export type MessageOutcome =
-  | { status: 'sent'; providerMessageId: string }
-  | { status: 'suppressed'; reason: SuppressionReason };
-
-/** The per-user log of every delivery decision; also the exactly-once guard for sends. */
-export interface MessageLog {
-  /** Claims the message id; false when it was claimed before (a redelivery), so nothing is sent twice. */
-  claim(intent: Intent, at: Date): Promise<boolean>;
-  record(intent: Intent, outcome: MessageOutcome, at: Date): Promise<void>;
-  /** Gives a claim back after a send that surely failed, so the retry may send. */
-  release(intent: Intent): Promise<void>;
-}
+  | { status: 'sent'; providerMessageId: string; channel?: Channel; variant?: string }
+  | { status: 'suppressed'; reason: SuppressionReason; detail?: string }
+  | { status: 'deferred'; reason: DeferralReason; until: string }
+  /** The provider's answer never came: counted as sent (at most once), not retried. */
+  | { status: 'unconfirmed'; channel?: Channel };
 
 export interface PushSender {
   /** Returns the provider's message id. */
   send(endpointArn: string, message: string): Promise<string>;
+}
+
+/** SMS through SNS (`PhoneNumber`). */
+export interface SmsSender {
+  /** Returns the provider's message id. `Transactional` is for transactional campaigns, `Promotional` for marketing. */
+  send(phoneNumber: string, text: string, smsType: 'Transactional' | 'Promotional'): Promise<string>;
+}
+
+/** The account's SMS opt-out list (SNS `CheckIfPhoneNumberIsOptedOut`): a user who replied STOP is never texted. */
+export interface SmsOptOuts {
+  isOptedOut(phoneNumber: string): Promise<boolean>;
+}
+
+/**
+ * The Messages table as deliver's exactly-once ledger: one decision per message id, and each user's
+ * recent sends (the caps) written in the same transaction as a send decision.
+ */
+export interface DeliveryLedger {
+  /** The message's decision, if any, and the user's caps (strongly consistent). */
+  read(userId: string, messageId: string): Promise<LedgerView>;
+  /**
+   * Records a decision that sends nothing (suppressed, deferred) unless the message was decided before
+   * (a deferred or failed message may be decided again). `decided-before`: another delivery of it got there first.
+   */
+  record(decision: DecisionRecord): Promise<'recorded' | 'decided-before'>;
+  /**
+   * Atomically records a send decision (`sending`) and writes the user's sends (`caps.sends`, the new one
+   * included), only if the message was not decided before and the caps are still at `caps.version`.
+   */
+  commitSend(decision: DecisionRecord, caps: CapsState): Promise<'committed' | 'decided-before' | 'caps-changed'>;
+  /** The publish's outcome for a committed send. */
+  confirm(userId: string, messageId: string, outcome: { status: 'sent' | 'unconfirmed'; providerMessageId?: string; at: Date }): Promise<void>;
+  /**
+   * Undoes a committed (`sending`) send that surely did not happen: the send leaves the caps and the
+   * decision becomes `replacement` (`failed`, which the retry may decide again, or a suppression).
+   */
+  giveBack(replacement: DecisionRecord, at: Date): Promise<void>;
+}
+
+/** The per-channel send schedule every deliver container shares (see `rate-limit.ts`). */
+export interface SlotReserver {
+  /** Reserves up to `count` send times no later than `deadline`, in order; fewer when the rate is exhausted. */
+  reserve(channel: Channel, count: number, now: Date, deadline: Date): Promise<{ slots: Date[]; retryAfterMs: number }>;
 }
 
 /** Fan-out of delivery outcomes (analytics, the console, audits). */

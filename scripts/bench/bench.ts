@@ -1,9 +1,10 @@
 /**
- * npm run bench [-- --sample <n>] [--skip-pipeline]
+ * npm run bench [-- --sample <n>] [--skip-pipeline] [--skip-deliver]
  *
  * Prints, for the UCI Online Retail replay: the core fold's throughput (events/s on one core, no I/O),
  * then, through the local stack, DynamoDB write requests per event, PutRecords calls per 1,000 events,
- * end-to-end throughput and peak memory. Figures, not pass/fail: the targets are printed beside them.
+ * end-to-end throughput and peak memory; and deliver's throughput and DynamoDB requests per message
+ * (deliver-throughput.ts). Figures, not pass/fail: the targets are printed beside them.
  */
 import '../local-stack/node20-notice';
 import { resolve } from 'node:path';
@@ -12,13 +13,14 @@ import { startLocalStack } from '../local-stack/local-stack';
 import { readRetailLines, toEvents } from '../replay/online-retail';
 import { postEvents } from '../replay/post-batches';
 import { countCommands, WRITE_COMMANDS } from './count-commands';
+import { benchDeliver, printDeliverBench } from './deliver-throughput';
 import { benchFold } from './fold-throughput';
 
 const DATASET = resolve(__dirname, '../../../shared/data/online-retail.csv.gz');
 const mib = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MiB`;
 
 const main = async () => {
-  const { values } = parseArgs({ options: { sample: { type: 'string', default: '1' }, 'skip-pipeline': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { sample: { type: 'string', default: '1' }, 'skip-pipeline': { type: 'boolean', default: false }, 'skip-deliver': { type: 'boolean', default: false } } });
   const sampleEvery = Number(values.sample);
   const events = await toEvents(readRetailLines(DATASET), { sampleEvery });
   console.log(`dataset: ${events.length} events (${events.filter((e) => e.type === 'purchase').length} purchases), sample 1/${sampleEvery}`);
@@ -26,6 +28,10 @@ const main = async () => {
   benchFold(events.slice(0, 20_000)); // warm up the JIT
   const fold = benchFold(events);
   console.log(`fold (core, no I/O):  ${fold.eventsPerSecond.toLocaleString('en')} events/s on one core over ${fold.events} events, ${fold.profiles} profiles   [target ≥ 50,000]`);
+  if (!values['skip-deliver']) {
+    const concurrency = 8;
+    printDeliverBench(await benchDeliver({ messages: 2_000, concurrency }), concurrency);
+  }
   if (values['skip-pipeline']) return;
 
   const stack = await startLocalStack({ port: 0, log: () => undefined, clock: () => new Date('2011-12-10T00:00:00Z') });

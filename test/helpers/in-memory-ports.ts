@@ -1,6 +1,6 @@
 import { ProfileVersionConflictError } from '../../layers/core/errors';
 import type { Intent } from '../../layers/core/messaging/intent';
-import type { DeliveryEvents, IntentQueue, MessageLog, MessageOutcome, ProfileStore, PushSender } from '../../layers/core/ports';
+import type { IntentQueue, ProfileStore } from '../../layers/core/ports';
 import type { Profile } from '../../layers/core/profile/profile';
 
 /** A profile store with the same version semantics as the DynamoDB adapter, in memory. */
@@ -32,7 +32,10 @@ export class InMemoryProfileStore implements ProfileStore {
   }
   async clearOutbox(userId: string, version: number) {
     const item = this.items.get(userId);
-    if (item?.version === version) item.outbox = [];
+    if (item?.version === version) {
+      item.outbox = [];
+      item.timerOutbox = [];
+    }
   }
 }
 
@@ -48,37 +51,4 @@ export class InMemoryIntentQueue implements IntentQueue {
   }
 }
 
-export class InMemoryMessageLog implements MessageLog {
-  readonly entries = new Map<string, { status: string; outcome?: MessageOutcome }>();
-  async claim(intent: Intent) {
-    if (this.entries.has(intent.messageId)) return false;
-    this.entries.set(intent.messageId, { status: 'claimed' });
-    return true;
-  }
-  async record(intent: Intent, outcome: MessageOutcome) {
-    this.entries.set(intent.messageId, { status: outcome.status, outcome });
-  }
-  async release(intent: Intent) {
-    if (this.entries.get(intent.messageId)?.status === 'claimed') this.entries.delete(intent.messageId);
-  }
-}
-
-export class RecordingPushSender implements PushSender {
-  readonly sent: { endpointArn: string; message: string }[] = [];
-  failNext = 0;
-  async send(endpointArn: string, message: string) {
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new Error('SNS unavailable');
-    }
-    this.sent.push({ endpointArn, message });
-    return `sns-${this.sent.length}`;
-  }
-}
-
-export class RecordingDeliveryEvents implements DeliveryEvents {
-  readonly published: { messageId: string; outcome: MessageOutcome }[] = [];
-  async publish(intent: Intent, outcome: MessageOutcome) {
-    this.published.push({ messageId: intent.messageId, outcome });
-  }
-}
+// The delivery fakes (ledger, senders, outcomes, limiter) are in delivery-fakes.ts.

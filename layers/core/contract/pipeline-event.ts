@@ -39,6 +39,8 @@ export interface EventProperties {
   traits?: Record<string, unknown>;
   timeZone?: string;
   pushEndpointArn?: string;
+  /** E.164 (`+447700900123`), for SMS; never logged. */
+  phoneNumber?: string;
   consent?: Partial<Record<Channel, boolean>>;
   messageId?: string;
   campaignId?: string;

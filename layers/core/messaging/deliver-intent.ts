@@ -1,39 +1,255 @@
-import type { DeliveryEvents, MessageLog, MessageOutcome, ProfileStore, PushSender } from '../ports';
-import { decideDelivery } from './decide-delivery';
+import type { Campaign } from '../campaigns/campaign';
+import type { Clock } from '../clock';
+import type { CampaignSource, DeliveryEvents, DeliveryLedger, MessageOutcome, ProfileStore, PushSender, Recommender, SmsOptOuts, SmsSender, TimerStore } from '../ports';
+import type { Profile } from '../profile/profile';
+import { decideDelivery, type DeferralReason, type SuppressionReason } from './decide-delivery';
+import type { DeliveryPolicy, SendChannel } from './delivery-policy';
+import { DeliveryCapsContentionError, DeliveryRateLimitedError, DeliverySendFailedError, DeliverySendRejectedError } from './errors';
 import type { Intent } from './intent';
-import { renderPush, toSnsPushMessage } from './render-push';
+import { FINAL_STATUSES, pruneSends, type DecisionRecord, type SendRecord } from './ledger';
+import { isQuietAt, nextAllowedAt } from './quiet-hours';
+import type { RateLimiter } from './rate-limiter';
+import { purchasedProductIds, renderContent, seedProductIds, selectVariant, type RenderedContent } from './render-content';
+import { toPushContent, toSnsPushMessage } from './render-push';
 
 export interface DeliverIntentDeps {
-  profiles: ProfileStore;
-  log: MessageLog;
+  profiles: Pick<ProfileStore, 'load'>;
+  campaigns: CampaignSource;
+  ledger: DeliveryLedger;
+  limiter: RateLimiter;
   push: PushSender;
+  sms: SmsSender;
+  smsOptOuts: SmsOptOuts;
+  recommender: Recommender;
+  timers: Pick<TimerStore, 'apply'>;
   deliveryEvents: DeliveryEvents;
+  policy: DeliveryPolicy;
+  clock: Clock;
+  /** Waits for a rate-limit slot. */
+  sleep: (ms: number) => Promise<void>;
+  /** Jitter of retry delays; seeded in tests. */
+  random: () => number;
 }
 
-export type DeliveryResult = MessageOutcome | { status: 'duplicate' };
+/** Where the intent is in the queue's retries. */
+export interface DeliveryAttempt {
+  /** How many times the queue has handed the message out (SQS `ApproximateReceiveCount`); 1 = the first. */
+  receiveCount: number;
+}
+
+export type DeliveryResult = (
+  | { status: 'sent'; channel: SendChannel; variant: string; providerMessageId: string; sendAt: Date }
+  | { status: 'unconfirmed'; channel: SendChannel; variant: string }
+  | { status: 'suppressed'; reason: SuppressionReason; detail?: string }
+  | { status: 'deferred'; reason: DeferralReason; until: Date }
+  | { status: 'duplicate' }
+) & {
+  /** False when the outcome could not be published to the delivery-events topic (the decision stands). */
+  announced?: boolean;
+};
 
 /**
- * Delivers one intent at most once. The message id is claimed before anything is sent: a redelivered
- * SQS message or a replayed stream batch finds the claim and stops. A send that fails gives the claim
- * back and throws, so the queue retries it.
+ * From the third receive on, a record that finds no rate-limit slot is parked on a durable timer
+ * instead of failing again: the intents queue moves a message to its DLQ after five receives, and
+ * being throttled is no reason to end there.
  */
-export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, now: Date): Promise<DeliveryResult> => {
-  const decision = decideDelivery(intent, await deps.profiles.load(intent.userId));
-  if (!(await deps.log.claim(intent, now))) return { status: 'duplicate' };
+export const RATE_LIMIT_DEFER_FROM_RECEIVE = 3;
 
-  let outcome: MessageOutcome;
-  if (decision.send) {
-    try {
-      const providerMessageId = await deps.push.send(decision.endpointArn, toSnsPushMessage(renderPush(intent)));
-      outcome = { status: 'sent', providerMessageId };
-    } catch (error) {
-      await deps.log.release(intent);
+/** Attempts when concurrent sends to the same user keep changing their caps. */
+const MAX_CAPS_ATTEMPTS = 8;
+
+/** The sweeper runs every minute: a timer due sooner fires no sooner. */
+const MIN_TIMER_DELAY_MS = 60_000;
+const MAX_RETRY_DELAY_MS = 15 * 60_000;
+
+/**
+ * How long a throttled record waits before it is tried again: exponential in the receive count, with
+ * full jitter so that the records of one burst do not come back together, never sooner than the
+ * limiter's own estimate.
+ */
+export const rateLimitRetryDelayMs = (retryAfterMs: number, receiveCount: number, random: () => number): number => {
+  const base = Math.max(retryAfterMs, 1_000);
+  const spread = base * 2 ** Math.min(Math.max(receiveCount - 1, 0), 10);
+  return Math.min(MAX_RETRY_DELAY_MS, Math.ceil(base + random() * spread));
+};
+
+/**
+ * Delivers one intent at most once, recording the decision whatever it is.
+ *
+ * Exactly once: the decision to send and the user's caps are written in one transaction that only
+ * succeeds if the message was not decided before and the caps are as read; a redelivered or replayed
+ * intent finds the decision and stops. The publish happens after the commit; a publish that surely
+ * failed gives both back (and throws, so the queue retries), one whose outcome is unknown keeps them
+ * (at most once). Throws {@link DeliveryRateLimitedError} when no send slot is free soon enough (nothing
+ * was written; the queue retries).
+ */
+export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, attempt: DeliveryAttempt = { receiveCount: 1 }): Promise<DeliveryResult> => {
+  let slot: { channel: SendChannel; at: Date } | undefined;
+  for (let round = 1; ; round++) {
+    const now = deps.clock();
+    const view = await deps.ledger.read(intent.userId, intent.messageId);
+    if (view.decision && FINAL_STATUSES.has(view.decision.status)) return { status: 'duplicate' };
+
+    const [profile, campaign] = await Promise.all([deps.profiles.load(intent.userId), activeCampaign(deps.campaigns, intent.campaignId)]);
+    const input = { intent, profile, campaign, sends: view.caps.sends, now, policy: deps.policy };
+    let decision = decideDelivery(input);
+    if (decision.kind === 'check-sms-opt-out') {
+      decision = decideDelivery({ ...input, smsOptedOut: await deps.smsOptOuts.isOptedOut(decision.phoneNumber) });
+    }
+    const base = baseRecord(intent, now);
+    if (decision.kind === 'suppress') return suppress(intent, deps, { ...base, reason: decision.reason, ...(decision.detail && { detail: decision.detail }) }, now);
+    if (decision.kind === 'defer') return defer(intent, deps, base, decision.reason, decision.until, now);
+    if (decision.kind !== 'send' || !profile || !campaign) throw new Error(`unexpected decision ${decision.kind}`);
+
+    const rendered = await render(intent, campaign, profile, deps);
+    if (!rendered.ok) return suppress(intent, deps, { ...base, reason: 'CONTENT_INCOMPLETE', detail: rendered.detail }, now);
+
+    // A slot is kept across caps retries, unless it is for another channel or already behind this
+    // round's clock (the caps argument in docs/delivery.md needs decision time ≤ send time).
+    if (slot?.channel !== decision.channel || slot.at.getTime() < now.getTime()) {
+      try {
+        slot = { channel: decision.channel, at: await deps.limiter.acquire(decision.channel, now) };
+      } catch (error) {
+        if (!(error instanceof DeliveryRateLimitedError) || attempt.receiveCount < RATE_LIMIT_DEFER_FROM_RECEIVE) throw error;
+        const delay = Math.max(MIN_TIMER_DELAY_MS, rateLimitRetryDelayMs(error.retryAfterMs, attempt.receiveCount, deps.random));
+        return defer(intent, deps, base, 'RATE_LIMITED', new Date(now.getTime() + delay), now);
+      }
+    }
+    // The slot may be up to the wait bound after now: quiet hours are judged at the moment of sending.
+    if (isQuietAt(slot.at.getTime(), decision.timeZone, deps.policy.quietHours)) {
+      return defer(intent, deps, base, 'QUIET_HOURS', new Date(nextAllowedAt(slot.at.getTime(), decision.timeZone, deps.policy.quietHours)), now);
+    }
+
+    const send: SendRecord = { messageId: intent.messageId, campaignId: campaign.id, channel: decision.channel, category: campaign.category, at: slot.at.getTime() };
+    const sending: DecisionRecord = { ...base, status: 'sending', channel: decision.channel, variant: rendered.content.variant, sendAt: slot.at.toISOString() };
+    const caps = { version: view.caps.version, sends: pruneSends([...view.caps.sends, send], now.getTime()) };
+    const committed = await deps.ledger.commitSend(sending, caps);
+    if (committed === 'decided-before') return { status: 'duplicate' };
+    if (committed === 'caps-changed') {
+      if (round >= MAX_CAPS_ATTEMPTS) throw new DeliveryCapsContentionError(intent.userId, round);
+      continue;
+    }
+
+    const waitMs = slot.at.getTime() - deps.clock().getTime();
+    if (waitMs > 0) await deps.sleep(waitMs);
+    return publish(intent, deps, { campaign, channel: decision.channel, address: decision.address, content: rendered.content, sending });
+  }
+};
+
+const activeCampaign = async (source: CampaignSource, id: string): Promise<Campaign | undefined> => (await source.active()).find((c) => c.id === id);
+
+const baseRecord = (intent: Intent, now: Date) => ({
+  messageId: intent.messageId,
+  userId: intent.userId,
+  campaignId: intent.campaignId,
+  occurrence: intent.occurrence,
+  triggeredAt: intent.triggeredAt,
+  decidedAt: now.toISOString(),
+});
+
+type Base = ReturnType<typeof baseRecord>;
+
+const render = async (
+  intent: Intent,
+  campaign: Campaign,
+  profile: Profile,
+  deps: DeliverIntentDeps,
+): Promise<{ ok: true; content: RenderedContent } | { ok: false; detail: string }> => {
+  const variant = selectVariant(campaign, profile);
+  if (!variant) return { ok: false, detail: 'no content variant for the segment and no default' };
+  const recommendations =
+    variant.recommendations > 0
+      ? await deps.recommender.recommend({
+          userId: intent.userId,
+          profile,
+          count: variant.recommendations,
+          exclude: purchasedProductIds(intent),
+          seedProductIds: seedProductIds(intent),
+        })
+      : [];
+  const result = renderContent({ variant, intent, profile, recommendations });
+  return result.ok ? result : { ok: false, detail: `variant ${variant.name}: no value for ${result.missing.map((name) => `{{${name}}}`).join(', ')}` };
+};
+
+const suppress = async (
+  intent: Intent,
+  deps: DeliverIntentDeps,
+  record: Base & { reason: SuppressionReason; detail?: string },
+  now: Date,
+): Promise<DeliveryResult> => {
+  if ((await deps.ledger.record({ ...record, status: 'suppressed' })) === 'decided-before') return { status: 'duplicate' };
+  const outcome: MessageOutcome = { status: 'suppressed', reason: record.reason, ...(record.detail && { detail: record.detail }) };
+  return { ...outcome, announced: await announce(intent, outcome, deps, now) };
+};
+
+/**
+ * Parks the intent on a durable timer (same message id) and records why. The timer is armed first: if
+ * the function dies between the two writes, the redelivery arms the same key again and records it.
+ */
+const defer = async (intent: Intent, deps: DeliverIntentDeps, base: Base, reason: DeferralReason, until: Date, now: Date): Promise<DeliveryResult> => {
+  await deps.timers.apply([
+    {
+      op: 'arm',
+      timer: {
+        userId: intent.userId,
+        key: `defer#${intent.messageId}`,
+        // Unique per deferral: the sweeper completes a fired timer only if its armId is unchanged, so a
+        // re-deferral written meanwhile (same key) survives it.
+        armId: `defer@${until.toISOString()}`,
+        armedAt: now.toISOString(),
+        dueAt: until.toISOString(),
+        intent,
+      },
+    },
+  ]);
+  if ((await deps.ledger.record({ ...base, status: 'deferred', reason, deferredUntil: until.toISOString() })) === 'decided-before') {
+    return { status: 'duplicate' };
+  }
+  const outcome: MessageOutcome = { status: 'deferred', reason, until: until.toISOString() };
+  return { status: 'deferred', reason, until, announced: await announce(intent, outcome, deps, now) };
+};
+
+const publish = async (
+  intent: Intent,
+  deps: DeliverIntentDeps,
+  send: { campaign: Campaign; channel: SendChannel; address: string; content: RenderedContent; sending: DecisionRecord },
+): Promise<DeliveryResult> => {
+  const { channel, content, sending } = send;
+  let providerMessageId: string;
+  try {
+    providerMessageId =
+      channel === 'push'
+        ? await deps.push.send(send.address, toSnsPushMessage(toPushContent(content, intent)))
+        : await deps.sms.send(send.address, content.smsText, send.campaign.category === 'transactional' ? 'Transactional' : 'Promotional');
+  } catch (error) {
+    const at = deps.clock();
+    if (error instanceof DeliverySendRejectedError) {
+      const replacement: DecisionRecord = { ...sending, status: 'suppressed', reason: error.reason, detail: error.code, decidedAt: at.toISOString() };
+      await deps.ledger.giveBack(replacement, at);
+      const outcome: MessageOutcome = { status: 'suppressed', reason: error.reason, detail: error.code };
+      return { ...outcome, announced: await announce(intent, outcome, deps, at) };
+    }
+    if (error instanceof DeliverySendFailedError) {
+      await deps.ledger.giveBack({ ...sending, status: 'failed', detail: error.code, decidedAt: at.toISOString() }, at);
       throw error;
     }
-  } else {
-    outcome = { status: 'suppressed', reason: decision.reason };
+    // No answer: the provider may have sent it. Keep the send counted and never retry it (at most once).
+    await deps.ledger.confirm(intent.userId, intent.messageId, { status: 'unconfirmed', at });
+    return { status: 'unconfirmed', channel, variant: content.variant, announced: await announce(intent, { status: 'unconfirmed', channel }, deps, at) };
   }
-  await deps.log.record(intent, outcome, now);
-  await deps.deliveryEvents.publish(intent, outcome, now);
-  return outcome;
+  const at = deps.clock();
+  await deps.ledger.confirm(intent.userId, intent.messageId, { status: 'sent', providerMessageId, at });
+  const outcome: MessageOutcome = { status: 'sent', providerMessageId, channel, variant: content.variant };
+  return { status: 'sent', channel, variant: content.variant, providerMessageId, sendAt: new Date(sending.sendAt!), announced: await announce(intent, outcome, deps, at) };
 };
+
+/** Best effort: the decision is already recorded, so a failed announcement must not make the queue retry. */
+const announce = async (intent: Intent, outcome: MessageOutcome, deps: DeliverIntentDeps, at: Date): Promise<boolean> => {
+  try {
+    await deps.deliveryEvents.publish(intent, outcome, at);
+    return true;
+  } catch {
+    return false;
+  }
+};
+

@@ -1,4 +1,5 @@
 import type { Intent } from './intent';
+import type { RenderedContent } from './render-content';
 
 export interface PushContent {
   title: string;
@@ -7,20 +8,18 @@ export interface PushContent {
   data: Record<string, string>;
 }
 
-/** Renders the slice's related-products push. Templates per segment and recommendation slots come later. */
-export const renderPush = (intent: Intent): PushContent => {
-  const purchased = intent.context.purchasedProductIds;
-  const first = Array.isArray(purchased) ? purchased[0] : undefined;
-  return {
-    title: 'Picked for you',
-    body: 'Thanks for your order! Customers who bought it also loved these.',
-    data: {
-      messageId: intent.messageId,
-      campaignId: intent.campaignId,
-      deepLink: first ? `app://related/${encodeURIComponent(first)}` : 'app://home',
-    },
-  };
-};
+/** The push for rendered content: title, body and the data the app needs to attribute the open. */
+export const toPushContent = (content: RenderedContent, intent: Intent): PushContent => ({
+  title: content.title,
+  body: content.body,
+  data: {
+    messageId: intent.messageId,
+    campaignId: intent.campaignId,
+    variant: content.variant,
+    deepLink: content.deepLink,
+    ...(content.productIds.length > 0 && { productIds: content.productIds.join(',') }),
+  },
+});
 
 /**
  * The SNS `MessageStructure: 'json'` payload: one message per push platform, as SNS mobile push expects

@@ -1,6 +1,6 @@
 import type { DecodedEvent } from '../contract/decode-records';
 import { ProfileVersionConflictError } from '../errors';
-import type { IntentQueue, ProfileStore } from '../ports';
+import type { CampaignSource, IntentQueue, ProfileStore, TimerStore } from '../ports';
 import { deriveProfile } from '../profile/derive-profile';
 import { foldProfile } from '../profile/fold-profile';
 import { emptyProfile, type Profile } from '../profile/profile';
@@ -10,6 +10,9 @@ export interface ProcessEventsInput {
   events: readonly DecodedEvent[];
   profiles: ProfileStore;
   intents: IntentQueue;
+  /** The active campaigns whose triggers the events are evaluated against (read once per batch). */
+  campaigns: CampaignSource;
+  timers: TimerStore;
   /** Processing time: activity level, lifecycle stage and tags are derived as of now. */
   now: Date;
   /** Attempts per user when another writer keeps winning the version race. */
@@ -25,26 +28,42 @@ export interface ProcessEventsResult {
   duplicates: number;
   profilesWritten: number;
   versionConflicts: number;
+  /** Intents the triggers decided on in this batch (to send now). */
+  triggersFired: number;
+  /** Intents enqueued, including any left in an outbox by an earlier, interrupted run. */
   intentsSent: number;
+  /** Timer arm commands applied to the Timers table (an arm older than the stored one changes nothing). */
+  timersArmed: number;
+  /** Timer cancel commands applied (a cancel that finds no timer it completes changes nothing). */
+  timersCancelled: number;
+  /** Starting events that arrived too late to arm their timer. */
+  staleTriggers: number;
 }
 
 /**
- * Folds a batch of events into profiles: one conditional write per user, intents kept in the profile's
- * outbox by that same write and sent after it, so a crash between the two loses nothing (the retry
- * finds the outbox and sends it; deliver deduplicates by message id).
+ * Folds a batch of events into profiles and evaluates the active campaigns' triggers on the events that
+ * were new: one conditional write per user, which also stores the trigger state and two outboxes (intents
+ * to enqueue, timer commands to apply). Both outboxes are flushed after the write and cleared only when
+ * flushed, so a crash between the two loses nothing: the retry finds them and flushes them again, and
+ * flushing twice is harmless (deliver deduplicates by message id, timer commands are idempotent).
  */
 export const processEvents = async (input: ProcessEventsInput): Promise<ProcessEventsResult> => {
-  const { profiles, intents, maxAttempts = 3, concurrency = 25 } = input;
+  const { profiles, intents, timers, maxAttempts = 3, concurrency = 25 } = input;
   const byUser = groupBy(input.events, (e) => e.profileKey);
-  const loaded = await profiles.loadMany([...byUser.keys()]);
   const result: ProcessEventsResult = {
     failed: new Map(),
     applied: 0,
     duplicates: 0,
     profilesWritten: 0,
     versionConflicts: 0,
+    triggersFired: 0,
     intentsSent: 0,
+    timersArmed: 0,
+    timersCancelled: 0,
+    staleTriggers: 0,
   };
+  if (byUser.size === 0) return result;
+  const [loaded, campaigns] = await Promise.all([profiles.loadMany([...byUser.keys()]), input.campaigns.active()]);
 
   const users = [...byUser.entries()];
   for (let start = 0; start < users.length; start += concurrency) {
@@ -64,8 +83,19 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
     let current = first ?? emptyProfile(userId);
     for (let attempt = 1; ; attempt++) {
       const { profile: folded, applied } = foldProfile(current, events.map((e) => e.event));
-      const profile = applied.length > 0 ? deriveProfile(folded, input.now) : folded;
-      const next: Profile = { ...profile, outbox: [...current.outbox, ...evaluateTriggers(profile, applied)] };
+      let next: Profile = folded;
+      let fired = { intents: 0, stale: 0 };
+      if (applied.length > 0) {
+        const profile = deriveProfile(folded, input.now);
+        const triggered = evaluateTriggers({ campaigns, profile, applied, now: input.now });
+        next = {
+          ...profile,
+          triggers: triggered.state,
+          outbox: [...current.outbox, ...triggered.intents],
+          timerOutbox: [...current.timerOutbox, ...triggered.timers],
+        };
+        fired = { intents: triggered.intents.length, stale: triggered.stale };
+      }
       try {
         if (applied.length > 0) {
           next.version = current.version + 1;
@@ -74,7 +104,9 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         }
         result.applied += applied.length;
         result.duplicates += events.length - applied.length;
-        await flushOutbox(next);
+        result.triggersFired += fired.intents;
+        result.staleTriggers += fired.stale;
+        await flushOutboxes(next);
         return;
       } catch (error) {
         if (!(error instanceof ProfileVersionConflictError) || attempt >= maxAttempts) throw error;
@@ -84,10 +116,20 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
     }
   }
 
-  async function flushOutbox(profile: Profile): Promise<void> {
-    if (profile.outbox.length === 0) return;
-    await intents.enqueue(profile.outbox);
-    result.intentsSent += profile.outbox.length;
+  async function flushOutboxes(profile: Profile): Promise<void> {
+    const { outbox, timerOutbox } = profile;
+    if (outbox.length === 0 && timerOutbox.length === 0) return;
+    if (timerOutbox.length > 0) {
+      await timers.apply(timerOutbox);
+      for (const command of timerOutbox) {
+        if (command.op === 'arm') result.timersArmed++;
+        else result.timersCancelled++;
+      }
+    }
+    if (outbox.length > 0) {
+      await intents.enqueue(outbox);
+      result.intentsSent += outbox.length;
+    }
     await profiles.clearOutbox(profile.userId, profile.version);
   }
 };

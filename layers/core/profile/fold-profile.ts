@@ -73,6 +73,9 @@ const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
     if (props.pushEndpointArn && isNewer(profile.channels.push?.at, at)) {
       profile.channels.push = { endpointArn: props.pushEndpointArn, at };
     }
+    if (props.phoneNumber && isNewer(profile.channels.sms?.at, at)) {
+      profile.channels.sms = { phoneNumber: props.phoneNumber, at };
+    }
     for (const [channel, granted] of Object.entries(props.consent ?? {}) as [Channel, boolean][]) {
       if (isNewer(profile.consent[channel]?.at, at)) profile.consent[channel] = { granted, at, source: 'identify' };
     }

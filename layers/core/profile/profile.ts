@@ -1,5 +1,7 @@
 import type { Channel, EventType } from '../contract/pipeline-event';
 import type { Intent } from '../messaging/intent';
+import type { TimerCommand } from '../triggers/timer';
+import type { TriggerState } from '../triggers/trigger-state';
 import type { ActivityLevel } from './activity';
 import type { LifecycleStage } from './lifecycle';
 import type { RfmScore } from './rfm';
@@ -27,7 +29,8 @@ export interface Profile {
   /** Base attributes the app sends with identify (age band, region, member level…). */
   traits: Record<string, unknown>;
   consent: Partial<Record<Channel, ConsentRecord>>;
-  channels: { push?: { endpointArn: string; at: string } };
+  /** Where to reach the user; `sms.phoneNumber` is E.164 and, like the endpoint ARN, never logged. */
+  channels: { push?: { endpointArn: string; at: string }; sms?: { phoneNumber: string; at: string } };
 
   // Behaviour, kept as additive counts so that any arrival order gives the same profile
   counters: Partial<Record<EventType, number>>;
@@ -54,6 +57,10 @@ export interface Profile {
   recentInsertIds: string[];
   /** Intents written with the profile and sent after it (transactional outbox). */
   outbox: Intent[];
+  /** What the campaign triggers remember between batches (counts, recent starting and completing events). */
+  triggers: TriggerState;
+  /** Timer commands written with the profile and applied to the Timers table after it (like `outbox`). */
+  timerOutbox: TimerCommand[];
 }
 
 /**
@@ -81,6 +88,8 @@ export const emptyProfile = (userId: string): Profile => ({
   tags: [],
   recentInsertIds: [],
   outbox: [],
+  triggers: { counts: {}, timers: {} },
+  timerOutbox: [],
 });
 
 /** A stored item as a full profile: fields added after it was written get their empty value. */

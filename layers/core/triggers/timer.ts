@@ -25,5 +25,8 @@ export interface Timer {
  */
 export type TimerCommand =
   | { op: 'arm'; timer: Timer }
-  /** Cancels the timer under `key` if it was armed at or before `at` (the completing event's client time). */
+  /**
+   * Cancels the timer under `key` if it was armed at or before `at` (the completing event's client time)
+   * and was not yet due at `at`: a completion after the window is too late, however late the sweeper runs.
+   */
   | { op: 'cancel'; userId: string; key: string; at: string };

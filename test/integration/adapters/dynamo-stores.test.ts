@@ -1,19 +1,16 @@
-import { DynamoMessageLog } from '../../../layers/adapters/dynamo-message-log';
 import { DynamoProfileStore } from '../../../layers/adapters/dynamo-profile-store';
 import { ProfileVersionConflictError } from '../../../layers/core/errors';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { intentFactory, profileFactory } from '../../helpers/factories';
 
-describeWithAws('DynamoDB adapters against the provisioned Profiles and Messages tables', () => {
+describeWithAws('DynamoDB adapters against the provisioned Profiles table', () => {
   let target: AwsTarget;
   let profiles: DynamoProfileStore;
-  let log: DynamoMessageLog;
 
   beforeAll(async () => {
     target = await startAwsTarget();
     const stack = await provisionPipeline(target, 'ddb-');
     profiles = new DynamoProfileStore(target.clients.document, resourceOf(stack, 'Profiles').name);
-    log = new DynamoMessageLog(target.clients.document, resourceOf(stack, 'Messages').name);
   });
   afterAll(() => target?.stop());
 
@@ -43,9 +40,10 @@ describeWithAws('DynamoDB adapters against the provisioned Profiles and Messages
       expect(found.get('bulk-129')?.userId).toBe('bulk-129');
     });
 
-    it('clears the outbox only at the version that wrote it', async () => {
+    it('clears the outboxes only at the version that wrote them', async () => {
       // Prepare
-      await profiles.save(profileFactory({ userId: 'bob', version: 1, outbox: [intentFactory({ userId: 'bob' })] }), 0);
+      const cancel = { op: 'cancel' as const, userId: 'bob', key: 'viewed-no-cart-coupon#P-1', at: '2026-11-22T10:00:00.000Z' };
+      await profiles.save(profileFactory({ userId: 'bob', version: 1, outbox: [intentFactory({ userId: 'bob' })], timerOutbox: [cancel] }), 0);
 
       // Act
       await profiles.clearOutbox('bob', 7);
@@ -53,8 +51,8 @@ describeWithAws('DynamoDB adapters against the provisioned Profiles and Messages
       await profiles.clearOutbox('bob', 1);
 
       // Assess
-      expect(afterStale?.outbox).toHaveLength(1);
-      expect((await profiles.load('bob'))?.outbox).toEqual([]);
+      expect(afterStale).toMatchObject({ outbox: [expect.anything()], timerOutbox: [cancel] });
+      expect(await profiles.load('bob')).toMatchObject({ outbox: [], timerOutbox: [] });
     });
 
     it('scans every profile page by page', async () => {
@@ -67,35 +65,6 @@ describeWithAws('DynamoDB adapters against the provisioned Profiles and Messages
     });
   });
 
-  describe('DynamoMessageLog', () => {
-    const at = new Date('2026-11-22T12:00:00Z');
+  // DynamoMessageLog (the delivery ledger) has its own suite: dynamo-message-log.test.ts.
 
-    it('lets one delivery claim a message id, and only one', async () => {
-      // Prepare
-      const intent = intentFactory({ userId: 'carol' });
-
-      // Act
-      const claims = await Promise.all([log.claim(intent, at), log.claim(intent, at), log.claim(intent, at)]);
-
-      // Assess
-      expect(claims.filter(Boolean)).toHaveLength(1);
-    });
-
-    it('gives a claim back only while it is unsent', async () => {
-      // Prepare
-      const released = intentFactory({ userId: 'dave', occurrence: 'o-1' });
-      const sent = intentFactory({ userId: 'dave', occurrence: 'o-2' });
-      await log.claim(released, at);
-      await log.claim(sent, at);
-      await log.record(sent, { status: 'sent', providerMessageId: 'sns-1' }, at);
-
-      // Act
-      await log.release(released);
-
-      // Assess
-      await expect(log.release(sent)).rejects.toThrow();
-      expect(await log.claim(released, at)).toBe(true);
-      expect(await log.claim(sent, at)).toBe(false);
-    });
-  });
 });

@@ -1,9 +1,13 @@
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { createDeliverHandler } from '../../../functions/messaging/deliver.handler';
 import { createIngestHandler } from '../../../functions/ingest/ingest.handler';
+import { createSweepTimersHandler } from '../../../functions/campaigns/sweep-timers.handler';
 import { createProcessEventsHandler } from '../../../functions/processing/process-events.handler';
+import { DynamoCampaignStore } from '../../../layers/adapters/dynamo-campaign-store';
+import { loadCampaignFiles } from '../../../scripts/campaigns/load-campaign-files';
 import type { ProvisionedStack } from '../../../scripts/local-stack/provision-from-template';
 import { apiGatewayEventFactory } from '../../helpers/api-gateway-event-factory';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
@@ -13,9 +17,12 @@ import { lambdaContextFactory } from '../../helpers/lambda-context';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z');
 const clock = () => NOW;
+/** A day after the purchase below, when its related-products timer is due. */
+const NEXT_DAY = new Date('2026-11-23T10:01:00.000Z');
+const nextDay = () => NEXT_DAY;
 const ENDPOINT_ARN = 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/carol';
 
-/** The three handlers, in-process, with real SDK clients against real local services. */
+/** The handlers, in-process, with real SDK clients against real local services. */
 describeWithAws('pipeline handlers against the provisioned resources', () => {
   let target: AwsTarget;
   let stack: ProvisionedStack;
@@ -31,7 +38,14 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       INTENTS_QUEUE_URL: resourceOf(stack, 'Intents').url!,
       EVENTS_DLQ_URL: resourceOf(stack, 'EventsDlq').url!,
       DELIVERY_EVENTS_TOPIC_ARN: resourceOf(stack, 'DeliveryEvents').arn,
+      CAMPAIGNS_TABLE_NAME: resourceOf(stack, 'Campaigns').name,
+      TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
     };
+    const campaigns = new DynamoCampaignStore(target.clients.document, env.CAMPAIGNS_TABLE_NAME!);
+    for (const campaign of loadCampaignFiles(join(__dirname, '../../../events/campaigns'))) {
+      await campaigns.put(campaign, NOW);
+      await campaigns.setActive(campaign.id, true, NOW);
+    }
   });
   afterAll(() => target?.stop());
 
@@ -57,13 +71,20 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       userId: 'carol',
       type: 'identify',
       timestamp: '2026-11-22T09:00:00.000Z',
-      properties: { consent: { push: true }, pushEndpointArn: ENDPOINT_ARN },
+      properties: { consent: { push: true }, pushEndpointArn: ENDPOINT_ARN, timeZone: 'Europe/London' },
     });
     const purchase = ingestedEventFactory({ userId: 'carol', type: 'purchase', timestamp: '2026-11-22T10:00:00.000Z' });
     const batch = kinesisEventFactory([identify, '%%% not json', purchase, { ...purchase, insertId: 'bad' }]);
     let intents: Message[];
 
-    it('folds the valid records into the profile, parks the poison ones, and enqueues one intent', async () => {
+    const timersOf = async (userId: string) =>
+      (
+        await target.clients.document.send(
+          new QueryCommand({ TableName: env.TIMERS_TABLE_NAME, KeyConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': userId } }),
+        )
+      ).Items ?? [];
+
+    it('folds the valid records into the profile, parks the poison ones, and arms the related-products timer instead of sending now', async () => {
       // Prepare
       const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock });
 
@@ -73,9 +94,11 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       // Assess
       expect(response).toEqual({ batchItemFailures: [] });
       const { Item } = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
-      expect(Item).toMatchObject({ version: 1, counters: { identify: 1, purchase: 1 }, consent: { push: { granted: true } }, outbox: [] });
-      intents = await receive(env.INTENTS_QUEUE_URL!);
-      expect(intents).toHaveLength(1);
+      expect(Item).toMatchObject({ version: 1, counters: { identify: 1, purchase: 1 }, consent: { push: { granted: true } }, outbox: [], timerOutbox: [] });
+      expect(await receive(env.INTENTS_QUEUE_URL!)).toHaveLength(0);
+      expect(await timersOf('carol')).toEqual([
+        expect.objectContaining({ key: 'related-products-after-purchase#-', armId: purchase.insertId, dueAt: Date.parse('2026-11-23T10:00:00.000Z') }),
+      ]);
       const parked = (await receive(env.EVENTS_DLQ_URL!)).map((m) => JSON.parse(m.Body!));
       expect(parked.map((p) => [p.kind, p.sequenceNumber, p.reason]).sort()).toEqual([
         ['PoisonRecord', '1001', 'UNDECODABLE'],
@@ -87,6 +110,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       // Prepare
       const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock });
       const before = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
+      const timersBefore = await timersOf('carol');
 
       // Act
       await processEvents(batch, lambdaContextFactory('process-events'));
@@ -94,13 +118,32 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       // Assess
       const after = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
       expect(after.Item).toEqual(before.Item);
+      expect(await timersOf('carol')).toEqual(timersBefore);
       expect(await receive(env.INTENTS_QUEUE_URL!)).toHaveLength(0);
+    });
+
+    it('sweep-timers enqueues the related-products intent once it is due, and only then', async () => {
+      // Prepare
+      const sweep = (at: Date) => createSweepTimersHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock: () => at });
+
+      // Act
+      const early = await sweep(new Date('2026-11-23T09:59:00.000Z'))({}, lambdaContextFactory('sweep-timers'));
+      const due = await sweep(NEXT_DAY)({}, lambdaContextFactory('sweep-timers'));
+
+      // Assess
+      expect(early.fired).toBe(0);
+      expect(due).toMatchObject({ fired: 1, oldestDueLagMs: 60_000 });
+      intents = await receive(env.INTENTS_QUEUE_URL!);
+      expect(intents.map((m) => JSON.parse(m.Body!))).toEqual([
+        expect.objectContaining({ userId: 'carol', campaignId: 'related-products-after-purchase', occurrence: purchase.insertId, triggeredAt: '2026-11-23T10:00:00.000Z' }),
+      ]);
+      expect(await timersOf('carol')).toEqual([]);
     });
 
     it('deliver sends the push once, even when SQS delivers the intent twice', async () => {
       if (!target.directPublishes) return; // platform endpoints need the local SNS stub
       // Prepare
-      const deliver = createDeliverHandler(env, { dynamo: target.clients.document, sns: target.clients.sns, clock });
+      const deliver = createDeliverHandler(env, { dynamo: target.clients.document, sns: target.clients.sns, clock: nextDay });
       const event: SQSEvent = {
         Records: intents.map((m) => ({
           messageId: m.MessageId!,
@@ -128,7 +171,8 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       const { Items = [] } = await target.clients.document.send(
         new QueryCommand({ TableName: env.MESSAGES_TABLE_NAME, KeyConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': 'carol' } }),
       );
-      expect(Items).toEqual([expect.objectContaining({ status: 'sent', campaignId: 'related-products-after-purchase' })]);
+      // The message log's items (the ledger also keeps the user's caps under `CAPS`)
+      expect(Items.filter((item) => String(item.sk).startsWith('MSG#'))).toEqual([expect.objectContaining({ status: 'sent', campaignId: 'related-products-after-purchase' })]);
     });
   });
 });

@@ -38,6 +38,16 @@ describe('validateEvent', () => {
     );
   });
 
+  it('takes an E.164 phone number on identify and names a bad one', () => {
+    // Act
+    const good = validateEvent(eventFactory({ type: 'identify', properties: { phoneNumber: '+447700900123', consent: { sms: true } } }));
+    const bad = validateEvent(eventFactory({ type: 'identify', properties: { phoneNumber: '07700 900123' } }));
+
+    // Assess
+    expect(good.ok).toBe(true);
+    expect(!bad.ok && bad.errors).toEqual([expect.objectContaining({ path: 'properties.phoneNumber' })]);
+  });
+
   it('reports a missing required field by its path', () => {
     // Act
     const result = validateEvent({ type: 'product_view', insertId: 'evt-000001', userId: 'u', timestamp: '2026-11-22T10:00:00Z', properties: {} });

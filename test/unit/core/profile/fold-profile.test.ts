@@ -73,6 +73,19 @@ describe('foldProfile', () => {
     expect(profile.recentInsertIds.at(-1)).toBe(many.at(-1)?.insertId);
   });
 
+  it('keeps the latest phone number for SMS, whatever order the identifies arrive in', () => {
+    // Prepare
+    const older = ingestedEventFactory({ type: 'identify', timestamp: '2026-11-22T09:00:00.000Z', properties: { phoneNumber: '+447700900001' } });
+    const newer = ingestedEventFactory({ type: 'identify', timestamp: '2026-11-22T11:00:00.000Z', properties: { phoneNumber: '+447700900002', consent: { sms: true } } });
+
+    // Act
+    const { profile } = foldProfile(emptyProfile('user-1'), [newer, older]);
+
+    // Assess
+    expect(profile.channels.sms).toEqual({ phoneNumber: '+447700900002', at: '2026-11-22T11:00:00.000Z' });
+    expect(profile.consent.sms?.granted).toBe(true);
+  });
+
   it('does not mutate the profile it is given', () => {
     // Prepare
     const before = emptyProfile('user-1');

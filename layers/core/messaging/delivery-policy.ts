@@ -1,0 +1,81 @@
+import type { Channel } from '../contract/pipeline-event';
+import { DEFAULT_QUIET_HOURS, isKnownTimeZone, parseQuietHours, type QuietHours } from './quiet-hours';
+
+/** The rolling window every frequency cap counts over: exact, not calendar days. */
+export const CAP_WINDOW_MS = 24 * 3_600_000;
+
+/** Channels deliver can send on today. */
+export type SendChannel = Extract<Channel, 'push' | 'sms'>;
+
+/** Rules deliver applies to every campaign, from the function's environment. */
+export interface DeliveryPolicy {
+  quietHours: QuietHours;
+  /** Used when a user's own zone is unknown; undefined = such users are never messaged (see docs/delivery.md). */
+  defaultTimeZone?: string;
+  /** Sends per user within {@link CAP_WINDOW_MS}, across all campaigns. */
+  caps: { push: number; sms: number; marketing: number };
+  /** Sends per second for the whole account, per channel. */
+  ratePerSecond: Record<SendChannel, number>;
+  /** How long a record may wait for a rate-limit slot before it is handed back to the queue. */
+  maxRateWaitMs: number;
+}
+
+/** A delivery setting in the environment is not usable. */
+export class DeliveryConfigInvalidError extends Error {
+  override readonly name = 'DeliveryConfigInvalidError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+/** Longest wait for a rate-limit slot inside one invocation: well inside the 30 s function timeout. */
+export const DEFAULT_MAX_RATE_WAIT_MS = 2_000;
+
+export const DEFAULT_DELIVERY_SETTINGS = {
+  QUIET_HOURS: DEFAULT_QUIET_HOURS,
+  PUSH_RATE_PER_SECOND: 100,
+  SMS_RATE_PER_SECOND: 20,
+  PUSH_CAP_PER_24H: 3,
+  MARKETING_CAP_PER_24H: 1,
+  SMS_CAP_PER_24H: 1,
+} as const;
+
+/**
+ * Reads the delivery policy from the environment (optional variables; defaults in
+ * {@link DEFAULT_DELIVERY_SETTINGS}). A bad value fails with the variable's name, at cold start.
+ */
+export const readDeliveryPolicy = (env: Record<string, string | undefined>): DeliveryPolicy => {
+  const value = (name: keyof typeof DEFAULT_DELIVERY_SETTINGS): string => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === '' ? String(DEFAULT_DELIVERY_SETTINGS[name]) : raw.trim();
+  };
+  const count = (name: keyof typeof DEFAULT_DELIVERY_SETTINGS, min: number): number => {
+    const raw = value(name);
+    const parsed = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(parsed) || parsed < min) {
+      throw new DeliveryConfigInvalidError(name, `must be a whole number ≥ ${min}, got "${raw}"`);
+    }
+    return parsed;
+  };
+
+  let quietHours: QuietHours;
+  try {
+    quietHours = parseQuietHours(value('QUIET_HOURS'));
+  } catch (error) {
+    throw new DeliveryConfigInvalidError('QUIET_HOURS', (error as Error).message);
+  }
+  const defaultTimeZone = env.DEFAULT_TIME_ZONE?.trim() || undefined;
+  if (defaultTimeZone !== undefined && !isKnownTimeZone(defaultTimeZone)) {
+    throw new DeliveryConfigInvalidError('DEFAULT_TIME_ZONE', `"${defaultTimeZone}" is not an IANA time zone (e.g. Europe/London)`);
+  }
+  return {
+    quietHours,
+    ...(defaultTimeZone !== undefined && { defaultTimeZone }),
+    caps: { push: count('PUSH_CAP_PER_24H', 0), sms: count('SMS_CAP_PER_24H', 0), marketing: count('MARKETING_CAP_PER_24H', 0) },
+    ratePerSecond: { push: count('PUSH_RATE_PER_SECOND', 1), sms: count('SMS_RATE_PER_SECOND', 1) },
+    maxRateWaitMs: DEFAULT_MAX_RATE_WAIT_MS,
+  };
+};
