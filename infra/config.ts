@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
+import { DEFAULT_DELIVERY_SETTINGS, DeliveryConfigInvalidError, readDeliveryPolicy } from '../layers/core/messaging/delivery-policy';
+import { DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS } from '../layers/runtime/campaign-cache-ttl';
 
 /**
  * Deployment-time settings of the pipeline. Every field has a default suited to a small production
@@ -41,7 +43,32 @@ export interface PipelineConfig {
   readonly scoringScheduleTimeZone: TimeZone;
   /** Hour of the day (0–23, in {@link scoringScheduleTimeZone}) at which the nightly rescoring starts, on the hour. */
   readonly scoringScheduleHour: number;
+  /**
+   * The rules deliver applies to every campaign, as its environment variables (`QUIET_HOURS`,
+   * `DEFAULT_TIME_ZONE`, `PUSH_RATE_PER_SECOND`, `SMS_RATE_PER_SECOND`, `PUSH_CAP_PER_24H`,
+   * `MARKETING_CAP_PER_24H`, `SMS_CAP_PER_24H`; see docs/delivery.md). Validated at synth by the same
+   * code deliver reads them with, so a bad value fails `cdk synth`, not the first cold start.
+   */
+  readonly deliverySettings: Readonly<Partial<Record<DeliverySetting, string>>>;
+  /** How long functions serve the campaigns they read before reading the `Campaigns` table again. */
+  readonly campaignCacheTtlSeconds: number;
+  /** How late the oldest due timer may be (sweep-timers' `OldestTimerDueLag`) before the alarm goes off. */
+  readonly timerLagAlarmThreshold: Duration;
 }
+
+/** The environment variables of deliver's delivery policy, each set from one context key. */
+export const DELIVERY_CONTEXT_KEYS = {
+  QUIET_HOURS: 'pipeline:quietHours',
+  DEFAULT_TIME_ZONE: 'pipeline:defaultTimeZone',
+  PUSH_RATE_PER_SECOND: 'pipeline:pushRatePerSecond',
+  SMS_RATE_PER_SECOND: 'pipeline:smsRatePerSecond',
+  PUSH_CAP_PER_24H: 'pipeline:pushCapPer24h',
+  MARKETING_CAP_PER_24H: 'pipeline:marketingCapPer24h',
+  SMS_CAP_PER_24H: 'pipeline:smsCapPer24h',
+} as const;
+
+/** One of deliver's delivery-policy variables. */
+export type DeliverySetting = keyof typeof DELIVERY_CONTEXT_KEYS;
 
 /** The defaults used when neither context nor props set a value. */
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
@@ -59,6 +86,11 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   scoringScheduleTimeZone: TimeZone.of('UTC'),
   // Before the morning's traffic, so fewer of the rescoring's conditional writes meet a concurrent fold.
   scoringScheduleHour: 2,
+  // Written out so the deployed function shows the values in force; DEFAULT_TIME_ZONE has none.
+  deliverySettings: Object.fromEntries(Object.entries(DEFAULT_DELIVERY_SETTINGS).map(([name, value]) => [name, String(value)])),
+  campaignCacheTtlSeconds: DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS,
+  // Five sweeps missed or a backlog five minutes deep: customers get "24 h later" messages late.
+  timerLagAlarmThreshold: Duration.minutes(5),
 };
 
 /** The context keys read by {@link resolvePipelineConfig}, one per {@link PipelineConfig} field. */
@@ -74,6 +106,9 @@ export const PIPELINE_CONTEXT_KEYS = {
   rfmCurrency: 'pipeline:rfmCurrency',
   scoringScheduleTimeZone: 'pipeline:scoringScheduleTimeZone',
   scoringScheduleHour: 'pipeline:scoringScheduleHour',
+  campaignCacheTtlSeconds: 'pipeline:campaignCacheTtlSeconds',
+  timerLagAlarmThresholdMinutes: 'pipeline:timerLagAlarmThresholdMinutes',
+  ...DELIVERY_CONTEXT_KEYS,
 } as const;
 
 /** A context value is not usable for the setting it configures. */
@@ -110,8 +145,33 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     rfmCurrency: optional(read(keys.rfmCurrency), (v) => currencyCode(keys.rfmCurrency, v)),
     scoringScheduleTimeZone: optional(read(keys.scoringScheduleTimeZone), (v) => ianaTimeZone(keys.scoringScheduleTimeZone, v)),
     scoringScheduleHour: optional(read(keys.scoringScheduleHour), (v) => hourOfDay(keys.scoringScheduleHour, v)),
+    campaignCacheTtlSeconds: optional(read(keys.campaignCacheTtlSeconds), (v) => wholeNumber(keys.campaignCacheTtlSeconds, v)),
+    timerLagAlarmThreshold: optional(read(keys.timerLagAlarmThresholdMinutes), (v) => Duration.minutes(positiveInteger(keys.timerLagAlarmThresholdMinutes, v))),
   });
-  return { ...DEFAULT_PIPELINE_CONFIG, ...fromContext, ...withoutUndefined(overrides) };
+  const deliveryFromContext = Object.fromEntries(
+    Object.entries(DELIVERY_CONTEXT_KEYS).flatMap(([name, key]) => (read(key) === undefined ? [] : [[name, String(read(key))]])),
+  );
+  const config = { ...DEFAULT_PIPELINE_CONFIG, ...fromContext, ...withoutUndefined(overrides) };
+  const deliverySettings = { ...DEFAULT_PIPELINE_CONFIG.deliverySettings, ...deliveryFromContext, ...overrides.deliverySettings };
+  validateDeliverySettings(deliverySettings);
+  return { ...config, deliverySettings };
+};
+
+/** Through deliver's own reader: what passes here is what deliver accepts at cold start. */
+const validateDeliverySettings = (settings: Partial<Record<DeliverySetting, string>>): void => {
+  try {
+    readDeliveryPolicy(settings);
+  } catch (error) {
+    if (!(error instanceof DeliveryConfigInvalidError)) throw error;
+    const variable = error.variable as DeliverySetting;
+    throw new PipelineConfigError(DELIVERY_CONTEXT_KEYS[variable] ?? variable, settings[variable], error.message);
+  }
+};
+
+const wholeNumber = (key: string, value: unknown): number => {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new PipelineConfigError(key, value, 'a whole number ≥ 0');
+  return n;
 };
 
 const optional = <T>(value: unknown, parse: (value: unknown) => T): T | undefined => (value === undefined ? undefined : parse(value));

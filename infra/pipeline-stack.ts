@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { resolvePipelineConfig, type PipelineConfig } from './config';
+import { CampaignTimers } from './constructs/campaign-timers';
 import { Ingest } from './constructs/ingest';
 import { Messaging } from './constructs/messaging';
 import { Observability } from './constructs/observability';
@@ -17,12 +18,13 @@ export interface MarketingPipelineStackProps extends StackProps {
 
 /**
  * The whole pipeline in one stack: one construct per capability, each handed only the resources it
- * uses, wired in data-flow order (store → ingest → messaging → processing → profile scoring → observability).
+ * uses, wired in data-flow order (store → ingest → messaging → processing → campaign timers → profile
+ * scoring → observability).
  */
 export class MarketingPipelineStack extends Stack {
   /** The settings the stack was built with, after defaults, context and props. */
   readonly config: PipelineConfig;
-  /** Tables `Profiles` and `Messages`. */
+  /** Tables `Profiles`, `Messages`, `Campaigns` and `Timers`. */
   readonly profileStore: ProfileStore;
   /** API, ingest function and `Events` stream. */
   readonly ingest: Ingest;
@@ -30,6 +32,8 @@ export class MarketingPipelineStack extends Stack {
   readonly messaging: Messaging;
   /** process-events function and `EventsDlq`. */
   readonly processing: Processing;
+  /** sweep-timers function, its every-minute schedule and `SweepTimersScheduleDlq`. */
+  readonly campaignTimers: CampaignTimers;
   /** nightly-profiles function, its schedule and `NightlyProfilesScheduleDlq`. */
   readonly profileScoring: ProfileScoring;
   /** Alarms. */
@@ -50,15 +54,28 @@ export class MarketingPipelineStack extends Stack {
       manageApiGatewayAccountRole: config.manageApiGatewayAccountRole,
       functionDefaults,
     });
+    const campaignCacheEnvironment = { CAMPAIGN_CACHE_TTL_SECONDS: String(config.campaignCacheTtlSeconds) };
     this.messaging = new Messaging(this, 'Messaging', {
       profilesTable: this.profileStore.profilesTable,
       messagesTable: this.profileStore.messagesTable,
+      campaignsTable: this.profileStore.campaignsTable,
+      timersTable: this.profileStore.timersTable,
+      deliverySettings: config.deliverySettings,
+      campaignCacheEnvironment,
       functionDefaults,
     });
     this.processing = new Processing(this, 'Processing', {
       eventsStream: this.ingest.eventsStream,
       streamRetention: config.streamRetention,
       profilesTable: this.profileStore.profilesTable,
+      campaignsTable: this.profileStore.campaignsTable,
+      timersTable: this.profileStore.timersTable,
+      campaignCacheEnvironment,
+      intentsQueue: this.messaging.intentsQueue,
+      functionDefaults,
+    });
+    this.campaignTimers = new CampaignTimers(this, 'CampaignTimers', {
+      timersTable: this.profileStore.timersTable,
       intentsQueue: this.messaging.intentsQueue,
       functionDefaults,
     });
@@ -75,16 +92,19 @@ export class MarketingPipelineStack extends Stack {
       nightlyProfilesFunction: this.profileScoring.nightlyProfilesFunction,
       // Four fifths of the timeout: time to move the rescoring off a single invocation before it times out.
       nightlyProfilesDurationThreshold: Duration.seconds(NIGHTLY_PROFILES_TIMEOUT.toSeconds() * 0.8),
+      timerLagThreshold: config.timerLagAlarmThreshold,
       deadLetterQueues: {
         EventsDlq: this.processing.eventsDlq,
         IntentsDlq: this.messaging.intentsDlq,
         NightlyProfilesScheduleDlq: this.profileScoring.scheduleDlq,
+        SweepTimersScheduleDlq: this.campaignTimers.scheduleDlq,
       },
       functions: {
         Ingest: this.ingest.ingestFunction,
         ProcessEvents: this.processing.processEventsFunction,
         Deliver: this.messaging.deliverFunction,
         NightlyProfiles: this.profileScoring.nightlyProfilesFunction,
+        SweepTimers: this.campaignTimers.sweepTimersFunction,
       },
     });
 
@@ -95,6 +115,10 @@ export class MarketingPipelineStack extends Stack {
     });
     new CfnOutput(this, 'AlertsTopicArn', { description: 'Subscribe the on-call channel here', value: this.messaging.alertsTopic.topicArn });
     new CfnOutput(this, 'DeliveryEventsTopicArn', { description: 'Delivery outcomes', value: this.messaging.deliveryEventsTopic.topicArn });
+    new CfnOutput(this, 'CampaignsTableName', {
+      description: 'Campaign definitions: npm run campaigns -- activate events/campaigns/<id>.yaml --table <name>',
+      value: this.profileStore.campaignsTable.tableName,
+    });
     new CfnOutput(this, 'NightlyProfilesFunctionName', {
       description: 'Rerun the nightly rescoring: aws lambda invoke --invocation-type Event --function-name <name> /dev/null',
       value: this.profileScoring.nightlyProfilesFunction.functionName,

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { createFunction, type FunctionDefaults } from '../create-function';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
+import { grantTableActions } from '../grant-table-actions';
 import { createDeadLetterQueue } from '../create-dead-letter-queue';
 
 /** Receives after which an intent moves to `IntentsDlq`. */
@@ -22,15 +23,24 @@ export const DELIVER_TIMEOUT = Duration.seconds(30);
 export interface MessagingProps {
   /** Read for consent and the push endpoint. */
   readonly profilesTable: dynamodb.ITable;
-  /** Read and written: the conditional claim of each message id. */
+  /** Read and written: the ledger (claim of each message id, caps) and the global rate-limit buckets. */
   readonly messagesTable: dynamodb.ITable;
+  /** Read (behind a cache): each intent's campaign must still be active, and gives its content. */
+  readonly campaignsTable: dynamodb.ITable;
+  /** Written: a send deferred by quiet hours is armed as a timer. */
+  readonly timersTable: dynamodb.ITable;
+  /** deliver's delivery-policy variables (`QUIET_HOURS`, caps, rates; see `PipelineConfig.deliverySettings`). */
+  readonly deliverySettings: Readonly<Record<string, string>>;
+  /** `CAMPAIGN_CACHE_TTL_SECONDS`. */
+  readonly campaignCacheEnvironment: Readonly<Record<string, string>>;
   /** Log settings of the function. */
   readonly functionDefaults: FunctionDefaults;
 }
 
 /**
- * Delivery: the `Intents` queue (and `IntentsDlq`), the deliver function consuming it, and the
- * topics `DeliveryEvents` (one outcome per intent) and `Alerts` (operational alarms).
+ * Delivery: the `Intents` queue (and `IntentsDlq`), the deliver function consuming it (push to
+ * platform endpoints and SMS through SNS), and the topics `DeliveryEvents` (one outcome per intent)
+ * and `Alerts` (operational alarms).
  */
 export class Messaging extends Construct {
   /** `Intents`: due intents from process-events; redrives to `IntentsDlq` after {@link INTENTS_MAX_RECEIVE_COUNT} receives. */
@@ -82,12 +92,16 @@ export class Messaging extends Construct {
         ...props.functionDefaults,
         entry: 'functions/messaging/deliver.handler.ts',
         serviceName: 'deliver',
-        description: 'Checks eligibility, claims the message id and sends the push for each intent',
+        description: 'Checks eligibility (consent, quiet hours, caps), claims the message id and sends the push or SMS under the global rate',
         timeout: DELIVER_TIMEOUT,
         environment: {
           PROFILES_TABLE_NAME: props.profilesTable.tableName,
           MESSAGES_TABLE_NAME: props.messagesTable.tableName,
+          CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
+          TIMERS_TABLE_NAME: props.timersTable.tableName,
           DELIVERY_EVENTS_TOPIC_ARN: deliveryEvents.topicArn,
+          ...props.deliverySettings,
+          ...props.campaignCacheEnvironment,
         },
       }),
       'DeliverFunction',
@@ -95,6 +109,9 @@ export class Messaging extends Construct {
     fn.addEventSource(new SqsEventSource(intents, { batchSize: 10, reportBatchItemFailures: true }));
     props.profilesTable.grantReadData(fn);
     props.messagesTable.grantReadWriteData(fn);
+    // DynamoCampaignStore.active (a consistent Scan) and DynamoTimerStore.apply (conditional Put and Delete).
+    grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan', 'dynamodb:GetItem']);
+    grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
     deliveryEvents.grantPublish(fn);
 
     // Push goes to platform endpoints (one per device, created at registration time), which no grant
@@ -109,8 +126,19 @@ export class Messaging extends Construct {
       roles: [roleOf(fn)],
       statements: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [platformEndpoints] })],
     });
-    // The event source mapping may invoke as soon as the function exists: not before it may push.
-    fn.node.addDependency(pushPolicy);
+    // SMS is published to a phone number, which is not an ARN: IAM can only express it as `*`. That
+    // also covers endpoints; DeliverPushPolicy stays so a deployment that removes SMS keeps the narrow grant.
+    const smsPolicy = new iam.Policy(this, 'DeliverSmsPolicy', {
+      roles: [roleOf(fn)],
+      statements: [new iam.PolicyStatement({ actions: ['sns:Publish', 'sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] })],
+    });
+    // The event source mapping may invoke as soon as the function exists: not before it may send.
+    fn.node.addDependency(pushPolicy, smsPolicy);
+    acknowledgeNagFinding(
+      smsPolicy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'sns:Publish with PhoneNumber (direct SMS) and sns:CheckIfPhoneNumberIsOptedOut have no resource type in IAM: AWS documents Resource "*" as the only form. The statement is limited to these two actions; topic publishes are granted separately on the DeliveryEvents topic ARN.',
+    );
     // Acknowledged on this one-statement policy, so the acknowledgement cannot cover anything else.
     acknowledgeNagFinding(
       pushPolicy,

@@ -6,6 +6,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../create-function';
+import { SWEEP_TIMERS_SERVICE_NAME } from './campaign-timers';
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {
@@ -19,6 +21,8 @@ export interface ObservabilityProps {
   readonly nightlyProfilesFunction: lambda.IFunction;
   /** Duration of a nightly-profiles run above which the table is outgrowing one invocation. */
   readonly nightlyProfilesDurationThreshold: Duration;
+  /** How late the oldest due timer (sweep-timers' `OldestTimerDueLag`) may be before customers notice (their "24 h later" message is late). */
+  readonly timerLagThreshold: Duration;
   /** Dead-letter queues by name (`EventsDlq`, ...): any message in one needs a human. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Functions by name (`Ingest`, ...) whose errors are alarmed on. */
@@ -27,7 +31,8 @@ export interface ObservabilityProps {
 
 /**
  * Alarms that page someone, all notifying the `Alerts` topic: process-events iterator age (the
- * pipeline falls behind), nightly-profiles duration (the table outgrows one invocation), depth of
+ * pipeline falls behind), nightly-profiles duration (the table outgrows one invocation), timer lag
+ * (delayed campaigns fire late or not at all), depth of
  * every DLQ (something was given up on), and function errors (an invocation failed as a whole, which
  * partial batch responses otherwise avoid).
  */
@@ -66,6 +71,25 @@ export class Observability extends Construct {
           // No data between runs.
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
+    );
+
+    alarms.push(
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'OldestTimerDueLag',
+        // Powertools Metrics adds the service dimension to every metric of a function.
+        dimensionsMap: { service: SWEEP_TIMERS_SERVICE_NAME },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }).createAlarm(this, 'TimersLate', {
+        alarmDescription: `Campaign timers fire late: the oldest due timer waited more than ${props.timerLagThreshold.toHumanString()} (sweep-timers falling behind, failing or not running)`,
+        threshold: props.timerLagThreshold.toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        // The sweep reports every minute, 0 when nothing is due: no data means it is not running.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
     );
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {

@@ -9,6 +9,7 @@ import { createFunction, type FunctionDefaults } from '../create-function';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { createDeadLetterQueue } from '../create-dead-letter-queue';
+import { grantTableActions } from '../grant-table-actions';
 
 /** Props of {@link Processing}. */
 export interface ProcessingProps {
@@ -16,8 +17,14 @@ export interface ProcessingProps {
   readonly eventsStream: kinesis.IStream;
   /** Read and written: one conditional write per user per batch. */
   readonly profilesTable: dynamodb.ITable;
+  /** Read (behind a cache) for the active campaigns whose triggers each event is matched against. */
+  readonly campaignsTable: dynamodb.ITable;
+  /** Written: delayed triggers armed, moved or cancelled by events. */
+  readonly timersTable: dynamodb.ITable;
   /** Where due intents are sent. */
   readonly intentsQueue: sqs.IQueue;
+  /** `CAMPAIGN_CACHE_TTL_SECONDS`, when configured. */
+  readonly campaignCacheEnvironment: Readonly<Record<string, string>>;
   /** Retention of the stream: a failed batch must be replayed from it before it expires. */
   readonly streamRetention: Duration;
   /** Log settings of the function. */
@@ -51,13 +58,16 @@ export class Processing extends Construct {
         ...props.functionDefaults,
         entry: 'functions/processing/process-events.handler.ts',
         serviceName: 'process-events',
-        description: 'Folds Events stream batches into profiles and emits due intents',
+        description: 'Folds Events stream batches into profiles, evaluates campaign triggers, arms timers and emits due intents',
         memorySize: 1024,
         timeout: Duration.minutes(1),
         environment: {
           PROFILES_TABLE_NAME: props.profilesTable.tableName,
           INTENTS_QUEUE_URL: props.intentsQueue.queueUrl,
           EVENTS_DLQ_URL: eventsDlq.queueUrl,
+          CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
+          TIMERS_TABLE_NAME: props.timersTable.tableName,
+          ...props.campaignCacheEnvironment,
         },
       }),
       'ProcessEventsFunction',
@@ -79,6 +89,9 @@ export class Processing extends Construct {
       }),
     );
     props.profilesTable.grantReadWriteData(fn);
+    // DynamoCampaignStore.active (a consistent Scan) and DynamoTimerStore.apply (conditional Put and Delete).
+    grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan', 'dynamodb:GetItem']);
+    grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
     props.intentsQueue.grantSendMessages(fn);
     eventsDlq.grantSendMessages(fn);
     this.processEventsFunction = fn;

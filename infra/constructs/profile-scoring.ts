@@ -1,16 +1,14 @@
-import { ArnFormat, Duration, Stack, type TimeZone } from 'aws-cdk-lib';
+import { Duration, type TimeZone } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createFunction, type FunctionDefaults } from '../create-function';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { createDeadLetterQueue } from '../create-dead-letter-queue';
+import { scheduleFunction, type RetryBudget } from '../schedule-function';
 
 /** Timeout of nightly-profiles: Lambda's maximum, since one invocation scans the whole table. */
 export const NIGHTLY_PROFILES_TIMEOUT = Duration.minutes(15);
@@ -20,7 +18,7 @@ export const NIGHTLY_PROFILES_TIMEOUT = Duration.minutes(15);
  * role broken) before parking it in `NightlyProfilesScheduleDlq`. Within two hours a run started at
  * the default 02:00 still ends before the morning's traffic.
  */
-export const SCHEDULE_RETRY = { attempts: 5, maxEventAge: Duration.hours(2) } as const;
+export const SCHEDULE_RETRY: RetryBudget = { attempts: 5, maxEventAge: Duration.hours(2) };
 
 /**
  * How Lambda retries a run that failed (error or timeout) before sending it to
@@ -28,7 +26,7 @@ export const SCHEDULE_RETRY = { attempts: 5, maxEventAge: Duration.hours(2) } as
  * not Scheduler's. Once: a transient failure (too many version conflicts on a hot profile) deserves a
  * second full scan, a systematic one (a bug, a table outgrowing 15 minutes) does not deserve two more.
  */
-export const RUN_RETRY = { attempts: 1, maxEventAge: Duration.hours(2) } as const;
+export const RUN_RETRY: RetryBudget = { attempts: 1, maxEventAge: Duration.hours(2) };
 
 /** Props of {@link ProfileScoring}. */
 export interface ProfileScoringProps {
@@ -85,60 +83,15 @@ export class ProfileScoring extends Construct {
     // What DynamoProfileStore's scanAll, load and save call: no BatchGetItem, UpdateItem, DeleteItem or
     // DescribeTable, which grantReadWriteData would add and the rescoring never uses.
     props.profilesTable.grant(fn, 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:PutItem');
-    fn.configureAsyncInvoke({
-      retryAttempts: RUN_RETRY.attempts,
-      maxEventAge: RUN_RETRY.maxEventAge,
-      onFailure: new SqsDestination(dlq),
-    });
     this.nightlyProfilesFunction = fn;
 
-    // The role Scheduler assumes, assumable from this account's default schedule group only
-    // (confused-deputy guard); CDK would otherwise create one at the stack's root.
-    const role = new iam.Role(this, 'NightlyProfilesScheduleRole', {
-      description: 'Assumed by EventBridge Scheduler to start nightly-profiles',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
-        StringEquals: {
-          'aws:SourceAccount': Stack.of(this).account,
-          'aws:SourceArn': Stack.of(this).formatArn({
-            service: 'scheduler',
-            resource: 'schedule-group',
-            resourceName: 'default',
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        },
-      }),
+    this.schedule = scheduleFunction(this, 'NightlyProfilesSchedule', {
+      fn,
+      description: `Starts nightly-profiles every day at ${String(props.schedule.hour).padStart(2, '0')}:00 ${props.schedule.timeZone.timezoneName}`,
+      expression: scheduler.ScheduleExpression.cron({ minute: '0', hour: String(props.schedule.hour), timeZone: props.schedule.timeZone }),
+      deliveryRetry: SCHEDULE_RETRY,
+      runRetry: RUN_RETRY,
+      dlq,
     });
-
-    this.schedule = pinLogicalId(
-      new scheduler.Schedule(this, 'NightlyProfilesSchedule', {
-        description: `Starts nightly-profiles every day at ${String(props.schedule.hour).padStart(2, '0')}:00 ${props.schedule.timeZone.timezoneName}`,
-        schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: String(props.schedule.hour), timeZone: props.schedule.timeZone }),
-        target: new UnqualifiedLambdaInvoke(fn, {
-          role,
-          retryAttempts: SCHEDULE_RETRY.attempts,
-          maxEventAge: SCHEDULE_RETRY.maxEventAge,
-          deadLetterQueue: dlq,
-        }),
-      }),
-      'NightlyProfilesSchedule',
-    );
-  }
-}
-
-/**
- * `LambdaInvoke` of aws-scheduler-targets, minus its `grantInvoke`: that also allows every version and
- * alias (`<function ARN>:*`), a wildcard the schedule does not need, since it invokes the unqualified
- * function. The base class still renders the retry policy and the DLQ and grants sqs:SendMessage on it.
- */
-class UnqualifiedLambdaInvoke extends ScheduleTargetBase implements scheduler.IScheduleTarget {
-  constructor(
-    private readonly fn: lambda.IFunction,
-    props: ScheduleTargetBaseProps,
-  ) {
-    super(props, fn.functionArn);
-  }
-
-  protected addTargetActionToRole(role: iam.IRole): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }));
   }
 }

@@ -1,24 +1,31 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { TIMERS_BY_DUE_INDEX } from '../../layers/adapters/dynamo-timer-store';
 import { pinLogicalId } from '../logical-id';
 
 /** Props of {@link ProfileStore}. */
 export interface ProfileStoreProps {
-  /** Applied to both tables; RETAIN also turns on deletion protection. */
+  /** Applied to every table; RETAIN also turns on deletion protection. */
   readonly removalPolicy: RemovalPolicy;
 }
 
 /**
- * The pipeline's state: `Profiles` (one item per user: profile, version and intent outbox) and
- * `Messages` (one item per message id and user, claimed before a send so a redelivered intent never
- * sends twice; expired by TTL).
+ * The pipeline's state: `Profiles` (one item per user: profile, version, trigger state and outboxes),
+ * `Messages` (the delivery ledger: one item per message id and user, claimed before a send so a
+ * redelivered intent never sends twice, plus each user's cap counters and the global rate-limit
+ * buckets; expired by TTL), `Campaigns` (one item per campaign definition) and `Timers` (one item per
+ * armed delayed trigger or deferred send, found by due time through the sharded `byDue` index).
  */
 export class ProfileStore extends Construct {
   /** `Profiles`: partition key `userId`. */
   readonly profilesTable: dynamodb.ITable;
   /** `Messages`: partition key `userId`, sort key `sk`, TTL attribute `expiresAt`. */
   readonly messagesTable: dynamodb.ITable;
+  /** `Campaigns`: partition key `campaignId`. */
+  readonly campaignsTable: dynamodb.ITable;
+  /** `Timers`: partition key `userId`, sort key `key`, GSI `byDue` (`shard`, `dueAt`), TTL attribute `expiresAt`. */
+  readonly timersTable: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: ProfileStoreProps) {
     super(scope, id);
@@ -40,5 +47,25 @@ export class ProfileStore extends Construct {
       }),
       'Messages',
     );
+    this.campaignsTable = pinLogicalId(
+      new dynamodb.Table(this, 'Campaigns', { ...common, partitionKey: { name: 'campaignId', type: dynamodb.AttributeType.STRING } }),
+      'Campaigns',
+    );
+
+    const timers = new dynamodb.Table(this, 'Timers', {
+      ...common,
+      sortKey: { name: 'key', type: dynamodb.AttributeType.STRING },
+      // A safety net only: the sweeper deletes what it fires; TTL removes what nobody fired for a week.
+      timeToLiveAttribute: 'expiresAt',
+    });
+    // Sharded so that "what is due" is TIMER_SHARDS small queries with no hot partition; ALL so the
+    // sweeper gets each timer's intent from the index without a second read per timer.
+    timers.addGlobalSecondaryIndex({
+      indexName: TIMERS_BY_DUE_INDEX,
+      partitionKey: { name: 'shard', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'dueAt', type: dynamodb.AttributeType.NUMBER },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    this.timersTable = pinLogicalId(timers, 'Timers');
   }
 }

@@ -33,6 +33,15 @@ describe('resolvePipelineConfig', () => {
       'pipeline:rfmCurrency': 'EUR',
       'pipeline:scoringScheduleTimeZone': 'Europe/London',
       'pipeline:scoringScheduleHour': '0',
+      'pipeline:campaignCacheTtlSeconds': '0',
+      'pipeline:timerLagAlarmThresholdMinutes': '10',
+      'pipeline:quietHours': '21:30-07:00',
+      'pipeline:defaultTimeZone': 'Europe/Paris',
+      'pipeline:pushRatePerSecond': '250',
+      'pipeline:smsRatePerSecond': '10',
+      'pipeline:pushCapPer24h': '5',
+      'pipeline:marketingCapPer24h': '2',
+      'pipeline:smsCapPer24h': '0',
     });
 
     // Act
@@ -52,6 +61,28 @@ describe('resolvePipelineConfig', () => {
     expect(config.scoringScheduleTimeZone.timezoneName).toBe('Europe/London');
     expect(config.streamRetention.toHours()).toBe(48);
     expect(config.iteratorAgeAlarmThreshold.toSeconds()).toBe(300);
+    expect(config.campaignCacheTtlSeconds).toBe(0);
+    expect(config.timerLagAlarmThreshold.toMinutes()).toBe(10);
+    expect(config.deliverySettings).toEqual({
+      QUIET_HOURS: '21:30-07:00',
+      DEFAULT_TIME_ZONE: 'Europe/Paris',
+      PUSH_RATE_PER_SECOND: '250',
+      SMS_RATE_PER_SECOND: '10',
+      PUSH_CAP_PER_24H: '5',
+      MARKETING_CAP_PER_24H: '2',
+      SMS_CAP_PER_24H: '0',
+    });
+  });
+
+  it('keeps the delivery defaults for settings props and context leave out', () => {
+    // Prepare
+    const app = appWith({ 'pipeline:pushCapPer24h': 4 });
+
+    // Act
+    const config = resolvePipelineConfig(app, { deliverySettings: { QUIET_HOURS: '23:00-07:00' } });
+
+    // Assess
+    expect(config.deliverySettings).toEqual({ ...DEFAULT_PIPELINE_CONFIG.deliverySettings, PUSH_CAP_PER_24H: '4', QUIET_HOURS: '23:00-07:00' });
   });
 
   it('lets props win over context', () => {
@@ -124,6 +155,13 @@ describe('resolvePipelineConfig', () => {
     ['pipeline:scoringScheduleHour', ''],
     ['pipeline:scoringScheduleHour', '2am'],
     ['pipeline:scoringScheduleHour', 24],
+    ['pipeline:campaignCacheTtlSeconds', '-1'],
+    ['pipeline:timerLagAlarmThresholdMinutes', '0'],
+    ['pipeline:quietHours', '22-08'],
+    ['pipeline:defaultTimeZone', 'Mars/Olympus'],
+    ['pipeline:pushRatePerSecond', '0'],
+    ['pipeline:smsRatePerSecond', 'fast'],
+    ['pipeline:marketingCapPer24h', '-1'],
   ])('fails on %s=%s, naming the key', (key, value) => {
     // Prepare
     const app = appWith({ [key]: value });

@@ -60,7 +60,30 @@ describe('Messaging', () => {
       PROFILES_TABLE_NAME: { Ref: 'Profiles' },
       MESSAGES_TABLE_NAME: { Ref: 'Messages' },
       DELIVERY_EVENTS_TOPIC_ARN: { Ref: 'DeliveryEvents' },
+      CAMPAIGNS_TABLE_NAME: { Ref: 'Campaigns' },
+      TIMERS_TABLE_NAME: { Ref: 'Timers' },
+      QUIET_HOURS: '22:00-08:00',
+      PUSH_RATE_PER_SECOND: '100',
+      SMS_RATE_PER_SECOND: '20',
+      PUSH_CAP_PER_24H: '3',
+      MARKETING_CAP_PER_24H: '1',
+      SMS_CAP_PER_24H: '1',
+      CAMPAIGN_CACHE_TTL_SECONDS: '60',
     });
+    expect(variables.DEFAULT_TIME_ZONE).toBeUndefined();
+  });
+
+  it('passes delivery settings from context to deliver, and refuses one deliver would refuse', () => {
+    // Prepare
+    const context = { 'pipeline:quietHours': '21:00-09:00', 'pipeline:defaultTimeZone': 'Europe/London', 'pipeline:smsRatePerSecond': '5' };
+
+    // Act
+    const configured = synthPipeline({ context }).template.toJSON().Resources.DeliverFunction.Properties.Environment.Variables;
+    const refused = () => synthPipeline({ context: { 'pipeline:quietHours': '25:00-08:00' } });
+
+    // Assess
+    expect(configured).toMatchObject({ QUIET_HOURS: '21:00-09:00', DEFAULT_TIME_ZONE: 'Europe/London', SMS_RATE_PER_SECOND: '5', PUSH_RATE_PER_SECOND: '100' });
+    expect(refused).toThrow(/pipeline:quietHours="25:00-08:00" is invalid: expected QUIET_HOURS: /);
   });
 
   it('creates the Alerts and DeliveryEvents topics SSL-only, DeliveryEvents encrypted', () => {
@@ -83,7 +106,7 @@ describe('Messaging', () => {
     }
   });
 
-  it('lets deliver read Profiles, read and write Messages, consume Intents, and publish outcomes and pushes only', () => {
+  it('lets deliver read Profiles and Campaigns, read and write Messages, arm Timers, consume Intents, and publish outcomes, pushes and SMS only', () => {
     // Prepare
     const allowed = allowedActionsOf(template, 'DeliverFunction');
 
@@ -96,11 +119,16 @@ describe('Messaging', () => {
     expect(onResource(arnOf('Profiles')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(onResource(arnOf('Messages'))).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem']));
     expect(onResource(arnOf('Intents'))).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(onResource(arnOf('Campaigns')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Scan']);
+    expect(onResource(arnOf('Timers')).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect(JSON.stringify([...allowed.values()])).not.toContain('/index/');
     expect(allowed.has('sqs:SendMessage')).toBe(false);
     expect(allowed.get('sns:Publish')).toEqual([
       { Ref: 'DeliveryEvents' },
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':endpoint/*']] },
+      '*',
     ]);
+    expect(allowed.get('sns:CheckIfPhoneNumberIsOptedOut')).toEqual(['*']);
   });
 
   it('keeps the platform-endpoint wildcard in a policy of its own, with sns:Publish as its only action', () => {

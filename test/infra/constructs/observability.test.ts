@@ -44,7 +44,42 @@ describe('Observability', () => {
     });
   });
 
-  it.each(['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq'])('alarms as soon as %s holds a message', (queue) => {
+  it('alarms when campaign timers fire more than 5 minutes late, or the sweep stops reporting', () => {
+    // Prepare
+    const lag = alarms.filter((a) => a.Properties?.MetricName === 'OldestTimerDueLag');
+
+    // Act
+    const properties = lag[0]?.Properties;
+
+    // Assess
+    expect(lag).toHaveLength(1);
+    expect(properties).toMatchObject({
+      Namespace: 'MarketingPipeline',
+      Dimensions: [{ Name: 'service', Value: 'sweep-timers' }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 5 * 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('takes the timer lag threshold from context', () => {
+    // Prepare
+    const context = { 'pipeline:timerLagAlarmThresholdMinutes': '15' };
+
+    // Act
+    const configured = Object.values(resourcesOfType(synthPipeline({ context }).template, 'AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties?.MetricName === 'OldestTimerDueLag',
+    );
+
+    // Assess
+    expect(configured?.Properties?.Threshold).toBe(15 * 60_000);
+  });
+
+  it.each(['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq', 'SweepTimersScheduleDlq'])('alarms as soon as %s holds a message', (queue) => {
     // Prepare
     const depth = alarms.filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible');
 
@@ -70,7 +105,7 @@ describe('Observability', () => {
     const functions = errors.map((a) => (a.Properties?.Dimensions as [{ Value: { Ref: string } }])[0].Value.Ref).sort();
 
     // Assess
-    expect(functions).toEqual(['DeliverFunction', 'IngestFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction']);
+    expect(functions).toEqual(['DeliverFunction', 'IngestFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'SweepTimersFunction']);
   });
 
   it('notifies the Alerts topic from every alarm', () => {

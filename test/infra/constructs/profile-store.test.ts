@@ -1,5 +1,6 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { TIMERS_BY_DUE_INDEX } from '../../../layers/adapters/dynamo-timer-store';
 import { ProfileStore } from '../../../infra/constructs/profile-store';
 import { resourcesOfType, synthPipeline } from '../synth-pipeline';
 
@@ -43,10 +44,61 @@ describe('ProfileStore', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
-    expect(Object.keys(tables).sort()).toEqual(['Messages', 'Profiles']);
+    expect(Object.keys(tables).sort()).toEqual(['Campaigns', 'Messages', 'Profiles', 'Timers']);
   });
 
-  it('retains both tables by default', () => {
+  it('creates Campaigns keyed by campaignId', () => {
+    // Prepare
+    const campaigns = tables.Campaigns;
+
+    // Act
+    const properties = campaigns?.Properties;
+
+    // Assess
+    expect(properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'campaignId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('creates Timers keyed by userId and key, findable by due time through the sharded byDue index, expiring by expiresAt', () => {
+    // Prepare
+    const timers = tables.Timers;
+
+    // Act
+    const properties = timers?.Properties;
+
+    // Assess
+    expect(properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'userId', KeyType: 'HASH' },
+        { AttributeName: 'key', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TIMERS_BY_DUE_INDEX,
+          KeySchema: [
+            { AttributeName: 'shard', KeyType: 'HASH' },
+            { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(properties?.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'shard', AttributeType: 'S' },
+        { AttributeName: 'dueAt', AttributeType: 'N' },
+      ]),
+    );
+  });
+
+  it('retains every table by default', () => {
     // Prepare
     const policies = Object.values(tables).map((t) => (t as { DeletionPolicy?: string }).DeletionPolicy);
 
@@ -57,7 +109,7 @@ describe('ProfileStore', () => {
     expect(unique).toEqual(['Retain']);
   });
 
-  it('lets a disposable deployment (the local stack) delete both tables', () => {
+  it('lets a disposable deployment (the local stack) delete every table', () => {
     // Prepare
     const stack = new Stack(new App(), 'Store');
 
