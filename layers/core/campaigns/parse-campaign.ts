@@ -7,6 +7,7 @@ import type { Audience, Campaign, ContentVariant, EventPattern, Trigger } from '
 import { formatDuration, parseDuration } from './duration';
 import { CampaignInvalidError, type CampaignFieldError } from './errors';
 import { CAMPAIGN_PLACEHOLDERS, PRODUCT_PLACEHOLDER, placeholdersIn } from './placeholders';
+import { uniqueFieldErrors } from '../unique-field-errors';
 
 /**
  * The schema of a campaign file, imported statically so the bundler ships it inside each function.
@@ -167,19 +168,7 @@ const withLine = (error: CampaignFieldError, locate: Locate): CampaignFieldError
 // ---------------------------------------------------------------------------------------------------
 // Schema errors, in words a person editing the file can act on
 
-const schemaErrors = (errors: ErrorObject[] | null | undefined): CampaignFieldError[] => {
-  const seen = new Set<string>();
-  const out: CampaignFieldError[] = [];
-  for (const error of errors ?? []) {
-    const fieldError = toFieldError(error);
-    if (!fieldError) continue;
-    const key = `${fieldError.path}|${fieldError.code}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(fieldError);
-  }
-  return out;
-};
+const schemaErrors = (errors: ErrorObject[] | null | undefined): CampaignFieldError[] => uniqueFieldErrors(errors, toFieldError);
 
 interface SchemaNode {
   description?: string;

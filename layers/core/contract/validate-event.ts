@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { BATCH_SCHEMA, COMMON_SCHEMA, EVENT_SCHEMAS } from './event-schemas';
 import { EVENT_TYPES, type EventType, type IngestedEvent, type PipelineEvent } from './pipeline-event';
+import { uniqueFieldErrors } from '../unique-field-errors';
 
 /** Machine-readable reasons a field is rejected; stable, documented in the README. */
 export type FieldErrorCode =
@@ -70,19 +71,7 @@ export const validateIngestedEvent = (candidate: unknown): Validation<IngestedEv
   };
 };
 
-const toFieldErrors = (errors: ErrorObject[] | null | undefined): FieldError[] => {
-  const seen = new Set<string>();
-  const out: FieldError[] = [];
-  for (const error of errors ?? []) {
-    const fieldError = toFieldError(error);
-    if (!fieldError) continue;
-    const key = `${fieldError.path}|${fieldError.code}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(fieldError);
-  }
-  return out;
-};
+const toFieldErrors = (errors: ErrorObject[] | null | undefined): FieldError[] => uniqueFieldErrors(errors, toFieldError);
 
 const toFieldError = (error: ErrorObject): FieldError | undefined => {
   const path = toPath(error.instancePath);

@@ -1,11 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTimerStore, shardOf, TIMER_SHARDS } from '../../../layers/adapters/dynamo-timer-store';
 import type { Timer } from '../../../layers/core/triggers/timer';
-import { describeWithAws, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
-import { createTimersTable } from '../../helpers/timers-table';
+import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { DAY, MINUTE, timerFactory } from '../../helpers/trigger-factories';
 
-const TABLE = 'timer-store-Timers';
 const ARMED = '2026-11-22T10:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(ARMED) + ms);
 const iso = (ms: number) => at(ms).toISOString();
@@ -13,15 +11,17 @@ const iso = (ms: number) => at(ms).toISOString();
 describeWithAws('DynamoTimerStore against DynamoDB', () => {
   let target: AwsTarget;
   let store: DynamoTimerStore;
+  let table: string;
 
   beforeAll(async () => {
     target = await startAwsTarget();
-    store = new DynamoTimerStore(target.clients.document, await createTimersTable(target.clients.dynamodb, TABLE));
+    table = resourceOf(await provisionPipeline(target, 'timer-store-'), 'Timers').name;
+    store = new DynamoTimerStore(target.clients.document, table);
   });
   afterAll(() => target?.stop());
 
   const stored = async (timer: Pick<Timer, 'userId' | 'key'>) =>
-    (await target.clients.document.send(new GetCommand({ TableName: TABLE, Key: { userId: timer.userId, key: timer.key } }))).Item;
+    (await target.clients.document.send(new GetCommand({ TableName: table, Key: { userId: timer.userId, key: timer.key } }))).Item;
 
   it('stores an armed timer under its user and key, in the due index from its due time on', async () => {
     // Prepare

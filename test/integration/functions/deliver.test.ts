@@ -1,4 +1,3 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,10 +11,9 @@ import { DynamoProfileStore } from '../../../layers/adapters/dynamo-profile-stor
 import { messageIdFor, type Intent } from '../../../layers/core/messaging/intent';
 import type { Profile } from '../../../layers/core/profile/profile';
 import { loadCampaignFiles } from '../../../scripts/campaigns/load-campaign-files';
-import { describeWithAws, provisionPipeline, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
+import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { profileFactory } from '../../helpers/factories';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
-import { createTimersTable } from '../../helpers/timers-table';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z'); // noon in London, 01:00 the next day in Auckland
 const clock = () => NOW;
@@ -42,19 +40,8 @@ describeWithAws('deliver handler against DynamoDB Local', () => {
   beforeAll(async () => {
     target = await startAwsTarget();
     const stack = await provisionPipeline(target, 'dlv-');
-    // The Campaigns and Timers tables come from the template once the CDK app has them.
-    const campaignsTable =
-      stack.resources.Campaigns?.name ??
-      (await target.clients.dynamodb.send(
-        new CreateTableCommand({
-          TableName: 'dlv-Campaigns',
-          AttributeDefinitions: [{ AttributeName: 'campaignId', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'campaignId', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      ),
-      'dlv-Campaigns');
-    const timersTable = stack.resources.Timers?.name ?? (await createTimersTable(target.clients.dynamodb, 'dlv-Timers'));
+    const campaignsTable = resourceOf(stack, 'Campaigns').name;
+    const timersTable = resourceOf(stack, 'Timers').name;
     queueArn = stack.resources.Intents!.arn;
     env = {
       PROFILES_TABLE_NAME: stack.resources.Profiles!.name,

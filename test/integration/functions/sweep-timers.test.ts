@@ -1,11 +1,10 @@
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createSweepTimersHandler } from '../../../functions/campaigns/sweep-timers.handler';
 import { DynamoTimerStore } from '../../../layers/adapters/dynamo-timer-store';
 import type { Intent } from '../../../layers/core/messaging/intent';
-import { describeWithAws, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
+import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
-import { createTimersTable } from '../../helpers/timers-table';
 import { DAY, MINUTE, timerFactory } from '../../helpers/trigger-factories';
 
 const ARMED = '2026-11-22T10:00:00.000Z';
@@ -20,8 +19,8 @@ describeWithAws('sweep-timers handler against DynamoDB and SQS', () => {
 
   beforeAll(async () => {
     target = await startAwsTarget();
-    const { QueueUrl } = await target.clients.sqs.send(new CreateQueueCommand({ QueueName: 'sweep-Intents' }));
-    env = { TIMERS_TABLE_NAME: await createTimersTable(target.clients.dynamodb, 'sweep-Timers'), INTENTS_QUEUE_URL: QueueUrl! };
+    const stack = await provisionPipeline(target, 'sweep-');
+    env = { TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name, INTENTS_QUEUE_URL: resourceOf(stack, 'Intents').url! };
     timers = new DynamoTimerStore(target.clients.document, env.TIMERS_TABLE_NAME!);
   });
   afterAll(() => target?.stop());
