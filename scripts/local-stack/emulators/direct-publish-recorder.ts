@@ -35,12 +35,14 @@ const PUBLISH_EVENT = 'publish';
 /**
  * Keeps every direct publish the local SNS endpoint accepted, in order, and tells listeners about new
  * ones: the console narrates them, tests wait for them. Endpoints can be marked disabled so the
- * sender sees SNS's `EndpointDisabled` error.
+ * sender sees SNS's `EndpointDisabled` error, and numbers put on the SMS opt-out list, which
+ * `CheckIfPhoneNumberIsOptedOut` answers from and a Publish to them is refused for (as SNS does).
  */
 export class DirectPublishRecorder {
   readonly #records: DirectPublish[] = [];
   readonly #emitter = new EventEmitter();
   readonly #rejections = new Map<string, EndpointRejection>();
+  readonly #optedOut = new Set<string>();
 
   /** Every direct publish so far, oldest first. */
   list(): readonly DirectPublish[] {
@@ -106,6 +108,21 @@ export class DirectPublishRecorder {
   /** Undoes {@link DirectPublishRecorder.disableEndpoint}. */
   enableEndpoint(targetArn: string): void {
     this.#rejections.delete(targetArn);
+  }
+
+  /** Puts an E.164 number on the SMS opt-out list, as a user replying STOP would. */
+  optOut(phoneNumber: string): void {
+    this.#optedOut.add(phoneNumber);
+  }
+
+  /** Takes a number off the SMS opt-out list. */
+  optIn(phoneNumber: string): void {
+    this.#optedOut.delete(phoneNumber);
+  }
+
+  /** Whether the number is on the SMS opt-out list (`CheckIfPhoneNumberIsOptedOut`). */
+  isOptedOut(phoneNumber: string): boolean {
+    return this.#optedOut.has(phoneNumber);
   }
 
   /** @internal The rejection configured for a target, if any. */

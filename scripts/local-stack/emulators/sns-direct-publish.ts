@@ -4,7 +4,7 @@ import { closeHttpServer } from './close-http-server';
 import { DirectPublishRecorder } from './direct-publish-recorder';
 import { LOOPBACK } from './free-port';
 import type { RunningEmulator } from './emulator';
-import { errorResponseXml, parseMessageAttributes, parseQueryBody, publishResponseXml, type QueryParams } from './sns-query-protocol';
+import { errorResponseXml, optedOutResponseXml, parseMessageAttributes, parseQueryBody, publishResponseXml, type QueryParams } from './sns-query-protocol';
 
 /** Options of {@link startSnsDirectPublish}. */
 export interface SnsDirectPublishOptions {
@@ -26,7 +26,8 @@ const ENDPOINT_ARN = /^arn:[^:]+:sns:[^:]*:[^:]*:endpoint\/.+/;
 
 /**
  * THE local SNS endpoint. fauxqs handles topics and SQS subscriptions but not Publish to a mobile
- * push endpoint (`TargetArn`) or a phone number (`PhoneNumber`): those this server answers itself,
+ * push endpoint (`TargetArn`) or a phone number (`PhoneNumber`), nor the SMS opt-out list
+ * (`CheckIfPhoneNumberIsOptedOut`): those this server answers itself,
  * recording each as a {@link DirectPublish} and replying with a Query-protocol PublishResponse.
  * Every other request is forwarded to fauxqs unchanged (method, path, headers and body bytes), and
  * fauxqs's answer is passed back unchanged.
@@ -44,6 +45,10 @@ export const startSnsDirectPublish = async (options: SnsDirectPublishOptions): P
       const params = isFormRequest(req) ? parseQueryBody(body.toString('utf8')) : undefined;
       if (params && isDirectPublish(params)) {
         answerDirectPublish(params, recorder, res);
+        return;
+      }
+      if (params?.Action === 'CheckIfPhoneNumberIsOptedOut') {
+        answerOptedOut(params, recorder, res);
         return;
       }
       forward(req, body, upstream, agent, res);
@@ -93,6 +98,7 @@ const answerDirectPublish = (params: QueryParams, recorder: DirectPublishRecorde
   }
   const rejection = targetArn ? recorder.rejectionFor(targetArn) : undefined;
   if (rejection) return reply(400, errorResponseXml(rejection.code, rejection.message));
+  if (phoneNumber !== undefined && recorder.isOptedOut(phoneNumber)) return invalid('PhoneNumber Reason: the number has opted out');
 
   const id = randomUUID();
   recorder.record({
@@ -107,6 +113,13 @@ const answerDirectPublish = (params: QueryParams, recorder: DirectPublishRecorde
     receivedAt: new Date(),
   });
   reply(200, publishResponseXml(id));
+};
+
+const answerOptedOut = (params: QueryParams, recorder: DirectPublishRecorder, res: ServerResponse): void => {
+  const phoneNumber = params.phoneNumber ?? params.PhoneNumber;
+  const ok = phoneNumber !== undefined && E164.test(phoneNumber);
+  res.writeHead(ok ? 200 : 400, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
+  res.end(ok ? optedOutResponseXml(recorder.isOptedOut(phoneNumber)) : errorResponseXml('InvalidParameter', 'Invalid parameter: PhoneNumber Reason: not an E.164 number'));
 };
 
 /** SNS rejects a `MessageStructure=json` publish whose message is not JSON with a `default` key. */

@@ -56,6 +56,19 @@ export const publishResponseXml = (messageId: string, requestId: string = random
     `</PublishResponse>`,
   ].join('\n');
 
+/** The answer to `CheckIfPhoneNumberIsOptedOut`. */
+export const optedOutResponseXml = (isOptedOut: boolean, requestId: string = randomUUID()): string =>
+  [
+    `<CheckIfPhoneNumberIsOptedOutResponse xmlns="${SNS_XMLNS}">`,
+    `  <CheckIfPhoneNumberIsOptedOutResult>`,
+    `    <isOptedOut>${isOptedOut}</isOptedOut>`,
+    `  </CheckIfPhoneNumberIsOptedOutResult>`,
+    `  <ResponseMetadata>`,
+    `    <RequestId>${escapeXml(requestId)}</RequestId>`,
+    `  </ResponseMetadata>`,
+    `</CheckIfPhoneNumberIsOptedOutResponse>`,
+  ].join('\n');
+
 /** An SNS error (`<ErrorResponse>`); the SDK turns `code` into the exception's name. */
 export const errorResponseXml = (code: string, message: string, type: 'Sender' | 'Receiver' = 'Sender', requestId: string = randomUUID()): string =>
   [

@@ -1,6 +1,6 @@
 import { DescribeTimeToLiveCommand, CreateTableCommand, GetItemCommand, TransactWriteItemsCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CheckIfPhoneNumberIsOptedOutCommand, CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startEmulators, type LocalEmulators } from '../../../scripts/local-stack/emulators';
 import { startDynamoDbLocal } from '../../../scripts/local-stack/emulators/dynamodb-local';
@@ -137,6 +137,25 @@ describe('local emulators', () => {
 
     await expect(disabled).rejects.toMatchObject({ name: 'EndpointDisabledException' });
     emulators.directPublishes.enableEndpoint(ENDPOINT_ARN);
+  });
+
+  it('SNS answers CheckIfPhoneNumberIsOptedOut from the opt-out list and refuses SMS to an opted-out number', async () => {
+    // Prepare
+    const phoneNumber = '+447700900123';
+    emulators.directPublishes.optOut(phoneNumber);
+
+    // Act
+    const optedOut = await clients.sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber }));
+    const other = await clients.sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: '+447700900124' }));
+    const sms = clients.sns.send(new PublishCommand({ PhoneNumber: phoneNumber, Message: 'hi' }));
+
+    // Assess
+    expect(optedOut.isOptedOut).toBe(true);
+    expect(other.isOptedOut).toBe(false);
+    await expect(sms).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(clients.sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: '07700' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    emulators.directPublishes.optIn(phoneNumber);
+    await expect(clients.sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber }))).resolves.toMatchObject({ isOptedOut: false });
   });
 
   it('stop() ends every emulator, is idempotent and does not hang', async () => {
