@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createSweepTimersHandler } from '../../functions/campaigns/sweep-timers.handler';
 import { createDeliverHandler } from '../../functions/messaging/deliver.handler';
 import { createIngestHandler } from '../../functions/ingest/ingest.handler';
 import { createNightlyProfilesHandler } from '../../functions/profiles/nightly-profiles.handler';
@@ -29,7 +30,8 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/ingest/ingest.handler.ts': (env, deps) => createIngestHandler(env, { kinesis: deps.kinesis, clock: deps.clock }),
   'functions/processing/process-events.handler.ts': (env, deps) =>
     createProcessEventsHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, clock: deps.clock }),
-  'functions/messaging/deliver.handler.ts': (env, deps) => createDeliverHandler(env, { dynamo: deps.dynamo, sns: deps.sns, clock: deps.clock }),
+  'functions/messaging/deliver.handler.ts': (env, deps) => createDeliverHandler(env, { dynamo: deps.dynamo, sns: deps.sns, sqs: deps.sqs, clock: deps.clock }),
+  'functions/campaigns/sweep-timers.handler.ts': (env, deps) => createSweepTimersHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, clock: deps.clock }),
   'functions/profiles/nightly-profiles.handler.ts': (env, deps) => createNightlyProfilesHandler(env, { dynamo: deps.dynamo, clock: deps.clock }),
 };
 

@@ -4,7 +4,10 @@ import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+import { join } from 'node:path';
+import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { loadCampaignFiles } from '../campaigns/load-campaign-files';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { startApiGatewayServer, type ApiGatewayServer } from './api-gateway';
 import { startEmulators, type LocalEmulators } from './emulators';
@@ -20,6 +23,7 @@ import {
   resolveEventSourceMappings,
   resolveFunctions,
   resolveRestApis,
+  resolveSchedules,
   type ProvisionedStack,
   type ResolvedFunction,
 } from './provision-from-template';
@@ -36,6 +40,18 @@ export interface LocalStackOptions {
   writeState?: boolean;
   /** Failed SQS messages come back after this many seconds instead of the queue's timeout. @default 2 */
   sqsRetryVisibilityTimeoutSeconds?: number;
+  /**
+   * Run the template's `rate(...)` schedules (the every-minute timer sweep) on real timers, as npm start
+   * does. Tests leave it off and call {@link LocalStack.sweepTimers} on their virtual clock. `cron(...)`
+   * schedules (the nightly rescoring) never run by themselves locally: {@link LocalStack.runSchedule}.
+   * @default false
+   */
+  runSchedules?: boolean;
+  /**
+   * Store and activate the campaigns of this folder at start (`false`: none, the Campaigns table starts
+   * empty). @default events/campaigns (the four seed campaigns)
+   */
+  seedCampaigns?: string | false;
 }
 
 export interface LocalStack {
@@ -49,8 +65,14 @@ export interface LocalStack {
   functions: Record<string, LambdaHandler<any, any>>;
   /** Resolves when every stream and queue has been processed (including what that processing enqueued). */
   settle(timeoutMs?: number): Promise<void>;
+  /** Invokes the function a schedule of the template targets, now, as EventBridge Scheduler would. */
+  runSchedule(scheduleLogicalId: string): Promise<unknown>;
+  /** Runs the timer sweep now (`SweepTimersSchedule`): fires every timer due on the stack's clock. */
+  sweepTimers(): Promise<unknown>;
   /** Invokes the scheduled nightly profile job now, as the EventBridge schedule would. */
   runNightlyProfiles(): Promise<unknown>;
+  /** The campaigns seeded at start, by id. */
+  seededCampaigns: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -98,7 +120,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const resolved = resolveFunctions(template, stack);
     const identity = { region: emulators.region, accountId: emulators.accountId };
     const functions: Record<string, LambdaHandler<any, any>> = {};
-    for (const fn of resolved) functions[fn.logicalId] = createFunction(fn, clients);
+    for (const fn of resolved) functions[fn.logicalId] = createFunction({ ...fn, environment: { ...fn.environment, ...localOverrides(fn.environment) } }, clients);
     const byId = new Map(resolved.map((fn) => [fn.logicalId, fn]));
     const profilesTable = Object.values(stack.resources).find((r) => r.logicalId === 'Profiles')?.name;
     const profiles = profilesTable ? new DynamoProfileStore(clients.dynamo, profilesTable) : undefined;
@@ -186,7 +208,29 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       });
     }
 
-    const nightly = resolved.find((fn) => fn.entry === 'functions/profiles/nightly-profiles.handler.ts');
+    const seededCampaigns = options.seedCampaigns === false ? [] : await seedCampaigns(clients, stack, options.seedCampaigns ?? SEED_CAMPAIGNS_DIR, clock);
+    if (seededCampaigns.length > 0) say.info(`campaigns active: ${seededCampaigns.join(', ')}`);
+
+    const schedules = resolveSchedules(template);
+    const runSchedule = async (scheduleLogicalId: string): Promise<unknown> => {
+      const schedule = schedules.find((s) => s.logicalId === scheduleLogicalId);
+      const fn = schedule && byId.get(schedule.functionLogicalId);
+      if (!schedule || !fn) throw new Error(`the template has no schedule ${scheduleLogicalId} invoking a function`);
+      const local = { name: fn.name, handler: functions[fn.logicalId]!, timeoutSeconds: fn.timeoutSeconds };
+      // Scheduler's input is ignored by every scheduled handler: an empty object, as the target sends.
+      const result = await functions[fn.logicalId]!({}, createLambdaContext(local, identity));
+      say.scheduled(schedule.logicalId, result);
+      return result;
+    };
+    if (options.runSchedules) {
+      for (const schedule of schedules.filter((s) => s.rateMs !== undefined)) {
+        const tick = setInterval(() => {
+          runSchedule(schedule.logicalId).catch((error: Error) => stopping || say.info(`${schedule.logicalId} failed: ${error.message}`));
+        }, schedule.rateMs);
+        stoppers.push(async () => clearInterval(tick));
+      }
+    }
+
     return {
       url: gateway.url,
       apiKey,
@@ -202,16 +246,39 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         }
         await watcher.idle();
       },
-      runNightlyProfiles: async () => {
-        if (!nightly) throw new Error('the template has no nightly-profiles function');
-        return functions[nightly.logicalId]!({}, createLambdaContext({ name: nightly.name, handler: functions[nightly.logicalId]!, timeoutSeconds: nightly.timeoutSeconds }, identity));
-      },
+      runSchedule,
+      sweepTimers: () => runSchedule('SweepTimersSchedule'),
+      runNightlyProfiles: () => runSchedule('NightlyProfilesSchedule'),
+      seededCampaigns,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+};
+
+/** The seed campaigns npm start activates. */
+export const SEED_CAMPAIGNS_DIR = join(__dirname, '../../events/campaigns');
+
+/**
+ * What differs from the template locally: campaigns are read on every batch (no cache), so `npm run
+ * campaigns -- activate|deactivate` takes effect at once, and a virtual clock never serves stale ones.
+ */
+const localOverrides = (environment: Readonly<Record<string, string>>): Record<string, string> =>
+  'CAMPAIGN_CACHE_TTL_SECONDS' in environment ? { CAMPAIGN_CACHE_TTL_SECONDS: '0' } : {};
+
+/** Stores and activates every campaign of `dir` (validated first: an invalid file stops the start, naming it). */
+const seedCampaigns = async (clients: LocalDependencies, stack: ProvisionedStack, dir: string, clock: Clock): Promise<string[]> => {
+  const table = stack.resources.Campaigns;
+  if (!table) return [];
+  const store = new DynamoCampaignStore(clients.dynamo, table.name);
+  const campaigns = loadCampaignFiles(dir);
+  for (const campaign of campaigns) {
+    const stored = await store.put(campaign, clock());
+    await store.setActive(campaign.id, true, clock(), { expectedVersion: stored.version });
+  }
+  return campaigns.map((c) => c.id);
 };
 
 const createFunction = (fn: ResolvedFunction, deps: LocalDependencies): LambdaHandler<any, any> => {

@@ -54,6 +54,11 @@ export const narrative = (log: Log) => ({
     }
     say(log, '📱', `SNS ${p.kind} to endpoint ${target}${title ? `: "${title}"` : ''} (SNS message ${p.id})`);
   },
+  scheduled: (scheduleLogicalId: string, result: unknown) => {
+    // The sweep reports what it fired; a quiet minute is not worth a line.
+    const fired = (result as { fired?: number } | undefined)?.fired;
+    if (fired) say(log, '⏰', `${scheduleLogicalId}: ${fired} timer(s) fired`);
+  },
   info: (text: string) => say(log, '·', text),
 });
 

@@ -22,6 +22,7 @@ export {
 export { UnresolvableIntrinsicError, resolveIntrinsics } from './template/intrinsics';
 export type { ProvisionClients } from './template/provision-clients';
 export { ENTRY_METADATA_KEY, resolveFunctions, type ResolvedFunction } from './template/resolve-functions';
+export { resolveSchedules, type ResolvedSchedule } from './template/resolve-schedules';
 export {
   resolveEventSourceMappings,
   type MappingEndpoint,

@@ -8,13 +8,15 @@ import { startLocalStack } from './local-stack';
 const main = async () => {
   console.log('Starting the marketing pipeline locally: synthesizing the CDK app, starting DynamoDB Local, kinesalite and fauxqs…');
   const started = Date.now();
-  const stack = await startLocalStack({ writeState: true });
+  const stack = await startLocalStack({ writeState: true, runSchedules: true });
   const resources = Object.values(stack.stack.resources).filter((r) => r.type !== 'AWS::Lambda::Function' && r.type !== 'AWS::ApiGateway::RestApi');
   console.log(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Created from the synthesized template: ${resources.map((r) => r.logicalId).join(', ')}.
 
   Ingest endpoint   POST ${stack.url}/v1/events   (header x-api-key: ${stack.apiKey})
   Try it            curl -s -X POST ${stack.url}/v1/events -H 'Content-Type: application/json' -H 'x-api-key: ${stack.apiKey}' --data @events/samples/slice-batch.json
+  Campaigns         npm run campaigns -- list   (active: ${stack.seededCampaigns.join(', ') || 'none'})
+  Why (not) sent    npm run why -- user-42
   Read a profile    npm run profile -- user-42 --messages
   Replay real data  npm run replay -- ../shared/data/online-retail.csv.gz --sample 10
 

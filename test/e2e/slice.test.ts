@@ -5,33 +5,44 @@ import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z');
+const DAY_MS = 86_400_000;
 const SAMPLE = readFileSync(join(__dirname, '../../events/samples/slice-batch.json'), 'utf8');
 const ENDPOINT_ARN = JSON.parse(SAMPLE).events[0].properties.pushEndpointArn as string;
 
 /**
  * The vertical slice through `npm start`'s local stack: HTTP → API Gateway emulation → ingest → Kinesis →
- * process-events → DynamoDB → intents queue → deliver → SNS, all from the synthesized template.
+ * process-events → DynamoDB (profile, a 24 h timer) → the sweep a day later → intents queue → deliver →
+ * SNS, all from the synthesized template, with the seed campaigns active, on a virtual clock.
  */
 describe('the slice through the local stack', () => {
   let stack: LocalStack;
+  let now = NOW;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, log: (line) => lines.push(line), clock: () => NOW });
+    stack = await startLocalStack({ port: 0, log: (line) => lines.push(line), clock: () => now });
   });
   afterAll(() => stack?.stop());
 
   const post = (body: string, headers: Record<string, string> = { 'x-api-key': stack.apiKey }) =>
     fetch(`${stack.url}/v1/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
 
-  it('turns the sample batch into a profile and exactly one related-products push', async () => {
+  it('turns the sample batch into a profile, and a day later into exactly one related-products push', async () => {
     // Act
     const response = await post(SAMPLE);
+    await stack.settle();
+    await stack.sweepTimers();
+    await stack.settle();
+    const pushesBefore = stack.emulators.directPublishes.list().length;
+    now = new Date(NOW.getTime() + DAY_MS);
+    await stack.sweepTimers();
     await stack.settle();
 
     // Assess: the endpoint
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ accepted: 4, rejected: [] });
+    // nothing on the day of the purchase (the view was followed by an add-to-cart: no coupon either)
+    expect(pushesBefore).toBe(0);
 
     // the profile
     const profile = await new DynamoProfileStore(stack.clients.dynamo, stack.stack.resources.Profiles!.name).load('user-42');
@@ -43,6 +54,7 @@ describe('the slice through the local stack', () => {
       spend: { GBP: 5.1 },
       outbox: [],
     });
+    expect(stack.seededCampaigns).toEqual(expect.arrayContaining(['related-products-after-purchase', 'viewed-no-cart-coupon']));
 
     // the push, through SNS to the user's platform endpoint
     const pushes = stack.emulators.directPublishes.list();
@@ -53,12 +65,14 @@ describe('the slice through the local stack', () => {
     const { Items } = await stack.clients.dynamo.send(
       new QueryCommand({ TableName: stack.stack.resources.Messages!.name, KeyConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': 'user-42' } }),
     );
-    expect(Items).toEqual([expect.objectContaining({ status: 'sent', campaignId: 'related-products-after-purchase', detail: pushes[0]!.id })]);
+    const decisions = (Items ?? []).filter((item) => String(item.sk).startsWith('MSG#'));
+    expect(decisions).toEqual([expect.objectContaining({ status: 'sent', campaignId: 'related-products-after-purchase', providerMessageId: pushes[0]!.id })]);
 
     // and the console story
     const story = lines.join('\n');
     expect(story).toMatch(/ingest: 4 event\(s\) into the stream, 0 rejected/);
     expect(story).toMatch(/profile user-42 v1/);
+    expect(story).toMatch(/SweepTimersSchedule: 1 timer\(s\) fired/);
     expect(story).toMatch(/trigger fired: related-products-after-purchase for user-42/);
     expect(story).toMatch(/sent: related-products-after-purchase to user-42/);
     expect(story).not.toContain(ENDPOINT_ARN);
