@@ -48,6 +48,11 @@ export interface LocalStackOptions {
    */
   runSchedules?: boolean;
   /**
+   * How often idle pollers look again, in ms; when set, SQS pollers poll instead of long-polling for a
+   * second. Tests that settle many times set it low. @default 250, and 1 s long polls for SQS
+   */
+  pollIntervalMs?: number;
+  /**
    * Store and activate the campaigns of this folder at start (`false`: none, the Campaigns table starts
    * empty). @default events/campaigns (the four seed campaigns)
    */
@@ -167,11 +172,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       const fn = byId.get(mapping.functionLogicalId);
       if (!fn || !mapping.enabled) continue;
       const local = { name: fn.name, handler: narrated(fn), timeoutSeconds: fn.timeoutSeconds, memorySizeMb: fn.memorySizeMb };
-      const timing = { onBatch: say.batch, onError: (error: Error) => stopping || say.info(`poller error: ${error.message}`) };
+      const timing = {
+        onBatch: say.batch,
+        onError: (error: Error) => stopping || say.info(`poller error: ${error.message}`),
+        ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+      };
+      const sqsWait = options.pollIntervalMs !== undefined ? { waitTimeSeconds: 0 } : {};
       pollers.push(
         mapping.source.kind === 'kinesis'
           ? new KinesisPoller({ kinesis: clients.kinesis, mapping, fn: local, identity, destinations: { sqs: clients.sqs, sns: clients.sns }, ...timing })
-          : new SqsPoller({ sqs: clients.sqs, mapping, fn: local, identity, retryVisibilityTimeoutSeconds: options.sqsRetryVisibilityTimeoutSeconds ?? 2, ...timing }),
+          : new SqsPoller({ sqs: clients.sqs, mapping, fn: local, identity, retryVisibilityTimeoutSeconds: options.sqsRetryVisibilityTimeoutSeconds ?? 2, ...sqsWait, ...timing }),
       );
     }
     await Promise.all(pollers.map((p) => p.start()));
