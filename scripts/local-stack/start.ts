@@ -14,9 +14,9 @@ const main = async () => {
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Created from the synthesized template: ${resources.map((r) => r.logicalId).join(', ')}.
 
   Ingest endpoint   POST ${stack.url}/v1/events   (header x-api-key: ${stack.apiKey})
-  Try it            curl -s -X POST ${stack.url}/v1/events -H 'Content-Type: application/json' -H 'x-api-key: ${stack.apiKey}' --data @events/samples/slice-batch.json
+  Try it            npm run sample -- browse   (POSTs events/samples/browse-batch.json with x-api-key: ${stack.apiKey})
   Campaigns         npm run campaigns -- list   (active: ${stack.seededCampaigns.join(', ') || 'none'})
-  Why (not) sent    npm run why -- user-42
+  Why (not) sent    npm run why -- user-7
   Read a profile    npm run profile -- user-42 --messages
   Replay real data  npm run replay -- ../shared/data/online-retail.csv.gz --sample 10
 
