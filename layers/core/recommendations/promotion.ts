@@ -1,0 +1,28 @@
+import type { RankingMetrics } from './metrics';
+
+/** The verdict on a newly trained model. */
+export interface PromotionDecision {
+  promote: boolean;
+  /** Why, in words for the state file and the alert. */
+  reason: string;
+}
+
+/**
+ * Promote a candidate only if its offline metric (HitRate@10 on the temporal holdout) is not worse
+ * than the serving model's by more than `tolerance` (absolute, 0 = never worse). The first model is
+ * always promoted; a candidate evaluated on no user is not, since its figure means nothing.
+ */
+export const decidePromotion = (candidate: RankingMetrics, current: RankingMetrics | undefined, tolerance = 0): PromotionDecision => {
+  if (candidate.users === 0) return { promote: false, reason: 'the holdout had no user to evaluate the candidate on' };
+  if (!current) return { promote: true, reason: 'no model is serving yet' };
+  const floor = current.hitRate - tolerance;
+  return candidate.hitRate >= floor
+    ? { promote: true, reason: `HitRate@10 ${candidate.hitRate.toFixed(4)} ≥ ${floor.toFixed(4)} (current ${current.hitRate.toFixed(4)}, tolerance ${tolerance})` }
+    : { promote: false, reason: `HitRate@10 ${candidate.hitRate.toFixed(4)} < ${floor.toFixed(4)} (current ${current.hitRate.toFixed(4)}, tolerance ${tolerance})` };
+};
+
+/** Whether enough new interactions arrived since the last training to be worth a new one. */
+export const decideRetraining = (newInteractions: number, threshold: number): { run: boolean; reason: string } =>
+  newInteractions >= threshold
+    ? { run: true, reason: `${newInteractions} new interactions ≥ ${threshold}` }
+    : { run: false, reason: `only ${newInteractions} new interactions, fewer than ${threshold}` };
