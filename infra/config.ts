@@ -54,6 +54,16 @@ export interface PipelineConfig {
   readonly campaignCacheTtlSeconds: number;
   /** How late the oldest due timer may be (sweep-timers' `OldestTimerDueLag`) before the alarm goes off. */
   readonly timerLagAlarmThreshold: Duration;
+  /** IANA time zone the nightly retraining schedule is evaluated in. */
+  readonly retrainingScheduleTimeZone: TimeZone;
+  /** Hour of the day (0–23) the nightly retraining starts. */
+  readonly retrainingScheduleHour: number;
+  /** New interactions since the last training below which a night is skipped. */
+  readonly retrainingMinNewInteractions: number;
+  /** How much worse (absolute, on the promotion metric) a retrained model may be and still be promoted. */
+  readonly retrainingMetricTolerance: number;
+  /** The Personalize resources retraining updates; unset = the built-in model only. All four or none. */
+  readonly personalize?: { readonly datasetArn: string; readonly solutionArn: string; readonly campaignArn: string; readonly roleArn: string };
 }
 
 /** The environment variables of deliver's delivery policy, each set from one context key. */
@@ -91,6 +101,11 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   campaignCacheTtlSeconds: DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS,
   // Five sweeps missed or a backlog five minutes deep: customers get "24 h later" messages late.
   timerLagAlarmThreshold: Duration.minutes(5),
+  retrainingScheduleTimeZone: TimeZone.of('UTC'),
+  // After the nightly rescoring (02:00), before the morning's traffic.
+  retrainingScheduleHour: 3,
+  retrainingMinNewInteractions: 1000,
+  retrainingMetricTolerance: 0,
 };
 
 /** The context keys read by {@link resolvePipelineConfig}, one per {@link PipelineConfig} field. */
@@ -108,6 +123,14 @@ export const PIPELINE_CONTEXT_KEYS = {
   scoringScheduleHour: 'pipeline:scoringScheduleHour',
   campaignCacheTtlSeconds: 'pipeline:campaignCacheTtlSeconds',
   timerLagAlarmThresholdMinutes: 'pipeline:timerLagAlarmThresholdMinutes',
+  retrainingScheduleTimeZone: 'pipeline:retrainingScheduleTimeZone',
+  retrainingScheduleHour: 'pipeline:retrainingScheduleHour',
+  retrainingMinNewInteractions: 'pipeline:retrainingMinNewInteractions',
+  retrainingMetricTolerance: 'pipeline:retrainingMetricTolerance',
+  personalizeDatasetArn: 'pipeline:personalizeDatasetArn',
+  personalizeSolutionArn: 'pipeline:personalizeSolutionArn',
+  personalizeCampaignArn: 'pipeline:personalizeCampaignArn',
+  personalizeRoleArn: 'pipeline:personalizeRoleArn',
   ...DELIVERY_CONTEXT_KEYS,
 } as const;
 
@@ -147,6 +170,11 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     scoringScheduleHour: optional(read(keys.scoringScheduleHour), (v) => hourOfDay(keys.scoringScheduleHour, v)),
     campaignCacheTtlSeconds: optional(read(keys.campaignCacheTtlSeconds), (v) => wholeNumber(keys.campaignCacheTtlSeconds, v)),
     timerLagAlarmThreshold: optional(read(keys.timerLagAlarmThresholdMinutes), (v) => Duration.minutes(positiveInteger(keys.timerLagAlarmThresholdMinutes, v))),
+    retrainingScheduleTimeZone: optional(read(keys.retrainingScheduleTimeZone), (v) => ianaTimeZone(keys.retrainingScheduleTimeZone, v)),
+    retrainingScheduleHour: optional(read(keys.retrainingScheduleHour), (v) => hourOfDay(keys.retrainingScheduleHour, v)),
+    retrainingMinNewInteractions: optional(read(keys.retrainingMinNewInteractions), (v) => wholeNumber(keys.retrainingMinNewInteractions, v)),
+    retrainingMetricTolerance: optional(read(keys.retrainingMetricTolerance), (v) => fraction(keys.retrainingMetricTolerance, v)),
+    personalize: personalizeFrom(read),
   });
   const deliveryFromContext = Object.fromEntries(
     Object.entries(DELIVERY_CONTEXT_KEYS).flatMap(([name, key]) => (read(key) === undefined ? [] : [[name, String(read(key))]])),
@@ -166,6 +194,33 @@ const validateDeliverySettings = (settings: Partial<Record<DeliverySetting, stri
     const variable = error.variable as DeliverySetting;
     throw new PipelineConfigError(DELIVERY_CONTEXT_KEYS[variable] ?? variable, settings[variable], error.message);
   }
+};
+
+const fraction = (key: string, value: unknown): number => {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 1) throw new PipelineConfigError(key, value, 'a number from 0 to 1');
+  return n;
+};
+
+const PERSONALIZE_ARN = /^arn:aws[a-z-]*:(personalize|iam):[a-z0-9-]*:\d{12}:[A-Za-z0-9_./-]+$/;
+
+/** The four Personalize ARNs, all or none: a partial setup would fail every night at the first missing one. */
+const personalizeFrom = (read: (key: string) => unknown): PipelineConfig['personalize'] => {
+  const keys = {
+    datasetArn: PIPELINE_CONTEXT_KEYS.personalizeDatasetArn,
+    solutionArn: PIPELINE_CONTEXT_KEYS.personalizeSolutionArn,
+    campaignArn: PIPELINE_CONTEXT_KEYS.personalizeCampaignArn,
+    roleArn: PIPELINE_CONTEXT_KEYS.personalizeRoleArn,
+  };
+  const values = Object.entries(keys).map(([field, key]) => [field, key, read(key)] as const);
+  const set = values.filter(([, , value]) => value !== undefined);
+  if (set.length === 0) return undefined;
+  const missing = values.filter(([, , value]) => value === undefined);
+  if (missing.length > 0) throw new PipelineConfigError(missing[0]![1], undefined, `set together with ${set.map(([, key]) => key).join(', ')}: Personalize needs all four`);
+  for (const [, key, value] of values) {
+    if (typeof value !== 'string' || !PERSONALIZE_ARN.test(value)) throw new PipelineConfigError(key, value, 'an ARN, e.g. arn:aws:personalize:eu-west-1:123456789012:solution/related-items');
+  }
+  return Object.fromEntries(values.map(([field, , value]) => [field, value])) as unknown as PipelineConfig['personalize'];
 };
 
 const wholeNumber = (key: string, value: unknown): number => {

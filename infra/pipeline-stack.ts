@@ -8,6 +8,7 @@ import { Observability } from './constructs/observability';
 import { Processing } from './constructs/processing';
 import { NIGHTLY_PROFILES_TIMEOUT, ProfileScoring } from './constructs/profile-scoring';
 import { ProfileStore } from './constructs/profile-store';
+import { Recommendations } from './constructs/recommendations';
 import type { FunctionDefaults } from './create-function';
 
 /** Props of {@link MarketingPipelineStack}. */
@@ -36,6 +37,8 @@ export class MarketingPipelineStack extends Stack {
   readonly campaignTimers: CampaignTimers;
   /** nightly-profiles function, its schedule and `NightlyProfilesScheduleDlq`. */
   readonly profileScoring: ProfileScoring;
+  /** `Models` bucket, the events archive, retrain-model and the `RetrainModel` state machine. */
+  readonly recommendations: Recommendations;
   /** Alarms. */
   readonly observability: Observability;
 
@@ -85,6 +88,16 @@ export class MarketingPipelineStack extends Stack {
       schedule: { hour: config.scoringScheduleHour, timeZone: config.scoringScheduleTimeZone },
       functionDefaults,
     });
+    this.recommendations = new Recommendations(this, 'Recommendations', {
+      eventsStream: this.ingest.eventsStream,
+      alertsTopic: this.messaging.alertsTopic,
+      schedule: { hour: config.retrainingScheduleHour, timeZone: config.retrainingScheduleTimeZone },
+      minNewInteractions: config.retrainingMinNewInteractions,
+      metricTolerance: config.retrainingMetricTolerance,
+      personalize: config.personalize,
+      removalPolicy: config.removalPolicy,
+      functionDefaults,
+    });
     this.observability = new Observability(this, 'Observability', {
       alertsTopic: this.messaging.alertsTopic,
       processEventsFunction: this.processing.processEventsFunction,
@@ -98,6 +111,7 @@ export class MarketingPipelineStack extends Stack {
         IntentsDlq: this.messaging.intentsDlq,
         NightlyProfilesScheduleDlq: this.profileScoring.scheduleDlq,
         SweepTimersScheduleDlq: this.campaignTimers.scheduleDlq,
+        RetrainModelScheduleDlq: this.recommendations.scheduleDlq,
       },
       functions: {
         Ingest: this.ingest.ingestFunction,
@@ -105,7 +119,9 @@ export class MarketingPipelineStack extends Stack {
         Deliver: this.messaging.deliverFunction,
         NightlyProfiles: this.profileScoring.nightlyProfilesFunction,
         SweepTimers: this.campaignTimers.sweepTimersFunction,
+        RetrainModel: this.recommendations.retrainModelFunction,
       },
+      stateMachines: { RetrainModel: this.recommendations.stateMachine },
     });
 
     new CfnOutput(this, 'EventsEndpointUrl', { description: 'POST events here', value: this.ingest.eventsUrl });
@@ -118,6 +134,14 @@ export class MarketingPipelineStack extends Stack {
     new CfnOutput(this, 'CampaignsTableName', {
       description: 'Campaign definitions: npm run campaigns -- activate events/campaigns/<id>.yaml --table <name>',
       value: this.profileStore.campaignsTable.tableName,
+    });
+    new CfnOutput(this, 'ModelsBucketName', {
+      description: 'Models, the events archive and training state; npm run forget-user -- <userId> --bucket <name>',
+      value: this.recommendations.bucket.bucketName,
+    });
+    new CfnOutput(this, 'RetrainModelStateMachineArn', {
+      description: 'Retrain now: aws stepfunctions start-execution --state-machine-arn <arn>',
+      value: this.recommendations.stateMachine.stateMachineArn,
     });
     new CfnOutput(this, 'NightlyProfilesFunctionName', {
       description: 'Rerun the nightly rescoring: aws lambda invoke --invocation-type Event --function-name <name> /dev/null',

@@ -48,21 +48,7 @@ export const scheduleFunction = (scope: Construct, id: string, props: ScheduleFu
     ...((props.failedRunsToDlq ?? true) && { onFailure: new SqsDestination(props.dlq) }),
   });
 
-  // Confused-deputy guard; CDK would otherwise create one role at the stack's root for every schedule.
-  const role = new iam.Role(scope, `${id}Role`, {
-    description: `Assumed by EventBridge Scheduler to run ${id}`,
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
-      StringEquals: {
-        'aws:SourceAccount': Stack.of(scope).account,
-        'aws:SourceArn': Stack.of(scope).formatArn({
-          service: 'scheduler',
-          resource: 'schedule-group',
-          resourceName: 'default',
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        }),
-      },
-    }),
-  });
+  const role = createSchedulerRole(scope, `${id}Role`, `Assumed by EventBridge Scheduler to run ${id}`);
 
   return pinLogicalId(
     new scheduler.Schedule(scope, id, {
@@ -78,6 +64,26 @@ export const scheduleFunction = (scope: Construct, id: string, props: ScheduleFu
     id,
   );
 };
+
+/**
+ * A role only EventBridge Scheduler's default schedule group of this account can assume (confused-deputy
+ * guard); CDK would otherwise create one role at the stack's root for every schedule.
+ */
+export const createSchedulerRole = (scope: Construct, id: string, description: string): iam.Role =>
+  new iam.Role(scope, id, {
+    description,
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
+      StringEquals: {
+        'aws:SourceAccount': Stack.of(scope).account,
+        'aws:SourceArn': Stack.of(scope).formatArn({
+          service: 'scheduler',
+          resource: 'schedule-group',
+          resourceName: 'default',
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      },
+    }),
+  });
 
 /**
  * `LambdaInvoke` of aws-scheduler-targets, minus its `grantInvoke`: that also allows every version and

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../create-function';
 import { SWEEP_TIMERS_SERVICE_NAME } from './campaign-timers';
@@ -27,6 +28,8 @@ export interface ObservabilityProps {
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Functions by name (`Ingest`, ...) whose errors are alarmed on. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /** State machines by name whose failed, timed-out or aborted executions are alarmed on. */
+  readonly stateMachines?: Readonly<Record<string, sfn.IStateMachine>>;
 }
 
 /**
@@ -110,6 +113,26 @@ export class Observability extends Construct {
       alarms.push(
         fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }).createAlarm(this, `${name}Errors`, {
           alarmDescription: `${name} invocations failed as a whole, not just some records of a batch: see its logs and traces`,
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    for (const [name, machine] of Object.entries(props.stateMachines ?? {})) {
+      alarms.push(
+        new cloudwatch.MathExpression({
+          expression: 'failed + timedOut + aborted',
+          usingMetrics: {
+            failed: machine.metricFailed({ period: Duration.minutes(5) }),
+            timedOut: machine.metricTimedOut({ period: Duration.minutes(5) }),
+            aborted: machine.metricAborted({ period: Duration.minutes(5) }),
+          },
+          period: Duration.minutes(5),
+        }).createAlarm(this, `${name}ExecutionsFailed`, {
+          alarmDescription: `${name} executions failed, timed out or were aborted: see the execution history`,
           threshold: 0,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           evaluationPeriods: 1,

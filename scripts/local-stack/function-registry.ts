@@ -2,11 +2,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createSweepTimersHandler } from '../../functions/campaigns/sweep-timers.handler';
 import { createDeliverHandler } from '../../functions/messaging/deliver.handler';
 import { createIngestHandler } from '../../functions/ingest/ingest.handler';
 import { createNightlyProfilesHandler } from '../../functions/profiles/nightly-profiles.handler';
 import { createProcessEventsHandler } from '../../functions/processing/process-events.handler';
+import { createRetrainModelHandler } from '../../functions/recommendations/retrain-model.handler';
 import type { Clock } from '../../layers/core/clock';
 import type { LambdaHandler } from './lambda-runtime';
 
@@ -16,6 +18,7 @@ export interface LocalDependencies {
   kinesis: KinesisClient;
   sqs: SQSClient;
   sns: SNSClient;
+  s3: S3Client;
   clock: Clock;
 }
 
@@ -33,6 +36,7 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/messaging/deliver.handler.ts': (env, deps) => createDeliverHandler(env, { dynamo: deps.dynamo, sns: deps.sns, sqs: deps.sqs, clock: deps.clock }),
   'functions/campaigns/sweep-timers.handler.ts': (env, deps) => createSweepTimersHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, clock: deps.clock }),
   'functions/profiles/nightly-profiles.handler.ts': (env, deps) => createNightlyProfilesHandler(env, { dynamo: deps.dynamo, clock: deps.clock }),
+  'functions/recommendations/retrain-model.handler.ts': (env, deps) => createRetrainModelHandler(env, { s3: deps.s3, clock: deps.clock }),
 };
 
 export class UnknownFunctionEntryError extends Error {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,7 @@ import { FUNCTION_FACTORIES, UnknownFunctionEntryError, type LocalDependencies }
 import { createLambdaContext, type LambdaHandler } from './lambda-runtime';
 import { LOCAL_API_KEY, LOCAL_INGEST_PORT } from './local-defaults';
 import { removeLocalState, writeLocalState } from './local-state';
+import { s3DeliveryHandler } from './firehose/s3-delivery';
 import { narrative, type Log } from './narrative';
 import { synthesizePipelineTemplate } from './pipeline-template';
 import { KinesisPoller, SqsPoller, type Poller } from './pollers';
@@ -24,7 +26,10 @@ import {
   resolveFunctions,
   resolveRestApis,
   resolveSchedules,
+  resolveDeliveryStreams,
   type ProvisionedStack,
+  type ResolvedDeliveryStream,
+  type ResolvedEventSourceMapping,
   type ResolvedFunction,
 } from './provision-from-template';
 
@@ -117,11 +122,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       kinesis: new KinesisClient(emulators.clientConfig('kinesis')),
       sqs: new SQSClient(emulators.clientConfig('sqs')),
       sns: new SNSClient(emulators.clientConfig('sns')),
+      s3: new S3Client(emulators.clientConfig('s3')),
       clock,
     };
-    stoppers.push(async () => [dynamodb, clients.kinesis, clients.sqs, clients.sns].forEach((c) => c.destroy()));
+    stoppers.push(async () => [dynamodb, clients.kinesis, clients.sqs, clients.sns, clients.s3].forEach((c) => c.destroy()));
 
-    const stack = await provisionFromTemplate(template, { dynamodb, kinesis: clients.kinesis, sqs: clients.sqs, sns: clients.sns }, { stackName, region: emulators.region });
+    const stack = await provisionFromTemplate(template, { dynamodb, kinesis: clients.kinesis, sqs: clients.sqs, sns: clients.sns, s3: clients.s3 }, { stackName, region: emulators.region });
     const resolved = resolveFunctions(template, stack);
     const identity = { region: emulators.region, accountId: emulators.accountId };
     const functions: Record<string, LambdaHandler<any, any>> = {};
@@ -183,6 +189,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           ? new KinesisPoller({ kinesis: clients.kinesis, mapping, fn: local, identity, destinations: { sqs: clients.sqs, sns: clients.sns }, ...timing })
           : new SqsPoller({ sqs: clients.sqs, mapping, fn: local, identity, retryVisibilityTimeoutSeconds: options.sqsRetryVisibilityTimeoutSeconds ?? 2, ...sqsWait, ...timing }),
       );
+    }
+    // Kinesis Data Firehose to S3 (the events archive): the same Kinesis poller, delivering to the bucket.
+    // A 1 s buffer instead of Firehose's minutes, so the archive is there when a test or a demo retrains.
+    for (const stream of resolveDeliveryStreams(template, stack)) {
+      const mapping = firehoseMapping(stream);
+      const fn = { name: stream.logicalId, handler: s3DeliveryHandler(stream, clients.s3, clock), timeoutSeconds: 60, memorySizeMb: 128 };
+      pollers.push(new KinesisPoller({ kinesis: clients.kinesis, mapping, fn, identity, onError: (error: Error) => stopping || say.info(`archive error: ${error.message}`) }));
     }
     await Promise.all(pollers.map((p) => p.start()));
     stoppers.push(() => Promise.all(pollers.map((p) => p.stop())));
@@ -267,6 +280,23 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     throw error;
   }
 };
+
+/** A Firehose delivery stream's Kinesis source as an event source mapping the Kinesis poller can run. */
+const firehoseMapping = (stream: ResolvedDeliveryStream): ResolvedEventSourceMapping => ({
+  logicalId: `${stream.logicalId}Source`,
+  functionLogicalId: stream.logicalId,
+  source: { kind: 'kinesis', ...stream.source },
+  enabled: true,
+  batchSize: 10_000,
+  maximumBatchingWindowInSeconds: 1,
+  startingPosition: 'TRIM_HORIZON',
+  bisectBatchOnFunctionError: false,
+  maximumRetryAttempts: -1,
+  maximumRecordAgeInSeconds: -1,
+  parallelizationFactor: 1,
+  functionResponseTypes: [],
+  reportBatchItemFailures: false,
+});
 
 /** The seed campaigns npm start activates. */
 export const SEED_CAMPAIGNS_DIR = join(__dirname, '../../events/campaigns');

@@ -23,6 +23,7 @@ export { UnresolvableIntrinsicError, resolveIntrinsics } from './template/intrin
 export type { ProvisionClients } from './template/provision-clients';
 export { ENTRY_METADATA_KEY, resolveFunctions, type ResolvedFunction } from './template/resolve-functions';
 export { resolveSchedules, type ResolvedSchedule } from './template/resolve-schedules';
+export { resolveDeliveryStreams, type ResolvedDeliveryStream } from './template/resolve-delivery-streams';
 export {
   resolveEventSourceMappings,
   type MappingEndpoint,

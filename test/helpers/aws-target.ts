@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startEmulators, type DirectPublishRecorder, type EmulatedService } from '../../scripts/local-stack/emulators';
@@ -21,7 +22,7 @@ export interface AwsTarget {
   readonly accountId: string;
   /** Push/SMS publishes, recorded by the local SNS stub (undefined on LocalStack). */
   readonly directPublishes?: DirectPublishRecorder;
-  readonly clients: { dynamodb: DynamoDBClient; document: DynamoDBDocumentClient; kinesis: KinesisClient; sqs: SQSClient; sns: SNSClient };
+  readonly clients: { dynamodb: DynamoDBClient; document: DynamoDBDocumentClient; kinesis: KinesisClient; sqs: SQSClient; sns: SNSClient; s3: S3Client };
   stop(): Promise<void>;
 }
 
@@ -51,7 +52,7 @@ export const startAwsTarget = async (): Promise<AwsTarget> => {
 
 /** Closes the clients' keep-alive sockets, so the test process can exit. */
 const destroyClients = (clients: AwsTarget['clients']) => {
-  for (const client of [clients.dynamodb, clients.kinesis, clients.sqs, clients.sns]) client.destroy();
+  for (const client of [clients.dynamodb, clients.kinesis, clients.sqs, clients.sns, clients.s3]) client.destroy();
 };
 
 const createClients = (config: (service: EmulatedService) => object): AwsTarget['clients'] => {
@@ -62,6 +63,8 @@ const createClients = (config: (service: EmulatedService) => object): AwsTarget[
     kinesis: new KinesisClient(config('kinesis')),
     sqs: new SQSClient(config('sqs')),
     sns: new SNSClient(config('sns')),
+    // Path-style: LocalStack's endpoint is a host name, where the SDK would otherwise try virtual-hosted buckets.
+    s3: new S3Client({ ...config('s3'), forcePathStyle: true }),
   };
 };
 
@@ -73,8 +76,8 @@ let template: ReturnType<typeof synthesizePipelineTemplate> | undefined;
  */
 export const provisionPipeline = async (target: AwsTarget, namePrefix: string): Promise<ProvisionedStack> => {
   template ??= synthesizePipelineTemplate();
-  const { dynamodb, kinesis, sqs, sns } = target.clients;
-  return provisionFromTemplate(template.template, { dynamodb, kinesis, sqs, sns }, {
+  const { dynamodb, kinesis, sqs, sns, s3 } = target.clients;
+  return provisionFromTemplate(template.template, { dynamodb, kinesis, sqs, sns, s3 }, {
     namePrefix,
     region: target.region,
     accountId: target.accountId,

@@ -74,6 +74,32 @@ describe('resolvePipelineConfig', () => {
     });
   });
 
+  it('reads the retraining settings, and Personalize only as all four ARNs', () => {
+    // Prepare
+    const arns = {
+      'pipeline:personalizeDatasetArn': 'arn:aws:personalize:eu-west-1:123456789012:dataset/shop/INTERACTIONS',
+      'pipeline:personalizeSolutionArn': 'arn:aws:personalize:eu-west-1:123456789012:solution/related-items',
+      'pipeline:personalizeCampaignArn': 'arn:aws:personalize:eu-west-1:123456789012:campaign/related-items',
+      'pipeline:personalizeRoleArn': 'arn:aws:iam::123456789012:role/personalize-reads-models',
+    };
+    const app = appWith({ ...arns, 'pipeline:retrainingScheduleHour': '4', 'pipeline:retrainingMinNewInteractions': '500', 'pipeline:retrainingMetricTolerance': '0.01' });
+
+    // Act
+    const config = resolvePipelineConfig(app);
+    const partial = () => resolvePipelineConfig(appWith({ 'pipeline:personalizeCampaignArn': arns['pipeline:personalizeCampaignArn'] }));
+
+    // Assess
+    expect(config).toMatchObject({ retrainingScheduleHour: 4, retrainingMinNewInteractions: 500, retrainingMetricTolerance: 0.01 });
+    expect(config.personalize).toEqual({
+      datasetArn: arns['pipeline:personalizeDatasetArn'],
+      solutionArn: arns['pipeline:personalizeSolutionArn'],
+      campaignArn: arns['pipeline:personalizeCampaignArn'],
+      roleArn: arns['pipeline:personalizeRoleArn'],
+    });
+    expect(DEFAULT_PIPELINE_CONFIG.personalize).toBeUndefined();
+    expect(partial).toThrow(/pipeline:personalizeDatasetArn.*Personalize needs all four/);
+  });
+
   it('keeps the delivery defaults for settings props and context leave out', () => {
     // Prepare
     const app = appWith({ 'pipeline:pushCapPer24h': 4 });
@@ -162,6 +188,10 @@ describe('resolvePipelineConfig', () => {
     ['pipeline:pushRatePerSecond', '0'],
     ['pipeline:smsRatePerSecond', 'fast'],
     ['pipeline:marketingCapPer24h', '-1'],
+    ['pipeline:retrainingScheduleHour', '25'],
+    ['pipeline:retrainingMinNewInteractions', 'many'],
+    ['pipeline:retrainingMetricTolerance', '2'],
+    ['pipeline:retrainingScheduleTimeZone', 'Nowhere/City'],
   ])('fails on %s=%s, naming the key', (key, value) => {
     // Prepare
     const app = appWith({ [key]: value });

@@ -26,3 +26,26 @@ export const decideRetraining = (newInteractions: number, threshold: number): { 
   newInteractions >= threshold
     ? { run: true, reason: `${newInteractions} new interactions ≥ ${threshold}` }
     : { run: false, reason: `only ${newInteractions} new interactions, fewer than ${threshold}` };
+
+/** The Personalize solution metric retraining promotes on. */
+export const PERSONALIZE_PROMOTION_METRIC = 'normalized_discounted_cumulative_gain_at_10';
+
+/** The Personalize counterpart of {@link decidePromotion}: the new solution version against the campaign's. */
+export const decidePersonalizePromotion = (
+  candidate: Readonly<Record<string, number>>,
+  current: Readonly<Record<string, number>> | undefined,
+  tolerance = 0,
+): PromotionDecision => {
+  const metric = PERSONALIZE_PROMOTION_METRIC;
+  const value = candidate[metric];
+  if (value === undefined) return { promote: false, reason: `the new solution version reports no ${metric}` };
+  const serving = current?.[metric];
+  if (serving === undefined) return { promote: true, reason: `the campaign's solution version reports no ${metric}` };
+  const floor = serving - tolerance;
+  return value >= floor
+    ? { promote: true, reason: `${metric} ${value.toFixed(4)} ≥ ${floor.toFixed(4)} (current ${serving.toFixed(4)})` }
+    : { promote: false, reason: `${metric} ${value.toFixed(4)} < ${floor.toFixed(4)} (current ${serving.toFixed(4)})` };
+};
+
+/** When to look again at a Personalize job: doubling from 1 minute, at most every 30 minutes. */
+export const nextPollSeconds = (previousSeconds: number | undefined): number => Math.min(1800, Math.max(60, (previousSeconds ?? 30) * 2));

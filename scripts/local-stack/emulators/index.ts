@@ -4,6 +4,7 @@ import { startDynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local'
 import { DEFAULT_LOCAL_REGION, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, type RunningEmulator } from './emulator';
 import { startFauxqs } from './fauxqs-emulator';
 import { startKinesalite } from './kinesalite-emulator';
+import { startS3rver } from './s3rver-emulator';
 import { startSnsDirectPublish } from './sns-direct-publish';
 
 export { DirectPublishRecorder, type DirectPublish, type EndpointRejection, type WaitForPublishOptions } from './direct-publish-recorder';
@@ -28,6 +29,8 @@ export interface EmulatorEndpoints {
   readonly sqs: string;
   /** The direct-publish stub, which forwards everything else to fauxqs. */
   readonly sns: string;
+  /** s3rver. */
+  readonly s3: string;
 }
 
 /** A service the emulators stand in for; keys of {@link EmulatorEndpoints}. */
@@ -65,7 +68,7 @@ export interface LocalEmulators {
 }
 
 /**
- * Starts DynamoDB Local, kinesalite, fauxqs and the SNS direct-publish stub in front of fauxqs, each on
+ * Starts DynamoDB Local, kinesalite, s3rver, fauxqs and the SNS direct-publish stub in front of fauxqs, each on
  * a free 127.0.0.1 port. If one fails to start, the others are stopped and the first error is thrown.
  * Child processes are also killed when this process exits or is interrupted.
  */
@@ -86,6 +89,7 @@ export const startEmulators = async (options: StartEmulatorsOptions = {}): Promi
   const results = await Promise.allSettled([
     track(startDynamoDbLocal(options.dynamoDb)),
     track(startKinesalite(identity)),
+    track(startS3rver()),
     track(startFauxqs(identity)).then((fauxqs) => track(startSnsDirectPublish({ upstream: fauxqs.endpoint })).then((sns) => ({ fauxqs, sns }))),
   ]);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -93,13 +97,14 @@ export const startEmulators = async (options: StartEmulatorsOptions = {}): Promi
     await stopAll();
     throw failed?.reason instanceof Error ? failed.reason : new Error(`an emulator failed to start: ${String(failed?.reason)}`);
   }
-  const [dynamodb, kinesis, messaging] = results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+  const [dynamodb, kinesis, s3, messaging] = results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+    RunningEmulator,
     RunningEmulator,
     RunningEmulator,
     { fauxqs: RunningEmulator; sns: RunningEmulator & { recorder: DirectPublishRecorder } },
   ];
 
-  const endpoints: EmulatorEndpoints = { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, sqs: messaging.fauxqs.endpoint, sns: messaging.sns.endpoint };
+  const endpoints: EmulatorEndpoints = { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, sqs: messaging.fauxqs.endpoint, sns: messaging.sns.endpoint, s3: s3.endpoint };
   let stopped: Promise<void> | undefined;
   return {
     endpoints,
@@ -123,6 +128,7 @@ export const startEmulators = async (options: StartEmulatorsOptions = {}): Promi
       AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_SNS: endpoints.sns,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
     }),
     stop: () => (stopped ??= stopAll()),
   };

@@ -20,7 +20,7 @@ export interface CfnTemplate {
 }
 
 /** Resource types the local stack creates in the emulators. */
-export const PROVISIONED_TYPES = ['AWS::DynamoDB::Table', 'AWS::Kinesis::Stream', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::SNS::Subscription'] as const;
+export const PROVISIONED_TYPES = ['AWS::DynamoDB::Table', 'AWS::Kinesis::Stream', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::S3::Bucket'] as const;
 
 /** One of {@link PROVISIONED_TYPES}. */
 export type ProvisionedType = (typeof PROVISIONED_TYPES)[number];

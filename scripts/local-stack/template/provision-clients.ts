@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { CfnResource, LocalResource, PseudoParameters } from './cfn-template';
 
 /** SDK v3 clients pointed at the emulators. */
@@ -10,6 +11,7 @@ export interface ProvisionClients {
   readonly kinesis: KinesisClient;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  readonly s3: S3Client;
 }
 
 /** What one resource provisioner gets. */

@@ -14,6 +14,7 @@ import type { ProvisionClients, ResourceProvisioner } from './provision-clients'
 import { dynamoDbTableProvisioner } from './provision-dynamodb-table';
 import { kinesisStreamProvisioner } from './provision-kinesis-stream';
 import { LOCAL_SUBSCRIPTION_PROTOCOLS, snsSubscriptionProvisioner, snsTopicProvisioner } from './provision-sns';
+import { s3BucketProvisioner } from './provision-s3-bucket';
 import { sqsQueueProvisioner } from './provision-sqs-queue';
 import { fitExplicitName, nameProperty, planDerivedNames } from './resource-names';
 
@@ -23,6 +24,7 @@ const PROVISIONERS: Readonly<Record<(typeof PROVISIONED_TYPES)[number], Resource
   'AWS::SQS::Queue': sqsQueueProvisioner,
   'AWS::SNS::Topic': snsTopicProvisioner,
   'AWS::SNS::Subscription': snsSubscriptionProvisioner,
+  'AWS::S3::Bucket': s3BucketProvisioner,
 };
 
 const isProvisionedType = (type: string): type is keyof typeof PROVISIONERS => type in PROVISIONERS;

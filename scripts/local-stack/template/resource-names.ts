@@ -8,6 +8,8 @@ interface NamingRule {
   readonly maxLength: number;
   /** `.fifo` is required at the end of FIFO queue and topic names. */
   readonly fifoProperty?: string;
+  /** S3 bucket names are lowercase. */
+  readonly lowercase?: boolean;
 }
 
 const NAMING_RULES: Readonly<Record<string, NamingRule>> = {
@@ -17,6 +19,7 @@ const NAMING_RULES: Readonly<Record<string, NamingRule>> = {
   'AWS::SNS::Topic': { nameProperty: 'TopicName', invalidChars: /[^A-Za-z0-9_-]/g, maxLength: 256, fifoProperty: 'FifoTopic' },
   'AWS::Lambda::Function': { nameProperty: 'FunctionName', invalidChars: /[^A-Za-z0-9_-]/g, maxLength: 64 },
   'AWS::ApiGateway::RestApi': { nameProperty: 'Name', invalidChars: /[^\x20-\x7e]/g, maxLength: 1024 },
+  'AWS::S3::Bucket': { nameProperty: 'BucketName', invalidChars: /[^a-z0-9.-]/g, maxLength: 63, lowercase: true },
 };
 
 /** The property of `type` that holds an explicit name (`TableName`, `QueueName`...), if it has one. */
@@ -38,7 +41,8 @@ const isFifo = (resource: CfnResource, rule: NamingRule): boolean => {
 /** Applies the type's rules: prefix, allowed characters, `.fifo`, maximum length. */
 const fitName = (base: string, prefix: string, resource: CfnResource, rule: NamingRule): string => {
   const fifo = isFifo(resource, rule);
-  const stem = `${prefix}${fifo ? base.replace(/\.fifo$/, '') : base}`.replace(rule.invalidChars, '-');
+  const raw = `${prefix}${fifo ? base.replace(/\.fifo$/, '') : base}`;
+  const stem = (rule.lowercase ? raw.toLowerCase() : raw).replace(rule.invalidChars, '-');
   const suffix = fifo ? '.fifo' : '';
   return `${stem.slice(0, rule.maxLength - suffix.length)}${suffix}`;
 };

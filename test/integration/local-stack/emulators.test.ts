@@ -2,6 +2,7 @@ import { DescribeTimeToLiveCommand, CreateTableCommand, GetItemCommand, Transact
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { CheckIfPhoneNumberIsOptedOutCommand, CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand as PutS3ObjectCommand } from '@aws-sdk/client-s3';
 import { startEmulators, type LocalEmulators } from '../../../scripts/local-stack/emulators';
 import { startDynamoDbLocal } from '../../../scripts/local-stack/emulators/dynamodb-local';
 import { clientsFor } from './support/emulator-clients';
@@ -21,10 +22,10 @@ describe('local emulators', () => {
     await emulators?.stop();
   });
 
-  it('listens on 127.0.0.1 only, on four distinct ports', () => {
+  it('listens on 127.0.0.1 only, on five distinct ports', () => {
     const urls = Object.values(emulators.endpoints).map((endpoint) => new URL(endpoint));
     expect(urls.every((url) => url.hostname === '127.0.0.1')).toBe(true);
-    expect(new Set(urls.map((url) => url.port)).size).toBe(4);
+    expect(new Set(urls.map((url) => url.port)).size).toBe(5);
     expect(emulators.awsEnvironment()).toMatchObject({ AWS_ENDPOINT_URL_SNS: emulators.endpoints.sns, AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs });
   });
 
@@ -137,6 +138,22 @@ describe('local emulators', () => {
 
     await expect(disabled).rejects.toMatchObject({ name: 'EndpointDisabledException' });
     emulators.directPublishes.enableEndpoint(ENDPOINT_ARN);
+  });
+
+  it('s3rver: create a bucket, put, list and get an object with the real S3 client', async () => {
+    // Prepare
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'emulator-test' }));
+
+    // Act
+    await clients.s3.send(new PutS3ObjectCommand({ Bucket: 'emulator-test', Key: 'models/CURRENT', Body: 'v1' }));
+    const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: 'emulator-test', Prefix: 'models/' }));
+    const read = await clients.s3.send(new GetObjectCommand({ Bucket: 'emulator-test', Key: 'models/CURRENT' }));
+    const missing = clients.s3.send(new GetObjectCommand({ Bucket: 'emulator-test', Key: 'nope' }));
+
+    // Assess
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(['models/CURRENT']);
+    expect(await read.Body?.transformToString()).toBe('v1');
+    await expect(missing).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 
   it('SNS answers CheckIfPhoneNumberIsOptedOut from the opt-out list and refuses SMS to an opted-out number', async () => {

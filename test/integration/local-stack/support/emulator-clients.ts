@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { LocalEmulators } from '../../../../scripts/local-stack/emulators';
 import { DEFAULT_LOCAL_REGION, LOCAL_CREDENTIALS } from '../../../../scripts/local-stack/emulators/emulator';
@@ -12,6 +13,7 @@ export const clientsFor = (emulators: LocalEmulators) => ({
   kinesis: new KinesisClient(emulators.clientConfig('kinesis')),
   sqs: new SQSClient(emulators.clientConfig('sqs')),
   sns: new SNSClient(emulators.clientConfig('sns')),
+  s3: new S3Client(emulators.clientConfig('s3')),
 });
 
 /** Settings for a client of one emulator started on its own (HTTP/1.1 for kinesalite). */
