@@ -202,7 +202,7 @@ export class Recommendations extends Construct {
       topic: props.alertsTopic,
       subject: 'Recommendation retraining failed',
       message: sfn.TaskInput.fromObject({
-        alarm: 'RetrainModel failed; the serving model is unchanged',
+        alarm: 'RetrainModel failed: the path that failed (built-in model or Personalize) keeps serving its current model',
         execution: sfn.JsonPath.executionId,
         'error.$': '$.failure.Error',
         'cause.$': '$.failure.Cause',
