@@ -98,6 +98,7 @@ export class MarketingPipelineStack extends Stack {
       removalPolicy: config.removalPolicy,
       functionDefaults,
     });
+    this.recommendations.serveRecommendationsFrom(this.messaging.deliverFunction, config.personalize);
     this.observability = new Observability(this, 'Observability', {
       alertsTopic: this.messaging.alertsTopic,
       processEventsFunction: this.processing.processEventsFunction,

@@ -9,7 +9,6 @@ import { DynamoMessageLog } from '../../layers/adapters/dynamo-message-log';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { DynamoSlotReserver } from '../../layers/adapters/dynamo-rate-limiter';
 import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
-import { PopularItemsRecommender } from '../../layers/adapters/popular-items-recommender';
 import { SnsDeliveryEvents } from '../../layers/adapters/sns-delivery-events';
 import { SnsPushSender } from '../../layers/adapters/sns-push-sender';
 import { SnsSmsOptOuts } from '../../layers/adapters/sns-sms-opt-outs';
@@ -27,6 +26,7 @@ import { createAwsClients } from '../../layers/runtime/aws-clients';
 import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-source';
 import { campaignCacheTtlMs } from '../../layers/runtime/campaign-cache-ttl';
 import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import { recommenderFromEnvironment } from '../../layers/runtime/recommender-from-environment';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
@@ -43,7 +43,7 @@ export interface DeliverOverrides {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter of retry delays; default Math.random. */
   random?: () => number;
-  /** Fills recommendation slots; default the bundled popular items. */
+  /** Fills recommendation slots; default from the environment (see recommenderFromEnvironment). */
   recommender?: Recommender;
 }
 
@@ -64,6 +64,11 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
 
   const observability = createObservability('deliver');
   const { logger, metrics } = observability;
+  const dimensioned = (name: string, dimension: string, value: string) => {
+    const metric = metrics.singleMetric();
+    metric.addDimension(dimension, value);
+    metric.addMetric(name, MetricUnit.Count, 1);
+  };
   const clients = createAwsClients(observability.tracer);
   const dynamo = overrides.dynamo ?? clients.dynamo();
   const sns = overrides.sns ?? clients.sns();
@@ -83,7 +88,13 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
     push: new SnsPushSender(directSns),
     sms: new SnsSmsSender(directSns),
     smsOptOuts: new SnsSmsOptOuts(directSns),
-    recommender: overrides.recommender ?? new PopularItemsRecommender(),
+    recommender:
+      overrides.recommender ??
+      recommenderFromEnvironment(env, {
+        onSource: (source) => dimensioned('RecommendationSource', 'source', source),
+        onFallback: (reason) => dimensioned('RecommendationFallbacks', 'reason', reason),
+        onModelUnavailable: (error) => logger.warn('the recommendation model could not be loaded: popular items meanwhile', { error: errorName(error) }),
+      }),
     timers: new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME),
     deliveryEvents: new SnsDeliveryEvents(sns, config.DELIVERY_EVENTS_TOPIC_ARN),
     policy,

@@ -47,8 +47,8 @@ export class Messaging extends Construct {
   readonly intentsQueue: sqs.IQueue;
   /** `IntentsDlq`. */
   readonly intentsDlq: sqs.IQueue;
-  /** The deliver function (`functions/messaging/deliver.handler.ts`). */
-  readonly deliverFunction: lambda.IFunction;
+  /** The deliver function (`functions/messaging/deliver.handler.ts`); other constructs add what it serves from. */
+  readonly deliverFunction: lambda.Function;
   /** `DeliveryEvents`: sent / suppressed outcomes. */
   readonly deliveryEventsTopic: sns.ITopic;
   /** `Alerts`: where alarms notify; subscribe the on-call channel to it. */

@@ -60,6 +60,26 @@ export class Recommendations extends Construct {
   /** `RetrainModelScheduleDlq`: nightly starts Scheduler could not deliver. */
   readonly scheduleDlq: sqs.IQueue;
 
+  /**
+   * Lets `fn` (deliver) serve recommendations: read the current model (`MODELS_BUCKET_NAME`, s3:GetObject
+   * on `models/*` only) and, when configured, ask the Personalize campaign (`PERSONALIZE_CAMPAIGN_ARN`).
+   */
+  serveRecommendationsFrom(fn: lambda.Function, personalize: PersonalizeResources | undefined): void {
+    fn.addEnvironment('MODELS_BUCKET_NAME', this.bucket.bucketName);
+    const statements = [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('models/*')] })];
+    if (personalize) {
+      fn.addEnvironment('PERSONALIZE_CAMPAIGN_ARN', personalize.campaignArn);
+      statements.push(new iam.PolicyStatement({ actions: ['personalize:GetRecommendations'], resources: [personalize.campaignArn] }));
+    }
+    const policy = new iam.Policy(this, 'ServeRecommendationsPolicy', { roles: [fn.role!], statements });
+    fn.node.addDependency(policy);
+    acknowledgeNagFinding(
+      policy,
+      'AwsSolutions-IAM5[Resource::<Models.Arn>/models/*]',
+      'deliver reads model artifacts under models/ of the Models bucket: versions are named when trained (content-derived), so the keys cannot be listed at deploy time. Read only, that prefix only.',
+    );
+  }
+
   constructor(scope: Construct, id: string, props: RecommendationsProps) {
     super(scope, id);
 

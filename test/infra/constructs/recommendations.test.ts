@@ -117,6 +117,22 @@ describe('Recommendations', () => {
     expect(resources.RetrainModelFunction.Metadata[ENTRY_METADATA_KEY]).toBe('functions/recommendations/retrain-model.handler.ts');
   });
 
+  it('lets deliver read model artifacts (models/ only) and, when configured, ask the Personalize campaign', () => {
+    // Prepare
+    const configured = synthPipeline({ context: PERSONALIZE }).template;
+
+    // Act
+    const plain = allowedActionsOf(template, 'DeliverFunction');
+    const withPersonalize = allowedActionsOf(configured, 'DeliverFunction');
+
+    // Assess
+    expect(JSON.stringify(plain.get('s3:GetObject'))).toContain('/models/*');
+    expect(plain.has('s3:PutObject')).toBe(false);
+    expect(plain.has('personalize:GetRecommendations')).toBe(false);
+    expect(withPersonalize.get('personalize:GetRecommendations')).toEqual([PERSONALIZE['pipeline:personalizeCampaignArn']]);
+    expect(resources.DeliverFunction.Properties.Environment.Variables.MODELS_BUCKET_NAME).toEqual({ Ref: 'Models' });
+  });
+
   it('alarms on failed retraining executions', () => {
     // Prepare
     const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
