@@ -17,6 +17,7 @@ import { createLambdaContext, type LambdaHandler } from './lambda-runtime';
 import { LOCAL_API_KEY, LOCAL_INGEST_PORT } from './local-defaults';
 import { removeLocalState, writeLocalState } from './local-state';
 import { s3DeliveryHandler } from './firehose/s3-delivery';
+import { resolveStateMachines, runStateMachine } from './step-functions/run-state-machine';
 import { narrative, type Log } from './narrative';
 import { synthesizePipelineTemplate } from './pipeline-template';
 import { KinesisPoller, SqsPoller, type Poller } from './pollers';
@@ -81,6 +82,8 @@ export interface LocalStack {
   sweepTimers(): Promise<unknown>;
   /** Invokes the scheduled nightly profile job now, as the EventBridge schedule would. */
   runNightlyProfiles(): Promise<unknown>;
+  /** Executes the RetrainModel state machine now (aws-local-stepfunctions), as its nightly schedule would. */
+  retrainModel(): Promise<unknown>;
   /** The campaigns seeded at start, by id. */
   seededCampaigns: readonly string[];
   stop(): Promise<void>;
@@ -235,13 +238,25 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     if (seededCampaigns.length > 0) say.info(`campaigns active: ${seededCampaigns.join(', ')}`);
 
     const schedules = resolveSchedules(template);
+    const invoke = (fn: ResolvedFunction, input: unknown) =>
+      functions[fn.logicalId]!(input, createLambdaContext({ name: fn.name, handler: functions[fn.logicalId]!, timeoutSeconds: fn.timeoutSeconds }, identity));
+    const machines = new Map(resolveStateMachines(template, stack).map((machine) => [machine.logicalId, machine]));
+    const taskTargets = { functions: new Map(resolved.map((fn) => [fn.arn, (input: unknown) => invoke(fn, input)])), sns: clients.sns };
+    let executions = 0;
     const runSchedule = async (scheduleLogicalId: string): Promise<unknown> => {
       const schedule = schedules.find((s) => s.logicalId === scheduleLogicalId);
-      const fn = schedule && byId.get(schedule.functionLogicalId);
-      if (!schedule || !fn) throw new Error(`the template has no schedule ${scheduleLogicalId} invoking a function`);
-      const local = { name: fn.name, handler: functions[fn.logicalId]!, timeoutSeconds: fn.timeoutSeconds };
-      // Scheduler's input is ignored by every scheduled handler: an empty object, as the target sends.
-      const result = await functions[fn.logicalId]!({}, createLambdaContext(local, identity));
+      if (!schedule) throw new Error(`the template has no schedule ${scheduleLogicalId} starting a function or a state machine`);
+      let result: unknown;
+      if (schedule.target.kind === 'function') {
+        // Scheduler's input is ignored by every scheduled handler: an empty object, as the target sends.
+        result = await invoke(byId.get(schedule.target.logicalId)!, {});
+      } else {
+        const machine = machines.get(schedule.target.logicalId)!;
+        const name = `local-${++executions}`;
+        const execution = { id: `arn:aws:states:${emulators.region}:${emulators.accountId}:execution:${machine.logicalId}:${name}`, name, startTime: clock().toISOString() };
+        // Waits take no time when the clock is not the system's: a test moves it, not the wall clock.
+        result = await runStateMachine(machine, taskTargets, { execution, ...(options.clock && { waitMs: 0 }) });
+      }
       say.scheduled(schedule.logicalId, result);
       return result;
     };
@@ -272,6 +287,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       runSchedule,
       sweepTimers: () => runSchedule('SweepTimersSchedule'),
       runNightlyProfiles: () => runSchedule('NightlyProfilesSchedule'),
+      retrainModel: () => runSchedule('RetrainModelSchedule'),
       seededCampaigns,
       stop,
     };

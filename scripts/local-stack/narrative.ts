@@ -56,8 +56,12 @@ export const narrative = (log: Log) => ({
   },
   scheduled: (scheduleLogicalId: string, result: unknown) => {
     // The sweep reports what it fired; a quiet minute is not worth a line.
-    const fired = (result as { fired?: number } | undefined)?.fired;
+    type Promotion = { reason?: string; promoted?: boolean };
+    const { fired, gate, results } = (result ?? {}) as { fired?: number; gate?: { reason?: string; run?: boolean }; results?: { promotion?: Promotion }[] };
+    const promotion = results?.[0]?.promotion;
     if (fired) say(log, '⏰', `${scheduleLogicalId}: ${fired} timer(s) fired`);
+    if (gate && !gate.run) say(log, '🧠', `${scheduleLogicalId}: retraining skipped, ${gate.reason}`);
+    if (promotion) say(log, '🧠', `${scheduleLogicalId}: model ${promotion.promoted ? 'promoted' : 'kept'}, ${promotion.reason}`);
   },
   info: (text: string) => say(log, '·', text),
 });

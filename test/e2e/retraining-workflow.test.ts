@@ -1,4 +1,4 @@
-import '../helpers/promise-with-resolvers';
+import '../../scripts/local-stack/step-functions/promise-with-resolvers';
 import {
   CreateDatasetImportJobCommand,
   CreateSolutionVersionCommand,

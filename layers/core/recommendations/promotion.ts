@@ -10,11 +10,13 @@ export interface PromotionDecision {
 /**
  * Promote a candidate only if its offline metric (HitRate@10 on the temporal holdout) is not worse
  * than the serving model's by more than `tolerance` (absolute, 0 = never worse). The first model is
- * always promoted; a candidate evaluated on no user is not, since its figure means nothing.
+ * promoted even unevaluated (a young deployment has no holdout yet): anything trained on the shop's own
+ * data beats the static popular list it replaces. Later, a candidate evaluated on no user is not, since
+ * its figure means nothing.
  */
 export const decidePromotion = (candidate: RankingMetrics, current: RankingMetrics | undefined, tolerance = 0): PromotionDecision => {
+  if (!current) return { promote: true, reason: candidate.users === 0 ? 'no model is serving yet (the holdout had no user to evaluate on)' : 'no model is serving yet' };
   if (candidate.users === 0) return { promote: false, reason: 'the holdout had no user to evaluate the candidate on' };
-  if (!current) return { promote: true, reason: 'no model is serving yet' };
   const floor = current.hitRate - tolerance;
   return candidate.hitRate >= floor
     ? { promote: true, reason: `HitRate@10 ${candidate.hitRate.toFixed(4)} ≥ ${floor.toFixed(4)} (current ${current.hitRate.toFixed(4)}, tolerance ${tolerance})` }

@@ -64,7 +64,8 @@ describe('decidePromotion and decideRetraining', () => {
     ['an equal candidate', metrics(0.2), metrics(0.2), 0, true],
     ['a worse candidate', metrics(0.19), metrics(0.2), 0, false],
     ['a slightly worse candidate within the tolerance', metrics(0.19), metrics(0.2), 0.02, true],
-    ['a candidate evaluated on nobody', metrics(0.9, 0), undefined, 0, false],
+    ['a first candidate evaluated on nobody', metrics(0, 0), undefined, 0, true],
+    ['a later candidate evaluated on nobody', metrics(0.9, 0), metrics(0.2), 0, false],
   ])('decides on %s', (_case, candidate, current, tolerance, promote) => {
     expect(decidePromotion(candidate, current, tolerance).promote).toBe(promote);
   });
