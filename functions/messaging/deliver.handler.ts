@@ -93,7 +93,11 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
       recommenderFromEnvironment(env, {
         onSource: (source) => dimensioned('RecommendationSource', 'source', source),
         onFallback: (reason) => dimensioned('RecommendationFallbacks', 'reason', reason),
-        onModelUnavailable: (error) => logger.warn('the recommendation model could not be loaded: popular items meanwhile', { error: errorName(error) }),
+        // No model promoted yet is the normal state of a new deployment until its first nightly training.
+        onModelUnavailable: (error) =>
+          error.name === 'ModelArtifactNotFoundError'
+            ? logger.info('no recommendation model promoted yet: popular items meanwhile')
+            : logger.warn('the recommendation model could not be loaded: popular items meanwhile', { error: errorName(error) }),
       }),
     timers: new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME),
     deliveryEvents: new SnsDeliveryEvents(sns, config.DELIVERY_EVENTS_TOPIC_ARN),

@@ -7,6 +7,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { join } from 'node:path';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
+import { LocalModelStore } from '../../layers/adapters/local-model-store';
+import { S3ModelStore } from '../../layers/adapters/s3-model-store';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { loadCampaignFiles } from '../campaigns/load-campaign-files';
 import { systemClock, type Clock } from '../../layers/core/clock';
@@ -63,6 +65,12 @@ export interface LocalStackOptions {
    * empty). @default events/campaigns (the four seed campaigns)
    */
   seedCampaigns?: string | false;
+  /**
+   * A model folder (`npm run train:recs` writes `.local-stack/models`) whose current model is copied to
+   * the Models bucket at start and promoted there, so deliver serves it. Ignored when the folder has
+   * none. @default none: the bucket starts empty and deliver serves popular items until a retraining
+   */
+  seedModelFrom?: string;
 }
 
 export interface LocalStack {
@@ -234,6 +242,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       });
     }
 
+    if (options.seedModelFrom && stack.resources.Models) {
+      const version = await seedModel(options.seedModelFrom, clients.s3, stack.resources.Models.name);
+      if (version) say.info(`recommendation model ${version} from ${options.seedModelFrom} promoted in the Models bucket`);
+    }
     const seededCampaigns = options.seedCampaigns === false ? [] : await seedCampaigns(clients, stack, options.seedCampaigns ?? SEED_CAMPAIGNS_DIR, clock);
     if (seededCampaigns.length > 0) say.info(`campaigns active: ${seededCampaigns.join(', ')}`);
 
@@ -323,6 +335,17 @@ export const SEED_CAMPAIGNS_DIR = join(__dirname, '../../events/campaigns');
  */
 const localOverrides = (environment: Readonly<Record<string, string>>): Record<string, string> =>
   'CAMPAIGN_CACHE_TTL_SECONDS' in environment ? { CAMPAIGN_CACHE_TTL_SECONDS: '0' } : {};
+
+/** Copies the folder's current model into the bucket and promotes it there; undefined when the folder has none. */
+const seedModel = async (folder: string, s3: S3Client, bucket: string): Promise<string | undefined> => {
+  const local = new LocalModelStore(folder);
+  if ((await local.currentVersion()) === undefined) return undefined;
+  const model = await local.loadCurrent();
+  const store = new S3ModelStore(s3, bucket);
+  await store.save(model);
+  await store.promote(model.version);
+  return model.version;
+};
 
 /** Stores and activates every campaign of `dir` (validated first: an invalid file stops the start, naming it). */
 const seedCampaigns = async (clients: LocalDependencies, stack: ProvisionedStack, dir: string, clock: Clock): Promise<string[]> => {

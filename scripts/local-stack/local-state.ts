@@ -10,7 +10,7 @@ export interface LocalState {
   ingestUrl: string;
   apiKey: string;
   region: string;
-  endpoints: { dynamodb: string; kinesis: string; sqs: string; sns: string };
+  endpoints: { dynamodb: string; kinesis: string; sqs: string; sns: string; s3: string };
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Logical ID → local name, ARN and (queues) URL. */
   resources: Record<string, { name: string; arn: string; url?: string }>;

@@ -3,12 +3,16 @@
  * Ctrl-C stops everything.
  */
 import './node20-notice';
+import { join } from 'node:path';
 import { startLocalStack } from './local-stack';
 
+/** Where `npm run train:recs` writes the model npm start serves. */
+const LOCAL_MODELS_DIR = join(__dirname, '../../.local-stack/models');
+
 const main = async () => {
-  console.log('Starting the marketing pipeline locally: synthesizing the CDK app, starting DynamoDB Local, kinesalite and fauxqs…');
+  console.log('Starting the marketing pipeline locally: synthesizing the CDK app, starting DynamoDB Local, kinesalite, fauxqs and s3rver…');
   const started = Date.now();
-  const stack = await startLocalStack({ writeState: true, runSchedules: true });
+  const stack = await startLocalStack({ writeState: true, runSchedules: true, seedModelFrom: LOCAL_MODELS_DIR });
   const resources = Object.values(stack.stack.resources).filter((r) => r.type !== 'AWS::Lambda::Function' && r.type !== 'AWS::ApiGateway::RestApi');
   console.log(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Created from the synthesized template: ${resources.map((r) => r.logicalId).join(', ')}.

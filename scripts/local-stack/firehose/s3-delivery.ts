@@ -23,5 +23,6 @@ export const s3DeliveryHandler =
     const at = clock().toISOString();
     const [date, time] = [at.slice(0, 10), at.slice(11, 19)];
     const key = `${stream.prefix}${date.replaceAll('-', '/')}/${time.slice(0, 2)}/${stream.logicalId}-1-${date}-${time.replaceAll(':', '-')}-${randomUUID()}${stream.gzip ? '.gz' : ''}`;
-    await s3.send(new PutObjectCommand({ Bucket: stream.bucket, Key: key, Body: stream.gzip ? gzipSync(body) : body }));
+    const object = stream.gzip ? gzipSync(body) : body;
+    await s3.send(new PutObjectCommand({ Bucket: stream.bucket, Key: key, Body: object, ContentLength: object.length }));
   };
