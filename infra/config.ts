@@ -64,6 +64,8 @@ export interface PipelineConfig {
   readonly retrainingMetricTolerance: number;
   /** The Personalize resources retraining updates; unset = the built-in model only. All four or none. */
   readonly personalize?: { readonly datasetArn: string; readonly solutionArn: string; readonly campaignArn: string; readonly roleArn: string };
+  /** The Personalize event tracker process-events sends interactions to as they happen (PutEvents); both or neither. */
+  readonly personalizeEvents?: { readonly trackingId: string; readonly eventTrackerArn: string };
 }
 
 /** The environment variables of deliver's delivery policy, each set from one context key. */
@@ -131,6 +133,8 @@ export const PIPELINE_CONTEXT_KEYS = {
   personalizeSolutionArn: 'pipeline:personalizeSolutionArn',
   personalizeCampaignArn: 'pipeline:personalizeCampaignArn',
   personalizeRoleArn: 'pipeline:personalizeRoleArn',
+  personalizeTrackingId: 'pipeline:personalizeTrackingId',
+  personalizeEventTrackerArn: 'pipeline:personalizeEventTrackerArn',
   ...DELIVERY_CONTEXT_KEYS,
 } as const;
 
@@ -175,6 +179,7 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     retrainingMinNewInteractions: optional(read(keys.retrainingMinNewInteractions), (v) => wholeNumber(keys.retrainingMinNewInteractions, v)),
     retrainingMetricTolerance: optional(read(keys.retrainingMetricTolerance), (v) => fraction(keys.retrainingMetricTolerance, v)),
     personalize: personalizeFrom(read),
+    personalizeEvents: personalizeEventsFrom(read),
   });
   const deliveryFromContext = Object.fromEntries(
     Object.entries(DELIVERY_CONTEXT_KEYS).flatMap(([name, key]) => (read(key) === undefined ? [] : [[name, String(read(key))]])),
@@ -221,6 +226,19 @@ const personalizeFrom = (read: (key: string) => unknown): PipelineConfig['person
     if (typeof value !== 'string' || !PERSONALIZE_ARN.test(value)) throw new PipelineConfigError(key, value, 'an ARN, e.g. arn:aws:personalize:eu-west-1:123456789012:solution/related-items');
   }
   return Object.fromEntries(values.map(([field, , value]) => [field, value])) as unknown as PipelineConfig['personalize'];
+};
+
+/** The event tracker's tracking id (for PutEvents) and ARN (for IAM), both or neither. */
+const personalizeEventsFrom = (read: (key: string) => unknown): PipelineConfig['personalizeEvents'] => {
+  const idKey = PIPELINE_CONTEXT_KEYS.personalizeTrackingId;
+  const arnKey = PIPELINE_CONTEXT_KEYS.personalizeEventTrackerArn;
+  const [trackingId, eventTrackerArn] = [read(idKey), read(arnKey)];
+  if (trackingId === undefined && eventTrackerArn === undefined) return undefined;
+  if (typeof trackingId !== 'string' || !/^[A-Za-z0-9-]{1,256}$/.test(trackingId)) throw new PipelineConfigError(idKey, trackingId, `the event tracker's tracking id, set together with ${arnKey}`);
+  if (typeof eventTrackerArn !== 'string' || !/^arn:aws[a-z-]*:personalize:[a-z0-9-]+:\d{12}:event-tracker\/[A-Za-z0-9_-]+$/.test(eventTrackerArn)) {
+    throw new PipelineConfigError(arnKey, eventTrackerArn, `the event tracker's ARN, set together with ${idKey}`);
+  }
+  return { trackingId, eventTrackerArn };
 };
 
 const wholeNumber = (key: string, value: unknown): number => {

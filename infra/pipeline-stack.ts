@@ -74,6 +74,7 @@ export class MarketingPipelineStack extends Stack {
       campaignsTable: this.profileStore.campaignsTable,
       timersTable: this.profileStore.timersTable,
       campaignCacheEnvironment,
+      personalizeEvents: config.personalizeEvents,
       intentsQueue: this.messaging.intentsQueue,
       functionDefaults,
     });

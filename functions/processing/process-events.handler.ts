@@ -1,10 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
+import { PersonalizeInteractions } from '../../layers/adapters/personalize-interactions';
+import { interactionsOfEvent } from '../../layers/core/recommendations/archived-interactions';
+import { awsClientConfig } from '../../layers/runtime/aws-client-config';
 import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { SqsPoisonSink } from '../../layers/adapters/sqs-poison-sink';
 import { systemClock, type Clock } from '../../layers/core/clock';
@@ -22,6 +26,8 @@ export interface ProcessEventsOverrides {
   dynamo?: DynamoDBDocumentClient;
   sqs?: SQSClient;
   clock?: Clock;
+  /** For PutEvents when PERSONALIZE_TRACKING_ID is set. */
+  personalizeEvents?: PersonalizeEventsClient;
 }
 
 /**
@@ -43,6 +49,9 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const intents = new SqsIntentQueue(sqs, config.INTENTS_QUEUE_URL);
   const poisonSink = new SqsPoisonSink(sqs, config.EVENTS_DLQ_URL);
   const timers = new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME);
+  const personalize = env.PERSONALIZE_TRACKING_ID
+    ? new PersonalizeInteractions(overrides.personalizeEvents ?? observability.tracer.captureAWSv3Client(new PersonalizeEventsClient(awsClientConfig())), env.PERSONALIZE_TRACKING_ID)
+    : undefined;
   const campaigns = cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {
     ttlMs,
     clock,
@@ -66,6 +75,16 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     }
 
     const result = await processEvents({ events, profiles, intents, campaigns, timers, now: clock() });
+    if (personalize) {
+      // Best effort: Personalize's real-time view is a bonus; the archive feeds the nightly training either way.
+      const applied = events.filter((e) => !result.failed.has(e.profileKey)).flatMap((e) => interactionsOfEvent(e.event));
+      const { sent, failed } = await personalize.send(applied);
+      metrics.addMetric('PersonalizeEventsSent', MetricUnit.Count, sent);
+      if (failed > 0) {
+        metrics.addMetric('PersonalizeEventsFailed', MetricUnit.Count, failed);
+        logger.warn('Personalize did not take some interactions', { failed });
+      }
+    }
 
     metrics.addMetric('EventsApplied', MetricUnit.Count, result.applied);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -23,6 +24,8 @@ export interface ProcessingProps {
   readonly timersTable: dynamodb.ITable;
   /** Where due intents are sent. */
   readonly intentsQueue: sqs.IQueue;
+  /** When set, interactions go to this Personalize event tracker as they happen (`PERSONALIZE_TRACKING_ID`). */
+  readonly personalizeEvents?: { readonly trackingId: string; readonly eventTrackerArn: string };
   /** `CAMPAIGN_CACHE_TTL_SECONDS`, when configured. */
   readonly campaignCacheEnvironment: Readonly<Record<string, string>>;
   /** Retention of the stream: a failed batch must be replayed from it before it expires. */
@@ -68,6 +71,7 @@ export class Processing extends Construct {
           CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
           TIMERS_TABLE_NAME: props.timersTable.tableName,
           ...props.campaignCacheEnvironment,
+          ...(props.personalizeEvents && { PERSONALIZE_TRACKING_ID: props.personalizeEvents.trackingId }),
         },
       }),
       'ProcessEventsFunction',
@@ -92,6 +96,9 @@ export class Processing extends Construct {
     // DynamoCampaignStore.active (a consistent Scan) and DynamoTimerStore.apply (conditional Put and Delete).
     grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan', 'dynamodb:GetItem']);
     grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    if (props.personalizeEvents) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['personalize:PutEvents'], resources: [props.personalizeEvents.eventTrackerArn] }));
+    }
     props.intentsQueue.grantSendMessages(fn);
     eventsDlq.grantSendMessages(fn);
     this.processEventsFunction = fn;

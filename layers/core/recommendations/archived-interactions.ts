@@ -24,6 +24,11 @@ export const interactionsOfArchivedLine = (line: string): Interaction[] => {
   } catch {
     return [];
   }
+  return interactionsOfEvent(event);
+};
+
+/** The interactions one pipeline event stands for (see {@link interactionsOfArchivedLine}). */
+export const interactionsOfEvent = (event: ArchivedEvent): Interaction[] => {
   const kind = typeof event.type === 'string' ? KIND_OF_EVENT[event.type] : undefined;
   if (!kind || typeof event.userId !== 'string' || typeof event.timestamp !== 'string' || Number.isNaN(Date.parse(event.timestamp))) return [];
   const base = { userId: event.userId, at: event.timestamp, kind };

@@ -133,6 +133,22 @@ describe('Recommendations', () => {
     expect(resources.DeliverFunction.Properties.Environment.Variables.MODELS_BUCKET_NAME).toEqual({ Ref: 'Models' });
   });
 
+  it('lets process-events send interactions to the Personalize event tracker only when one is configured', () => {
+    // Prepare
+    const tracker = { 'pipeline:personalizeTrackingId': 'a1b2c3d4-tracking', 'pipeline:personalizeEventTrackerArn': 'arn:aws:personalize:us-east-1:123456789012:event-tracker/shop' };
+    const configured = synthPipeline({ context: tracker }).template;
+
+    // Act
+    const plain = allowedActionsOf(template, 'ProcessEventsFunction');
+    const withTracker = allowedActionsOf(configured, 'ProcessEventsFunction');
+
+    // Assess
+    expect(plain.has('personalize:PutEvents')).toBe(false);
+    expect(withTracker.get('personalize:PutEvents')).toEqual([tracker['pipeline:personalizeEventTrackerArn']]);
+    expect(configured.toJSON().Resources.ProcessEventsFunction.Properties.Environment.Variables.PERSONALIZE_TRACKING_ID).toBe('a1b2c3d4-tracking');
+    expect(() => synthPipeline({ context: { 'pipeline:personalizeTrackingId': 'a1b2c3d4-tracking' } })).toThrow(/pipeline:personalizeEventTrackerArn/);
+  });
+
   it('alarms on failed retraining executions', () => {
     // Prepare
     const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));

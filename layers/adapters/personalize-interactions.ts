@@ -1,0 +1,41 @@
+import { PutEventsCommand, type PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
+import type { Interaction } from '../core/recommendations/interaction';
+
+/** PutEvents takes at most 10 events per call, all of one user and session. */
+const EVENTS_PER_CALL = 10;
+
+/**
+ * Sends interactions to an Amazon Personalize event tracker as they happen (PutEvents), so the
+ * campaign's real-time personalisation sees them before the nightly retraining. One call per user and
+ * up to 10 events; the session is the user (the pipeline has no session id).
+ */
+export class PersonalizeInteractions {
+  constructor(
+    private readonly client: PersonalizeEventsClient,
+    private readonly trackingId: string,
+  ) {}
+
+  /** Resolves with the number of interactions Personalize did not take (their calls failed). */
+  async send(interactions: readonly Interaction[]): Promise<{ sent: number; failed: number }> {
+    const byUser = new Map<string, Interaction[]>();
+    for (const interaction of interactions) byUser.set(interaction.userId, [...(byUser.get(interaction.userId) ?? []), interaction]);
+    const calls: { userId: string; events: Interaction[] }[] = [];
+    for (const [userId, events] of byUser) {
+      for (let start = 0; start < events.length; start += EVENTS_PER_CALL) calls.push({ userId, events: events.slice(start, start + EVENTS_PER_CALL) });
+    }
+    const results = await Promise.allSettled(
+      calls.map(({ userId, events }) =>
+        this.client.send(
+          new PutEventsCommand({
+            trackingId: this.trackingId,
+            userId,
+            sessionId: userId,
+            eventList: events.map((event) => ({ eventType: event.kind, itemId: event.itemId, sentAt: new Date(event.at) })),
+          }),
+        ),
+      ),
+    );
+    const failed = results.reduce((sum, result, index) => sum + (result.status === 'rejected' ? calls[index]!.events.length : 0), 0);
+    return { sent: interactions.length - failed, failed };
+  }
+}
