@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryConfigInvalidError, readDeliveryPolicy } from '../layers/core/messaging/delivery-policy';
 import { DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS } from '../layers/runtime/campaign-cache-ttl';
+import { parseRecommendationBlend, RecommendationConfigError } from '../layers/runtime/recommender-from-environment';
 
 /**
  * Deployment-time settings of the pipeline. Every field has a default suited to a small production
@@ -64,6 +65,8 @@ export interface PipelineConfig {
   readonly retrainingMetricTolerance: number;
   /** The Personalize resources retraining updates; unset = the built-in model only. All four or none. */
   readonly personalize?: { readonly datasetArn: string; readonly solutionArn: string; readonly campaignArn: string; readonly roleArn: string };
+  /** `RECOMMENDATION_BLEND` of deliver (`collaborative=0.4,content=0.3,popularity=0.3`); unset = the model's default. */
+  readonly recommendationBlend?: string;
   /** The Personalize event tracker process-events sends interactions to as they happen (PutEvents); both or neither. */
   readonly personalizeEvents?: { readonly trackingId: string; readonly eventTrackerArn: string };
 }
@@ -133,6 +136,7 @@ export const PIPELINE_CONTEXT_KEYS = {
   personalizeSolutionArn: 'pipeline:personalizeSolutionArn',
   personalizeCampaignArn: 'pipeline:personalizeCampaignArn',
   personalizeRoleArn: 'pipeline:personalizeRoleArn',
+  recommendationBlend: 'pipeline:recommendationBlend',
   personalizeTrackingId: 'pipeline:personalizeTrackingId',
   personalizeEventTrackerArn: 'pipeline:personalizeEventTrackerArn',
   ...DELIVERY_CONTEXT_KEYS,
@@ -180,6 +184,7 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     retrainingMetricTolerance: optional(read(keys.retrainingMetricTolerance), (v) => fraction(keys.retrainingMetricTolerance, v)),
     personalize: personalizeFrom(read),
     personalizeEvents: personalizeEventsFrom(read),
+    recommendationBlend: optional(read(keys.recommendationBlend), (v) => blend(keys.recommendationBlend, v)),
   });
   const deliveryFromContext = Object.fromEntries(
     Object.entries(DELIVERY_CONTEXT_KEYS).flatMap(([name, key]) => (read(key) === undefined ? [] : [[name, String(read(key))]])),
@@ -226,6 +231,17 @@ const personalizeFrom = (read: (key: string) => unknown): PipelineConfig['person
     if (typeof value !== 'string' || !PERSONALIZE_ARN.test(value)) throw new PipelineConfigError(key, value, 'an ARN, e.g. arn:aws:personalize:eu-west-1:123456789012:solution/related-items');
   }
   return Object.fromEntries(values.map(([field, , value]) => [field, value])) as unknown as PipelineConfig['personalize'];
+};
+
+/** Through deliver's own reader, as the delivery settings are. */
+const blend = (key: string, value: unknown): string => {
+  try {
+    parseRecommendationBlend(String(value));
+  } catch (error) {
+    if (error instanceof RecommendationConfigError) throw new PipelineConfigError(key, value, 'weights like collaborative=0.4,content=0.3,popularity=0.3');
+    throw error;
+  }
+  return String(value);
 };
 
 /** The event tracker's tracking id (for PutEvents) and ARN (for IAM), both or neither. */

@@ -100,6 +100,7 @@ export class MarketingPipelineStack extends Stack {
       functionDefaults,
     });
     this.recommendations.serveRecommendationsFrom(this.messaging.deliverFunction, config.personalize);
+    if (config.recommendationBlend) this.messaging.deliverFunction.addEnvironment('RECOMMENDATION_BLEND', config.recommendationBlend);
     this.observability = new Observability(this, 'Observability', {
       alertsTopic: this.messaging.alertsTopic,
       processEventsFunction: this.processing.processEventsFunction,

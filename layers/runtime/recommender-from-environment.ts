@@ -50,7 +50,7 @@ const MODEL_RETRY_MS = 5 * 60_000;
  */
 export const recommenderFromEnvironment = (env: Environment, events: RecommenderEvents = {}, overrides: RecommenderOverrides = {}): Recommender => {
   const popular = new PopularItemsRecommender();
-  const weights = parseBlend(env.RECOMMENDATION_BLEND);
+  const weights = parseRecommendationBlend(env.RECOMMENDATION_BLEND);
   const budgetMs = parseBudget(env.RECOMMENDATION_BUDGET_MS);
   const store: ModelStore | undefined = env.MODELS_BUCKET_NAME
     ? new S3ModelStore(overrides.s3 ?? new S3Client(awsClientConfig()), env.MODELS_BUCKET_NAME)
@@ -109,7 +109,7 @@ export const recommenderFromEnvironment = (env: Environment, events: Recommender
 const BLEND_PARTS = ['collaborative', 'content', 'popularity'] as const;
 
 /** `collaborative=0.4,content=0.3,popularity=0.3`; undefined when unset (the model's default blend). */
-const parseBlend = (raw: string | undefined): BlendWeights | undefined => {
+export const parseRecommendationBlend = (raw: string | undefined): BlendWeights | undefined => {
   if (!raw?.trim()) return undefined;
   const entries = raw.split(',').map((part) => part.split('=').map((s) => s.trim()));
   const weights: Partial<Record<(typeof BLEND_PARTS)[number], number>> = {};

@@ -192,6 +192,7 @@ describe('resolvePipelineConfig', () => {
     ['pipeline:retrainingMinNewInteractions', 'many'],
     ['pipeline:retrainingMetricTolerance', '2'],
     ['pipeline:retrainingScheduleTimeZone', 'Nowhere/City'],
+    ['pipeline:recommendationBlend', 'cf=1'],
   ])('fails on %s=%s, naming the key', (key, value) => {
     // Prepare
     const app = appWith({ [key]: value });
