@@ -13,6 +13,7 @@ import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { SqsPoisonSink } from '../../layers/adapters/sqs-poison-sink';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { decodeRecords } from '../../layers/core/contract/decode-records';
+import type { InteractionSink } from '../../layers/core/ports';
 import { processEvents } from '../../layers/core/processing/process-events';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
 import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-source';
@@ -49,7 +50,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const intents = new SqsIntentQueue(sqs, config.INTENTS_QUEUE_URL);
   const poisonSink = new SqsPoisonSink(sqs, config.EVENTS_DLQ_URL);
   const timers = new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME);
-  const personalize = env.PERSONALIZE_TRACKING_ID
+  const personalize: InteractionSink | undefined = env.PERSONALIZE_TRACKING_ID
     ? new PersonalizeInteractions(overrides.personalizeEvents ?? observability.tracer.captureAWSv3Client(new PersonalizeEventsClient(awsClientConfig())), env.PERSONALIZE_TRACKING_ID)
     : undefined;
   const campaigns = cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {
@@ -78,7 +79,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     if (personalize) {
       // Best effort: Personalize's real-time view is a bonus; the archive feeds the nightly training either way.
       const applied = events.filter((e) => !result.failed.has(e.profileKey)).flatMap((e) => interactionsOfEvent(e.event));
-      const { sent, failed } = await personalize.send(applied);
+      const { sent, failed } = await personalize.send(applied).catch(() => ({ sent: 0, failed: applied.length }));
       metrics.addMetric('PersonalizeEventsSent', MetricUnit.Count, sent);
       if (failed > 0) {
         metrics.addMetric('PersonalizeEventsFailed', MetricUnit.Count, failed);

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ModelArtifactInvalidError, ModelArtifactNotFoundError } from '../core/recommendations/errors';
 import type { HybridModel } from '../core/recommendations/model';
-import { parseModel, serialiseModel } from '../core/recommendations/model-artifact';
-import type { ModelStore } from '../core/recommendations/model-store';
+import { parseModel, parseModelMetrics, serialiseModel, serialiseModelMetrics } from '../core/recommendations/model-artifact';
+import type { ModelMetrics, ModelStore } from '../core/recommendations/model-store';
 
 /** The artifact's file name inside a version's folder. */
 export const MODEL_FILE = 'model.json.gz';
+/** A version's offline evaluation, beside its artifact. */
+export const METRICS_FILE = 'metrics.json';
 /** The file at the root that names the current version. */
 export const CURRENT_FILE = 'CURRENT';
 
@@ -22,13 +24,24 @@ const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._-]*$/;
 export class LocalModelStore implements ModelStore {
   constructor(private readonly root: string) {}
 
-  async save(model: HybridModel): Promise<{ version: string; location: string; bytes: number }> {
+  async save(model: HybridModel, metrics?: ModelMetrics): Promise<{ version: string; location: string; bytes: number }> {
     const folder = join(this.root, checkedVersion(model.version));
     await mkdir(folder, { recursive: true });
     const body = gzipSync(serialiseModel(model));
     const location = join(folder, MODEL_FILE);
     await writeAtomically(location, body);
+    if (metrics) await writeAtomically(join(folder, METRICS_FILE), serialiseModelMetrics(metrics));
     return { version: model.version, location, bytes: body.length };
+  }
+
+  /** The version's offline metrics; undefined when it was saved without them. */
+  async metricsOf(version: string): Promise<ModelMetrics | undefined> {
+    const location = join(this.root, checkedVersion(version), METRICS_FILE);
+    const text = await readFile(location, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    return text === undefined ? undefined : parseModelMetrics(text, location);
   }
 
   async promote(version: string): Promise<void> {

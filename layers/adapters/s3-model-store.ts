@@ -2,14 +2,15 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ModelArtifactInvalidError, ModelArtifactNotFoundError } from '../core/recommendations/errors';
 import type { HybridModel } from '../core/recommendations/model';
-import { parseModel, serialiseModel } from '../core/recommendations/model-artifact';
-import type { ModelStore } from '../core/recommendations/model-store';
-import { CURRENT_FILE, MODEL_FILE } from './local-model-store';
+import { parseModel, parseModelMetrics, serialiseModel, serialiseModelMetrics } from '../core/recommendations/model-artifact';
+import type { ModelMetrics, ModelStore } from '../core/recommendations/model-store';
+import { CURRENT_FILE, METRICS_FILE, MODEL_FILE } from './local-model-store';
 import { S3Objects } from './s3-objects';
 
 /**
- * Models in S3, laid out as LocalModelStore lays them out in a folder: `<prefix><version>/model.json.gz`
- * and `<prefix>CURRENT` naming the promoted version. A PutObject is atomic, so a reader never sees
+ * Models in S3, laid out as LocalModelStore lays them out in a folder, byte for byte:
+ * `<prefix><version>/model.json.gz`, `<prefix><version>/metrics.json` (when saved with metrics) and
+ * `<prefix>CURRENT` naming the promoted version. A PutObject is atomic, so a reader never sees
  * half an artifact; promotion writes CURRENT only after the version was read back whole.
  */
 export class S3ModelStore implements ModelStore {
@@ -23,11 +24,19 @@ export class S3ModelStore implements ModelStore {
     this.objects = new S3Objects(client, bucket);
   }
 
-  async save(model: HybridModel): Promise<{ version: string; location: string; bytes: number }> {
+  async save(model: HybridModel, metrics?: ModelMetrics): Promise<{ version: string; location: string; bytes: number }> {
     const body = gzipSync(serialiseModel(model));
     const key = this.keyOf(model.version);
     await this.objects.write(key, body, 'application/gzip');
+    if (metrics) await this.objects.write(this.keyOf(model.version, METRICS_FILE), serialiseModelMetrics(metrics), 'application/json');
     return { version: model.version, location: `s3://${this.objects.bucket}/${key}`, bytes: body.length };
+  }
+
+  /** The version's offline metrics; undefined when it was saved without them. */
+  async metricsOf(version: string): Promise<ModelMetrics | undefined> {
+    const key = this.keyOf(version, METRICS_FILE);
+    const body = await this.objects.read(key);
+    return body ? parseModelMetrics(Buffer.from(body).toString('utf8'), `s3://${this.objects.bucket}/${key}`) : undefined;
   }
 
   async promote(version: string): Promise<void> {
@@ -59,9 +68,9 @@ export class S3ModelStore implements ModelStore {
     return this.load(version);
   }
 
-  private keyOf(version: string): string {
+  private keyOf(version: string, file = MODEL_FILE): string {
     // Versions are content-derived (`20111209T1250Z-0123456789ab`): anything else could climb out of the prefix.
     if (!/^[0-9A-Za-z][0-9A-Za-z._-]*$/.test(version)) throw new ModelArtifactInvalidError(`version ${JSON.stringify(version)} is not a safe key`);
-    return `${this.prefix}${version}/${MODEL_FILE}`;
+    return `${this.prefix}${version}/${file}`;
   }
 }

@@ -7,6 +7,7 @@ import type { Channel } from './contract/pipeline-event';
 import type { Profile } from './profile/profile';
 import type { Campaign } from './campaigns/campaign';
 import type { Timer, TimerCommand } from './triggers/timer';
+import type { Interaction } from './recommendations/interaction';
 
 /** Where profiles live. Implementations map their storage's conflict to {@link ProfileVersionConflictError}. */
 export interface ProfileStore {
@@ -131,4 +132,12 @@ export interface TimerStore {
 export interface Recommender {
   /** Up to `count` product ids for the user, never one in `exclude`. */
   recommend(request: { userId: string; profile?: Profile; count: number; exclude?: readonly string[]; seedProductIds?: readonly string[] }): Promise<string[]>;
+}
+
+/**
+ * Where interactions go as they happen (Amazon Personalize's event tracker), besides the archive the
+ * nightly training reads. Best effort: it resolves with what was not taken instead of throwing.
+ */
+export interface InteractionSink {
+  send(interactions: readonly Interaction[]): Promise<{ sent: number; failed: number }>;
 }

@@ -5,7 +5,7 @@ import { PersonalizeRecommender } from '../adapters/personalize-recommender';
 import { PopularItemsRecommender } from '../adapters/popular-items-recommender';
 import { S3ModelStore } from '../adapters/s3-model-store';
 import type { Recommender } from '../core/ports';
-import { withFallback, type FallbackReason } from '../core/recommendations/fallback-recommender';
+import { DEFAULT_BUDGET_MS, recommendWithFallback, type FallbackOptions, type FallbackReason } from '../core/recommendations/fallback-recommender';
 import { HybridRecommender } from '../core/recommendations/hybrid-recommender';
 import type { ModelStore } from '../core/recommendations/model-store';
 import type { BlendWeights } from '../core/recommendations/recommend-items';
@@ -23,12 +23,14 @@ export class RecommendationConfigError extends Error {
 /** What the deliver function is told about the recommendations it serves. */
 export interface RecommenderEvents {
   /** Which source answered a request. */
-  onSource?: (source: 'personalize' | 'builtin' | 'popular') => void;
+  onSource?: (source: RecommendationSource) => void;
+  /** Why the built-in model (or popular items) answered instead of Personalize. */
   onFallback?: (reason: FallbackReason) => void;
   /** The built-in model could not be loaded: popular items answer meanwhile. */
   onModelUnavailable?: (error: Error) => void;
 }
 
+/** What tests (and the local stack) replace; real clients and timers otherwise. */
 export interface RecommenderOverrides {
   s3?: S3Client;
   personalize?: PersonalizeRuntimeClient;
@@ -41,19 +43,24 @@ export interface RecommenderOverrides {
 /** How long a container serves popular items after failing to load the model before trying again. */
 const MODEL_RETRY_MS = 5 * 60_000;
 
+/** Who answered a request (the `source` dimension of `RecommendationSource`). */
+export type RecommendationSource = 'personalize' | 'builtin' | 'popular';
+
 /**
  * deliver's recommender, from its environment (all optional): the built-in hybrid model, loaded once per
- * container from `MODELS_BUCKET_NAME` (S3) or `MODEL_DIR` (a local folder), blended by
- * `RECOMMENDATION_BLEND`; Amazon Personalize first when `PERSONALIZE_CAMPAIGN_ARN` is set, within
- * `RECOMMENDATION_BUDGET_MS`; the bundled popular items whenever neither can answer. Never throws at
- * send time for want of a model: a message with popular items beats no message.
+ * container (on first use) from `MODELS_BUCKET_NAME` (S3) or `MODEL_DIR` (a local folder), blended by `RECOMMENDATION_BLEND`; Amazon Personalize
+ * first when `PERSONALIZE_CAMPAIGN_ARN` is set, within `RECOMMENDATION_BUDGET_MS`; the bundled popular
+ * items whenever neither can answer. A bad setting throws `RecommendationConfigError` here, at cold
+ * start; at send time it never throws for want of a model: a message with popular items beats no message.
+ * Each request reports one source (the one whose list leads) and at most one fallback.
  */
 export const recommenderFromEnvironment = (env: Environment, events: RecommenderEvents = {}, overrides: RecommenderOverrides = {}): Recommender => {
   const popular = new PopularItemsRecommender();
   const weights = parseRecommendationBlend(env.RECOMMENDATION_BLEND);
   const budgetMs = parseBudget(env.RECOMMENDATION_BUDGET_MS);
-  const store: ModelStore | undefined = env.MODELS_BUCKET_NAME
-    ? new S3ModelStore(overrides.s3 ?? new S3Client(awsClientConfig()), env.MODELS_BUCKET_NAME)
+  const bucket = env.MODELS_BUCKET_NAME;
+  const store: ModelStore | undefined = bucket
+    ? new S3ModelStore(overrides.s3 ?? new S3Client(awsClientConfig()), bucket)
     : env.MODEL_DIR
       ? new LocalModelStore(env.MODEL_DIR)
       : undefined;
@@ -76,35 +83,50 @@ export const recommenderFromEnvironment = (env: Environment, events: Recommender
     return loading;
   };
 
-  const builtin: Recommender = {
-    async recommend(request) {
-      const hybrid = await model();
-      const items = hybrid ? await hybrid.recommend(request) : [];
-      if (items.length >= request.count) {
-        events.onSource?.('builtin');
-        return items;
-      }
-      events.onSource?.('popular');
-      const more = await popular.recommend({ ...request, exclude: [...(request.exclude ?? []), ...items] });
-      return [...items, ...more].slice(0, request.count);
-    },
+  const builtin = async (request: Request): Promise<{ items: string[]; source: RecommendationSource }> => {
+    const hybrid = await model();
+    const items = hybrid ? await hybrid.recommend(request) : [];
+    if (hybrid && items.length >= request.count) return { items, source: 'builtin' };
+    const more = await popular.recommend({ ...request, exclude: [...(request.exclude ?? []), ...(hybrid?.boughtBy(request.userId) ?? []), ...items] });
+    return { items: [...items, ...more].slice(0, request.count), source: items.length > 0 ? 'builtin' : 'popular' };
   };
-  if (!env.PERSONALIZE_CAMPAIGN_ARN) return builtin;
+
+  if (!env.PERSONALIZE_CAMPAIGN_ARN) {
+    return {
+      async recommend(request) {
+        const { items, source } = await builtin(request);
+        events.onSource?.(source);
+        return items;
+      },
+    };
+  }
 
   const personalize = new PersonalizeRecommender(overrides.personalize ?? new PersonalizeRuntimeClient(awsClientConfig()), env.PERSONALIZE_CAMPAIGN_ARN);
-  const reported: Recommender = {
-    async recommend(request) {
-      const items = await personalize.recommend(request);
-      if (items.length > 0) events.onSource?.('personalize');
-      return items;
-    },
-  };
-  return withFallback(reported, builtin, {
+  const options: FallbackOptions = {
     budgetMs,
     after: overrides.after ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms).unref())),
     onFallback: events.onFallback,
-  });
+    // The campaign does not filter what the user bought; the built-in model knows it, once loaded.
+    alreadyBought: async (userId) => (await model())?.boughtBy(userId) ?? [],
+  };
+  return {
+    async recommend(request) {
+      let fallbackSource: RecommendationSource = 'builtin';
+      const fallback: Recommender = {
+        async recommend(fallbackRequest) {
+          const { items, source } = await builtin(fallbackRequest);
+          fallbackSource = source;
+          return items;
+        },
+      };
+      const answer = await recommendWithFallback(personalize, fallback, options, request);
+      events.onSource?.(answer.answeredBy === 'primary' ? 'personalize' : fallbackSource);
+      return answer.items;
+    },
+  };
 };
+
+type Request = Parameters<Recommender['recommend']>[0];
 
 const BLEND_PARTS = ['collaborative', 'content', 'popularity'] as const;
 
@@ -126,7 +148,7 @@ export const parseRecommendationBlend = (raw: string | undefined): BlendWeights 
 };
 
 const parseBudget = (raw: string | undefined): number => {
-  if (!raw?.trim()) return 150;
+  if (!raw?.trim()) return DEFAULT_BUDGET_MS;
   const ms = Number(raw);
   if (!Number.isSafeInteger(ms) || ms < 1) throw new RecommendationConfigError('RECOMMENDATION_BUDGET_MS', `must be a whole number of milliseconds ≥ 1, got "${raw}"`);
   return ms;

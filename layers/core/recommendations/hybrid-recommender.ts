@@ -42,6 +42,12 @@ export class HybridRecommender implements Recommender {
     return this.model.version;
   }
 
+  /** The items the model saw the user buy (never recommended back to them); none for an unknown user. */
+  boughtBy(userId: string): string[] {
+    const history = this.model.users.get(userId);
+    return history ? history.items.slice(0, history.bought).map((item) => this.model.items[item]!) : [];
+  }
+
   recommend(request: Parameters<Recommender['recommend']>[0]): Promise<string[]> {
     const ranked = recommendItems(
       this.model,

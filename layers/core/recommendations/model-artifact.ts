@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { itemTerms } from './content-neighbours';
 import { ModelArtifactInvalidError } from './errors';
 import { DEFAULT_TRAINING_PARAMS, type HybridModel, type TrainingParams, type UserHistory } from './model';
+import type { ModelMetrics } from './model-store';
 import type { Neighbours } from './neighbours';
 
 /** Names the artifact's layout; a loader refuses any other. */
@@ -135,4 +136,32 @@ const checkedPair = (name: string, entry: unknown, count: number, need: (ok: boo
   need(items.every((n) => Number.isInteger(n) && (n as number) >= 0 && (n as number) < count), `${name} refers to an item index outside 0…${count - 1}`);
   need(scores.every(isScore), `${name} has a score that is not a number ≥ 0`);
   return { items: items as number[], scores: scores as number[] };
+};
+
+/** A version's `metrics.json` text. */
+export const serialiseModelMetrics = (metrics: ModelMetrics): string =>
+  `${JSON.stringify({
+    hitRate: metrics.hitRate,
+    recall: metrics.recall,
+    ndcg: metrics.ndcg,
+    coverage: metrics.coverage,
+    evaluatedCustomers: metrics.evaluatedCustomers,
+    trainedAt: metrics.trainedAt,
+  })}\n`;
+
+/** Reads a version's `metrics.json`; `ModelArtifactInvalidError` when a figure is missing or not a number. */
+export const parseModelMetrics = (text: string, location: string): ModelMetrics => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ModelArtifactInvalidError(`${location} is not JSON`, { cause: error });
+  }
+  if (!isRecord(raw)) throw new ModelArtifactInvalidError(`${location} is not a JSON object`);
+  for (const figure of ['hitRate', 'recall', 'ndcg', 'coverage', 'evaluatedCustomers'] as const) {
+    if (typeof raw[figure] !== 'number' || !Number.isFinite(raw[figure])) throw new ModelArtifactInvalidError(`${location}: ${figure} must be a number`);
+  }
+  if (typeof raw.trainedAt !== 'string' || Number.isNaN(Date.parse(raw.trainedAt))) throw new ModelArtifactInvalidError(`${location}: trainedAt must be an ISO-8601 time`);
+  const { hitRate, recall, ndcg, coverage, evaluatedCustomers, trainedAt } = raw as unknown as ModelMetrics;
+  return { hitRate, recall, ndcg, coverage, evaluatedCustomers, trainedAt };
 };

@@ -75,7 +75,8 @@ export const trainCandidate = async (deps: RetrainingDeps, options: { holdoutDay
   const cut = new Date(now.getTime() - (options.holdoutDays ?? DEFAULT_HOLDOUT_DAYS) * 86_400_000);
   const metrics = evaluateOnTemporalHoldout(interactions, { cut });
   const model = trainModel({ interactions, asOf: now.toISOString() });
-  const saved = await deps.models.save(model);
+  const { hitRate, recall, ndcg, coverage, users } = metrics;
+  const saved = await deps.models.save(model, { hitRate, recall, ndcg, coverage, evaluatedCustomers: users, trainedAt: now.toISOString() });
   return { candidateVersion: saved.version, bytes: saved.bytes, metrics, interactions: interactions.length, trainedAt: now.toISOString() };
 };
 

@@ -64,4 +64,16 @@ describe('HybridRecommender', () => {
   it('tells which model version answers', () => {
     expect(new HybridRecommender(model).modelVersion).toBe('hand-made');
   });
+
+  it('tells what it saw a user buy, and not what they only viewed', () => {
+    // Prepare: uci-2 bought the bag, then only viewed the tree
+    const withViews = handMadeModel([{ id: 'bag' }, { id: 'tree' }], { 'uci-2': { items: { bag: 1, tree: 0.3 }, bought: 1 } });
+
+    // Act
+    const recommender = new HybridRecommender(withViews);
+
+    // Assess
+    expect(recommender.boughtBy('uci-2')).toEqual(['bag']);
+    expect(recommender.boughtBy('unknown')).toEqual([]);
+  });
 });
