@@ -20,10 +20,41 @@ export interface Campaign {
   /** In order of preference: the first channel the user can receive on is used (e.g. push, then SMS). */
   channels: Channel[];
   caps: CampaignCaps;
-  /** Staged rollout settings (issue 7); kept as written until then. */
-  rollout?: Record<string, unknown>;
-  /** Experiment settings (issue 7); kept as written until then. */
-  experiment?: Record<string, unknown>;
+  /**
+   * Staged rollout with a control group (docs/rollouts.md). Set, with its defaults, whenever the file has
+   * `rollout` or `experiment`; such a campaign messages nobody until its rollout starts.
+   */
+  rollout?: RolloutPlan;
+}
+
+/** A campaign's rollout and experiment settings, defaults applied. */
+export interface RolloutPlan {
+  /** Percent of the audience exposed per stage, strictly increasing, ending at 100. */
+  stages: number[];
+  bakeMs: number;
+  /** Share of exposed users held out as the persistent control group (0 < share ≤ 0.5). */
+  controlShare: number;
+  /** Users each arm needs before a stage is judged; fewer → the stage bakes again. */
+  minimumPerArm: number;
+  guardrail: { relativeDrop: number; alpha: number };
+  attributionWindowMs: number;
+  /** Two-sided level of the primary (always-valid) test. */
+  alpha: number;
+  srmAlpha: number;
+  expectedConversion: number;
+  minimumDetectableLift: number;
+  /** A/B variants among treated users; one variant named `default` (no overrides) when the file has none. */
+  variants: ExperimentVariant[];
+}
+
+export interface ExperimentVariant {
+  name: string;
+  weight: number;
+  title?: string;
+  body?: string;
+  sms?: string;
+  imageUrl?: string;
+  deepLink?: string;
 }
 
 /** Matches one event: its type and optional conditions on its properties. */

@@ -3,7 +3,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import campaignSchema from '../../../events/schemas/campaign.schema.json';
 import { EVENT_SCHEMAS } from '../contract/event-schemas';
 import type { EventType } from '../contract/pipeline-event';
-import type { Audience, Campaign, ContentVariant, EventPattern, Trigger } from './campaign';
+import type { Audience, Campaign, ContentVariant, EventPattern, ExperimentVariant, RolloutPlan, Trigger } from './campaign';
 import { formatDuration, parseDuration } from './duration';
 import { CampaignInvalidError, type CampaignFieldError } from './errors';
 import { CAMPAIGN_PLACEHOLDERS, PRODUCT_PLACEHOLDER, placeholdersIn } from './placeholders';
@@ -23,7 +23,23 @@ export const DURATION_LIMITS_MS = {
   '/trigger/unless/within': 90 * DAY_MS,
   '/trigger/after': 90 * DAY_MS,
   '/caps/oncePer': 365 * DAY_MS,
+  '/rollout/bake': 14 * DAY_MS,
+  '/experiment/attributionWindow': 30 * DAY_MS,
 } as const;
+
+/** The seed's procedure (DESIGN.md): 5 → 20 → 50 → 100 %, 50/50 control, p < 0.05, guardrail at a 20% drop. */
+export const DEFAULT_ROLLOUT: Omit<RolloutPlan, 'variants'> = {
+  stages: [5, 20, 50, 100],
+  bakeMs: DAY_MS,
+  controlShare: 0.5,
+  minimumPerArm: 100,
+  guardrail: { relativeDrop: 0.2, alpha: 0.025 },
+  attributionWindowMs: DAY_MS,
+  alpha: 0.05,
+  srmAlpha: 0.001,
+  expectedConversion: 0.15,
+  minimumDetectableLift: 0.25,
+};
 
 type Duration = string;
 
@@ -43,8 +59,21 @@ export interface CampaignFile {
   content: (Omit<ContentVariant, 'recommendations'> & { recommendations?: number })[];
   channels: Campaign['channels'];
   caps: { oncePer: Duration };
-  rollout?: Record<string, unknown>;
-  experiment?: Record<string, unknown>;
+  rollout?: {
+    stages?: number[];
+    bake?: Duration;
+    controlShare?: number;
+    minimumPerArm?: number;
+    guardrail?: { relativeDrop?: number; alpha?: number };
+  };
+  experiment?: {
+    attributionWindow?: Duration;
+    alpha?: number;
+    srmAlpha?: number;
+    expectedConversion?: number;
+    minimumDetectableLift?: number;
+    variants?: (Omit<ExperimentVariant, 'weight'> & { weight?: number })[];
+  };
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -87,10 +116,21 @@ export const toCampaignFile = (campaign: Campaign): CampaignFile => {
     content: campaign.content,
     channels: campaign.channels,
     caps: { oncePer: formatDuration(campaign.caps.oncePerMs) },
-    ...(campaign.rollout ? { rollout: campaign.rollout } : {}),
-    ...(campaign.experiment ? { experiment: campaign.experiment } : {}),
+    ...(campaign.rollout ? toRolloutFile(campaign.rollout) : {}),
   };
 };
+
+const toRolloutFile = (plan: RolloutPlan): Pick<CampaignFile, 'rollout' | 'experiment'> => ({
+  rollout: { stages: plan.stages, bake: formatDuration(plan.bakeMs), controlShare: plan.controlShare, minimumPerArm: plan.minimumPerArm, guardrail: plan.guardrail },
+  experiment: {
+    attributionWindow: formatDuration(plan.attributionWindowMs),
+    alpha: plan.alpha,
+    srmAlpha: plan.srmAlpha,
+    expectedConversion: plan.expectedConversion,
+    minimumDetectableLift: plan.minimumDetectableLift,
+    ...(plan.variants.length > 1 && { variants: plan.variants }),
+  },
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Reading the text
@@ -261,7 +301,38 @@ const semanticErrors = (file: CampaignFile): CampaignFieldError[] => [
   ...audienceErrors(file.audience, '/audience'),
   ...(file.trigger.profile ? audienceErrors(file.trigger.profile, '/trigger/profile') : []),
   ...contentErrors(file.content),
+  ...rolloutErrors(file),
 ];
+
+const rolloutErrors = (file: CampaignFile): CampaignFieldError[] => {
+  const errors: CampaignFieldError[] = [];
+  const stages = file.rollout?.stages;
+  if (stages) {
+    stages.forEach((stage, index) => {
+      if (index > 0 && stage <= stages[index - 1]!) {
+        errors.push({ path: `/rollout/stages/${index}`, code: 'INVALID_VALUE', message: `is ${stage}, not more than the stage before (${stages[index - 1]}): exposure only grows` });
+      }
+    });
+    if (stages.at(-1) !== 100) errors.push({ path: '/rollout/stages', code: 'INVALID_VALUE', message: `must end at 100 (ends at ${stages.at(-1)}): a rollout that completes reaches everybody` });
+  }
+  const variants = file.experiment?.variants ?? [];
+  const names = new Map<string, number>();
+  // A variant's text replaces the text of whichever segment's content is chosen: check it against the poorest one.
+  const poorest = {
+    name: 'variant',
+    title: '',
+    body: '',
+    recommendations: Math.min(...file.content.map((c) => c.recommendations ?? 0)),
+    ...(file.content.every((c) => c.coupon !== undefined) && { coupon: 'set' }),
+  };
+  variants.forEach((variant, index) => {
+    const first = names.get(variant.name);
+    if (first !== undefined) errors.push({ path: `/experiment/variants/${index}/name`, code: 'DUPLICATE', message: `"${variant.name}" is also the name of /experiment/variants/${first}` });
+    else names.set(variant.name, index);
+    errors.push(...placeholderErrors({ ...poorest, ...variant, recommendations: poorest.recommendations }, `/experiment/variants/${index}`));
+  });
+  return errors;
+};
 
 const triggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] => {
   const errors: CampaignFieldError[] = [];
@@ -329,6 +400,8 @@ const durationErrors = (file: CampaignFile): CampaignFieldError[] => {
     ['/trigger/unless/within', file.trigger.unless?.within],
     ['/trigger/after', file.trigger.after],
     ['/caps/oncePer', file.caps.oncePer],
+    ['/rollout/bake', file.rollout?.bake],
+    ['/experiment/attributionWindow', file.experiment?.attributionWindow],
   ];
   return durations.flatMap(([path, text]): CampaignFieldError[] => {
     if (text === undefined) return [];
@@ -438,7 +511,24 @@ const toCampaign = (file: CampaignFile): Campaign => {
     content: file.content.map((variant) => ({ ...variant, recommendations: variant.recommendations ?? 0 })),
     channels: file.channels,
     caps: { oncePerMs: ms(file.caps.oncePer) },
-    ...(file.rollout !== undefined ? { rollout: file.rollout } : {}),
-    ...(file.experiment !== undefined ? { experiment: file.experiment } : {}),
+    ...((file.rollout !== undefined || file.experiment !== undefined) && { rollout: toRolloutPlan(file) }),
+  };
+};
+
+/** `rollout` and `experiment` with the defaults filled in; an experiment alone runs at 100% (an A/B test with control). */
+const toRolloutPlan = (file: CampaignFile): RolloutPlan => {
+  const { rollout = {}, experiment = {} } = file;
+  return {
+  stages: rollout.stages ?? (file.rollout ? DEFAULT_ROLLOUT.stages : [100]),
+  bakeMs: rollout.bake ? ms(rollout.bake) : DEFAULT_ROLLOUT.bakeMs,
+  controlShare: rollout.controlShare ?? DEFAULT_ROLLOUT.controlShare,
+  minimumPerArm: rollout.minimumPerArm ?? DEFAULT_ROLLOUT.minimumPerArm,
+  guardrail: { ...DEFAULT_ROLLOUT.guardrail, ...rollout.guardrail },
+  attributionWindowMs: experiment.attributionWindow ? ms(experiment.attributionWindow) : DEFAULT_ROLLOUT.attributionWindowMs,
+  alpha: experiment.alpha ?? DEFAULT_ROLLOUT.alpha,
+  srmAlpha: experiment.srmAlpha ?? DEFAULT_ROLLOUT.srmAlpha,
+  expectedConversion: experiment.expectedConversion ?? DEFAULT_ROLLOUT.expectedConversion,
+  minimumDetectableLift: experiment.minimumDetectableLift ?? DEFAULT_ROLLOUT.minimumDetectableLift,
+  variants: experiment.variants?.map((variant) => ({ ...variant, weight: variant.weight ?? 1 })) ?? [{ name: 'default', weight: 1 }],
   };
 };
