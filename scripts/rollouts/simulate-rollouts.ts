@@ -41,7 +41,7 @@ interface Outcome {
 }
 
 /** One rollout: users arrive at each stage, one look after each bake, the decision is followed. */
-const simulate = (control: number, treatment: number, stageUsers: readonly number[]): Outcome => {
+const simulate = (control: number, treatment: number, stageUsers: readonly number[], plan: RolloutPlan = PLAN): Outcome => {
   const counts: RunCounts = { control: emptyArm(), variants: { default: emptyArm() } };
   let pValues: Record<string, number> = {};
   const decisions: string[] = [];
@@ -49,18 +49,24 @@ const simulate = (control: number, treatment: number, stageUsers: readonly numbe
   let naiveFalsePositive = false;
   let liftDetected = false;
   let falsePositive = false;
-  for (let look = 0; look < 10; look++) {
+  let extensions = 0;
+  for (let look = 0; look < 20; look++) {
     const n = stageUsers[stageIndex]!;
     add(counts.control, n, draw(n, control));
     add(counts.variants.default!, n, draw(n, treatment));
-    const evaluation = evaluateStage({ plan: PLAN, stages: PLAN.stages, stageIndex, counts, pValues, extensions: 0, paused: false, abortRequested: false, now: new Date(0) });
+    const evaluation = evaluateStage({ plan, stages: plan.stages, stageIndex, counts, pValues, extensions, paused: false, abortRequested: false, now: new Date(0) });
     pValues = evaluation.pValues;
     decisions.push(evaluation.decision);
     if (twoProportionZTest(counts.control, counts.variants.default!).pValue < 0.05) naiveFalsePositive = true;
     if (evaluation.primary.significant && evaluation.primary.difference > 0) liftDetected = true;
     if (evaluation.decision === 'rollback' || (evaluation.primary.significant && evaluation.primary.difference > 0)) falsePositive = true;
+    if (evaluation.decision === 'extend') {
+      extensions++;
+      continue;
+    }
     if (evaluation.decision !== 'promote') break;
     stageIndex = evaluation.nextStageIndex!;
+    extensions = 0;
   }
   return { decisions, falsePositive, rolledBackAtFirstLook: decisions[0] === 'rollback', liftDetected, naiveFalsePositive };
 };
@@ -108,7 +114,8 @@ const needed = hi;
 // Equal bakes: each stage brings users in proportion to its percent, as in the main simulation.
 const shares = cumulative(PLAN.stages);
 const powerStages = shares.map((c, i) => Math.round((needed * (c - (shares[i - 1] ?? 0))) / shares.at(-1)!));
-const power = many(() => simulate(base, lifted, powerStages));
+// No extensions: the per-arm total stays the stated size.
+const power = many(() => simulate(base, lifted, powerStages, { ...PLAN, minimumPerArm: 1 }));
 console.log(`\npower, ${pct(base)} → ${pct(lifted)} (+${pct(PLAN.minimumDetectableLift)}): fixed-horizon z-test needs ${fixed.toLocaleString('en')} users per arm for 80%;`);
 console.log(`  the always-valid test needs ${needed.toLocaleString('en')} per arm (${(needed / fixed).toFixed(2)}× the fixed test, the price of looking at every stage);`);
 console.log(`  simulated power at ${needed.toLocaleString('en')} per arm, looks after stages of ${powerStages.map((n) => n.toLocaleString('en')).join(' / ')}: ${pct(share(power, (o) => o.liftDetected))}`);
