@@ -9,6 +9,7 @@ import { Processing } from './constructs/processing';
 import { NIGHTLY_PROFILES_TIMEOUT, ProfileScoring } from './constructs/profile-scoring';
 import { ProfileStore } from './constructs/profile-store';
 import { Recommendations } from './constructs/recommendations';
+import { Rollouts } from './constructs/rollouts';
 import type { FunctionDefaults } from './create-function';
 
 /** Props of {@link MarketingPipelineStack}. */
@@ -39,6 +40,8 @@ export class MarketingPipelineStack extends Stack {
   readonly profileScoring: ProfileScoring;
   /** `Models` bucket, the events archive, retrain-model and the `RetrainModel` state machine. */
   readonly recommendations: Recommendations;
+  /** The Rollout state machine, its step function and the Reports bucket. */
+  readonly rollouts: Rollouts;
   /** Alarms. */
   readonly observability: Observability;
 
@@ -63,6 +66,7 @@ export class MarketingPipelineStack extends Stack {
       messagesTable: this.profileStore.messagesTable,
       campaignsTable: this.profileStore.campaignsTable,
       timersTable: this.profileStore.timersTable,
+      experimentsTable: this.profileStore.experimentsTable,
       deliverySettings: config.deliverySettings,
       campaignCacheEnvironment,
       functionDefaults,
@@ -73,6 +77,7 @@ export class MarketingPipelineStack extends Stack {
       profilesTable: this.profileStore.profilesTable,
       campaignsTable: this.profileStore.campaignsTable,
       timersTable: this.profileStore.timersTable,
+      experimentsTable: this.profileStore.experimentsTable,
       campaignCacheEnvironment,
       personalizeEvents: config.personalizeEvents,
       intentsQueue: this.messaging.intentsQueue,
@@ -101,6 +106,13 @@ export class MarketingPipelineStack extends Stack {
     });
     this.recommendations.serveRecommendationsFrom(this.messaging.deliverFunction, config.personalize);
     if (config.recommendationBlend) this.messaging.deliverFunction.addEnvironment('RECOMMENDATION_BLEND', config.recommendationBlend);
+    this.rollouts = new Rollouts(this, 'Rollouts', {
+      experimentsTable: this.profileStore.experimentsTable,
+      campaignsTable: this.profileStore.campaignsTable,
+      alertsTopic: this.messaging.alertsTopic,
+      removalPolicy: config.removalPolicy,
+      functionDefaults,
+    });
     this.observability = new Observability(this, 'Observability', {
       alertsTopic: this.messaging.alertsTopic,
       processEventsFunction: this.processing.processEventsFunction,
@@ -123,10 +135,14 @@ export class MarketingPipelineStack extends Stack {
         NightlyProfiles: this.profileScoring.nightlyProfilesFunction,
         SweepTimers: this.campaignTimers.sweepTimersFunction,
         RetrainModel: this.recommendations.retrainModelFunction,
+        RolloutStep: this.rollouts.rolloutStepFunction,
       },
-      stateMachines: { RetrainModel: this.recommendations.stateMachine },
+      stateMachines: { RetrainModel: this.recommendations.stateMachine, Rollout: this.rollouts.stateMachine },
     });
 
+    new CfnOutput(this, 'RolloutStateMachineArn', { description: 'npm run rollout -- start <campaign> starts it (ROLLOUT_STATE_MACHINE_ARN)', value: this.rollouts.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ExperimentsTableName', { description: 'Rollout state, counters and exposures (EXPERIMENTS_TABLE_NAME)', value: this.profileStore.experimentsTable.tableName });
+    new CfnOutput(this, 'ReportsBucketName', { description: 'Rollout reports (reports/<campaign>/<run>.html)', value: this.rollouts.reportsBucket.bucketName });
     new CfnOutput(this, 'EventsEndpointUrl', { description: 'POST events here', value: this.ingest.eventsUrl });
     new CfnOutput(this, 'IngestApiKeyId', {
       description: 'Write key id: aws apigateway get-api-key --include-value --api-key <id>',

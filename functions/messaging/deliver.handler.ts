@@ -27,6 +27,8 @@ import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-sourc
 import { campaignCacheTtlMs } from '../../layers/runtime/campaign-cache-ttl';
 import { readEnvironment, type Environment } from '../../layers/runtime/config';
 import { recommenderFromEnvironment } from '../../layers/runtime/recommender-from-environment';
+import { cachedRolloutExposure } from '../../layers/runtime/cached-rollout-exposure';
+import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
@@ -58,6 +60,7 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
     'DELIVERY_EVENTS_TOPIC_ARN',
     'CAMPAIGNS_TABLE_NAME',
     'TIMERS_TABLE_NAME',
+    'EXPERIMENTS_TABLE_NAME',
   ]);
   const policy = readDeliveryPolicy(env);
   const cacheTtlMs = campaignCacheTtlMs(env);
@@ -76,6 +79,7 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? Math.random;
   const retryDelay = new SqsRetryDelay(overrides.sqs ?? clients.sqs());
+  const experiments = new DynamoExperimentStore(dynamo, config.EXPERIMENTS_TABLE_NAME);
   const reserver = new DynamoSlotReserver(dynamo, config.MESSAGES_TABLE_NAME, policy.ratePerSecond);
   const deps: Omit<DeliverIntentDeps, 'limiter'> = {
     profiles: new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME),
@@ -85,6 +89,8 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
       onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', { error: errorName(error) }),
     }),
     ledger: new DynamoMessageLog(dynamo, config.MESSAGES_TABLE_NAME),
+    rollouts: cachedRolloutExposure(experiments, { ttlMs: cacheTtlMs, clock }),
+    exposures: experiments,
     push: new SnsPushSender(directSns),
     sms: new SnsSmsSender(directSns),
     smsOptOuts: new SnsSmsOptOuts(directSns),

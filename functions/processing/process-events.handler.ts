@@ -9,11 +9,13 @@ import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
 import { PersonalizeInteractions } from '../../layers/adapters/personalize-interactions';
 import { interactionsOfEvent } from '../../layers/core/recommendations/archived-interactions';
 import { awsClientConfig } from '../../layers/runtime/aws-client-config';
+import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
 import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { SqsPoisonSink } from '../../layers/adapters/sqs-poison-sink';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { decodeRecords } from '../../layers/core/contract/decode-records';
 import type { InteractionSink } from '../../layers/core/ports';
+import { attributeOutcomes } from '../../layers/core/rollouts/attribute-outcomes';
 import { processEvents } from '../../layers/core/processing/process-events';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
 import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-source';
@@ -38,7 +40,7 @@ export interface ProcessEventsOverrides {
  * by insertId).
  */
 export const createProcessEventsHandler = (env: Environment, overrides: ProcessEventsOverrides = {}) => {
-  const config = readEnvironment(env, ['PROFILES_TABLE_NAME', 'INTENTS_QUEUE_URL', 'EVENTS_DLQ_URL', 'CAMPAIGNS_TABLE_NAME', 'TIMERS_TABLE_NAME']);
+  const config = readEnvironment(env, ['PROFILES_TABLE_NAME', 'INTENTS_QUEUE_URL', 'EVENTS_DLQ_URL', 'CAMPAIGNS_TABLE_NAME', 'TIMERS_TABLE_NAME', 'EXPERIMENTS_TABLE_NAME']);
   const ttlMs = campaignCacheTtlMs(env);
   const observability = createObservability('process-events');
   const { logger, metrics } = observability;
@@ -50,6 +52,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const intents = new SqsIntentQueue(sqs, config.INTENTS_QUEUE_URL);
   const poisonSink = new SqsPoisonSink(sqs, config.EVENTS_DLQ_URL);
   const timers = new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME);
+  const exposures = new DynamoExperimentStore(dynamo, config.EXPERIMENTS_TABLE_NAME);
   const personalize: InteractionSink | undefined = env.PERSONALIZE_TRACKING_ID
     ? new PersonalizeInteractions(overrides.personalizeEvents ?? observability.tracer.captureAWSv3Client(new PersonalizeEventsClient(awsClientConfig())), env.PERSONALIZE_TRACKING_ID)
     : undefined;
@@ -87,6 +90,15 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
       }
     }
 
+    // Conversions and clicks of rollouts, from the events whose profile update held (a retried record is attributed on its retry).
+    const attribution = await attributeOutcomes(
+      events.filter((e) => !result.failed.has(e.profileKey)),
+      exposures,
+    );
+    metrics.addMetric('RolloutConversions', MetricUnit.Count, attribution.conversions);
+    metrics.addMetric('RolloutClicks', MetricUnit.Count, attribution.clicks);
+    for (const [userId, error] of attribution.failed) logger.error('rollout attribution failed; records will be retried', { userId, error: errorName(error) });
+
     metrics.addMetric('EventsApplied', MetricUnit.Count, result.applied);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
     metrics.addMetric('PoisonRecords', MetricUnit.Count, poison.length);
@@ -104,7 +116,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
 
     return {
       batchItemFailures: events
-        .filter((e) => result.failed.has(e.profileKey))
+        .filter((e) => result.failed.has(e.profileKey) || attribution.failed.has(e.profileKey))
         .map((e) => ({ itemIdentifier: e.sequenceNumber })),
     };
   }, observability);

@@ -29,6 +29,8 @@ export interface MessagingProps {
   readonly campaignsTable: dynamodb.ITable;
   /** Written: a send deferred by quiet hours is armed as a timer. */
   readonly timersTable: dynamodb.ITable;
+  /** Read for a rollout's exposure (behind the campaign cache's TTL); written: exposures and their arm counters. */
+  readonly experimentsTable: dynamodb.ITable;
   /** deliver's delivery-policy variables (`QUIET_HOURS`, caps, rates; see `PipelineConfig.deliverySettings`). */
   readonly deliverySettings: Readonly<Record<string, string>>;
   /** `CAMPAIGN_CACHE_TTL_SECONDS`. */
@@ -99,6 +101,7 @@ export class Messaging extends Construct {
           MESSAGES_TABLE_NAME: props.messagesTable.tableName,
           CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
           TIMERS_TABLE_NAME: props.timersTable.tableName,
+          EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
           DELIVERY_EVENTS_TOPIC_ARN: deliveryEvents.topicArn,
           ...props.deliverySettings,
           ...props.campaignCacheEnvironment,
@@ -112,6 +115,8 @@ export class Messaging extends Construct {
     // DynamoCampaignStore.active (a consistent Scan) and DynamoTimerStore.apply (conditional Put and Delete).
     grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan', 'dynamodb:GetItem']);
     grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    // DynamoExperimentStore: exposureOf (GetItem), recordExposure (a transaction of Put + Update, then Update).
+    grantTableActions(props.experimentsTable, fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     deliveryEvents.grantPublish(fn);
 
     // Push goes to platform endpoints (one per device, created at registration time), which no grant

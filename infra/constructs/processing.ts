@@ -22,6 +22,8 @@ export interface ProcessingProps {
   readonly campaignsTable: dynamodb.ITable;
   /** Written: delayed triggers armed, moved or cancelled by events. */
   readonly timersTable: dynamodb.ITable;
+  /** Read (the user's exposures) and written (conversions, clicks and their arm counters) for rollouts. */
+  readonly experimentsTable: dynamodb.ITable;
   /** Where due intents are sent. */
   readonly intentsQueue: sqs.IQueue;
   /** When set, interactions go to this Personalize event tracker as they happen (`PERSONALIZE_TRACKING_ID`). */
@@ -70,6 +72,7 @@ export class Processing extends Construct {
           EVENTS_DLQ_URL: eventsDlq.queueUrl,
           CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
           TIMERS_TABLE_NAME: props.timersTable.tableName,
+          EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
           ...props.campaignCacheEnvironment,
           ...(props.personalizeEvents && { PERSONALIZE_TRACKING_ID: props.personalizeEvents.trackingId }),
         },
@@ -96,6 +99,8 @@ export class Processing extends Construct {
     // DynamoCampaignStore.active (a consistent Scan) and DynamoTimerStore.apply (conditional Put and Delete).
     grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan', 'dynamodb:GetItem']);
     grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    // DynamoExperimentStore: exposuresOf (Query), recordOutcome (a transaction of two Updates).
+    grantTableActions(props.experimentsTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem']);
     if (props.personalizeEvents) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['personalize:PutEvents'], resources: [props.personalizeEvents.eventTrackerArn] }));
     }

@@ -26,6 +26,8 @@ export class ProfileStore extends Construct {
   readonly campaignsTable: dynamodb.ITable;
   /** `Timers`: partition key `userId`, sort key `key`, GSI `byDue` (`shard`, `dueAt`), TTL attribute `expiresAt`. */
   readonly timersTable: dynamodb.ITable;
+  /** `Experiments`: partition key `pk`, sort key `sk`, TTL attribute `expiresAt` (rollout state, arm counters, exposures). */
+  readonly experimentsTable: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: ProfileStoreProps) {
     super(scope, id);
@@ -67,5 +69,15 @@ export class ProfileStore extends Construct {
       projectionType: dynamodb.ProjectionType.ALL,
     });
     this.timersTable = pinLogicalId(timers, 'Timers');
+    this.experimentsTable = pinLogicalId(
+      new dynamodb.Table(this, 'Experiments', {
+        ...common,
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+        // Exposures expire 90 days after they were recorded; rollout state and counters never do.
+        timeToLiveAttribute: 'expiresAt',
+      }),
+      'Experiments',
+    );
   }
 }

@@ -8,6 +8,9 @@ import type { Profile } from './profile/profile';
 import type { Campaign } from './campaigns/campaign';
 import type { Timer, TimerCommand } from './triggers/timer';
 import type { Interaction } from './recommendations/interaction';
+import type { RunCounts } from './rollouts/arm-counts';
+import type { Exposure } from './rollouts/exposure';
+import type { RolloutState } from './rollouts/rollout-state';
 
 /** Where profiles live. Implementations map their storage's conflict to {@link ProfileVersionConflictError}. */
 export interface ProfileStore {
@@ -140,4 +143,31 @@ export interface Recommender {
  */
 export interface InteractionSink {
   send(interactions: readonly Interaction[]): Promise<{ sent: number; failed: number }>;
+}
+
+/** What deliver needs of a campaign's rollout: who is exposed now. */
+export interface RolloutExposureSource {
+  /** The running rollout's run and exposure; undefined when none was started (nobody is exposed). */
+  exposureOf(campaignId: string): Promise<{ runId: string; exposurePercent: number } | undefined>;
+}
+
+/** Exposures and their outcomes, counted atomically per arm of a rollout run. */
+export interface ExposureLog {
+  /**
+   * Records the user's exposure in the run and counts it in its arm, once per user and run
+   * (`seen-before`: the user was exposed earlier in the run; the message id is added, nothing counted).
+   */
+  recordExposure(exposure: Exposure): Promise<'recorded' | 'seen-before'>;
+  /** The user's exposures (all campaigns, latest run of each). */
+  exposuresOf(userId: string): Promise<Exposure[]>;
+  /** Marks the exposure converted (or clicked) and counts it in its arm, at most once; false when it already was. */
+  recordOutcome(exposure: Exposure, outcome: 'converted' | 'clicked', at: string): Promise<boolean>;
+}
+
+/** The rollouts' state and counters (the Experiments table), as the state machine's steps and the CLI use them. */
+export interface RolloutStore {
+  load(campaignId: string): Promise<RolloutState | undefined>;
+  /** Writes the state if the stored one is still at `expectedVersion` (0 = none); `RolloutVersionConflictError` otherwise. */
+  save(state: RolloutState, expectedVersion: number): Promise<void>;
+  counts(campaignId: string, runId: string): Promise<RunCounts>;
 }

@@ -1,3 +1,4 @@
+import { InMemoryExperimentStore } from './in-memory-experiment-store';
 import type { Campaign } from '../../layers/core/campaigns/campaign';
 import type { Channel } from '../../layers/core/contract/pipeline-event';
 import type { DeliverIntentDeps } from '../../layers/core/messaging/deliver-intent';
@@ -264,6 +265,10 @@ export const deliveryHarness = (options: { campaigns: Campaign[]; policy?: Parti
     recommender: sequentialRecommender(),
     timers: new InMemoryTimerStore(),
     deliveryEvents: new RecordingOutcomes(),
+    ...(() => {
+      const experiments = new InMemoryExperimentStore();
+      return { rollouts: experiments, exposures: experiments };
+    })(),
     policy,
     clock: time.clock,
     sleep: time.sleep,

@@ -120,6 +120,8 @@ export interface ContentVariant {
   /** Recommended items to fill in (0 = none). */
   recommendations: number;
   deepLink?: string;
+  /** A rich-push image (https); set by an experiment variant. */
+  imageUrl?: string;
 }
 
 export interface CampaignCaps {

@@ -27,6 +27,9 @@ export type SuppressionReason =
   | 'FREQUENCY_CAP_PUSH'
   | 'FREQUENCY_CAP_SMS'
   | 'FREQUENCY_CAP_MARKETING'
+  // A rollout: outside its current exposure, or in its control group (recorded as "would have been sent")
+  | 'NOT_IN_ROLLOUT'
+  | 'CONTROL_GROUP'
   // After the decision to send
   | 'CONTENT_INCOMPLETE'
   | 'ENDPOINT_DISABLED'

@@ -1,6 +1,7 @@
-import type { Campaign } from '../campaigns/campaign';
+import type { Campaign, ContentVariant, ExperimentVariant } from '../campaigns/campaign';
 import type { Clock } from '../clock';
-import type { CampaignSource, DeliveryEvents, DeliveryLedger, MessageOutcome, ProfileStore, PushSender, Recommender, SmsOptOuts, SmsSender, TimerStore } from '../ports';
+import type { CampaignSource, DeliveryEvents, DeliveryLedger, ExposureLog, MessageOutcome, ProfileStore, PushSender, Recommender, RolloutExposureSource, SmsOptOuts, SmsSender, TimerStore } from '../ports';
+import { assignArm } from '../rollouts/bucketing';
 import type { Profile } from '../profile/profile';
 import { decideDelivery, type DeferralReason, type SuppressionReason } from './decide-delivery';
 import type { DeliveryPolicy, SendChannel } from './delivery-policy';
@@ -23,6 +24,9 @@ export interface DeliverIntentDeps {
   recommender: Recommender;
   timers: Pick<TimerStore, 'apply'>;
   deliveryEvents: DeliveryEvents;
+  /** The exposure of campaigns with a rollout, and where exposures are recorded. */
+  rollouts: RolloutExposureSource;
+  exposures: Pick<ExposureLog, 'recordExposure'>;
   policy: DeliveryPolicy;
   clock: Clock;
   /** Waits for a rate-limit slot. */
@@ -101,7 +105,34 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
     if (decision.kind === 'defer') return defer(intent, deps, base, decision.reason, decision.until, now);
     if (decision.kind !== 'send' || !profile || !campaign) throw new Error(`unexpected decision ${decision.kind}`);
 
-    const rendered = await render(intent, campaign, profile, deps);
+    // A rollout's arms are assigned where the send would happen, after every eligibility check, so control
+    // and treatment are the same kind of users; both are recorded as exposed (intention to treat).
+    let experimentVariant: string | undefined;
+    if (campaign.rollout) {
+      const rollout = await deps.rollouts.exposureOf(campaign.id);
+      const assignment = assignArm(intent.userId, campaign.id, rollout?.exposurePercent ?? 0, campaign.rollout);
+      if (!rollout || assignment.arm === 'unexposed') {
+        const detail = rollout ? `exposure ${rollout.exposurePercent}%` : 'rollout not started';
+        return suppress(intent, deps, { ...base, reason: 'NOT_IN_ROLLOUT', detail }, now);
+      }
+      await deps.exposures.recordExposure({
+        userId: intent.userId,
+        campaignId: campaign.id,
+        runId: rollout.runId,
+        arm: assignment.arm,
+        ...(assignment.arm === 'treatment' && { variant: assignment.variant }),
+        exposedAt: now.toISOString(),
+        lastExposedAt: now.toISOString(),
+        messageIds: [intent.messageId],
+        attributionWindowMs: campaign.rollout.attributionWindowMs,
+      });
+      if (assignment.arm === 'control') {
+        return suppress(intent, deps, { ...base, reason: 'CONTROL_GROUP', detail: `would have been sent by ${decision.channel} (run ${rollout.runId})` }, now);
+      }
+      experimentVariant = assignment.variant;
+    }
+
+    const rendered = await render(intent, campaign, profile, deps, experimentVariant);
     if (!rendered.ok) return suppress(intent, deps, { ...base, reason: 'CONTENT_INCOMPLETE', detail: rendered.detail }, now);
 
     // A slot is kept across caps retries, unless it is for another channel or already behind this
@@ -121,7 +152,14 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
     }
 
     const send: SendRecord = { messageId: intent.messageId, campaignId: campaign.id, channel: decision.channel, category: campaign.category, at: slot.at.getTime() };
-    const sending: DecisionRecord = { ...base, status: 'sending', channel: decision.channel, variant: rendered.content.variant, sendAt: slot.at.toISOString() };
+    const sending: DecisionRecord = {
+      ...base,
+      status: 'sending',
+      channel: decision.channel,
+      variant: rendered.content.variant,
+      ...(experimentVariant && { experimentVariant }),
+      sendAt: slot.at.toISOString(),
+    };
     const caps = { version: view.caps.version, sends: pruneSends([...view.caps.sends, send], now.getTime()) };
     const committed = await deps.ledger.commitSend(sending, caps);
     if (committed === 'decided-before') return { status: 'duplicate' };
@@ -154,9 +192,11 @@ const render = async (
   campaign: Campaign,
   profile: Profile,
   deps: DeliverIntentDeps,
+  experimentVariant: string | undefined,
 ): Promise<{ ok: true; content: RenderedContent } | { ok: false; detail: string }> => {
-  const variant = selectVariant(campaign, profile);
-  if (!variant) return { ok: false, detail: 'no content variant for the segment and no default' };
+  const segment = selectVariant(campaign, profile);
+  if (!segment) return { ok: false, detail: 'no content variant for the segment and no default' };
+  const variant = withExperimentVariant(segment, campaign.rollout?.variants.find((v) => v.name === experimentVariant));
   const recommendations =
     variant.recommendations > 0
       ? await deps.recommender.recommend({
@@ -169,6 +209,13 @@ const render = async (
       : [];
   const result = renderContent({ variant, intent, profile, recommendations });
   return result.ok ? result : { ok: false, detail: `variant ${variant.name}: no value for ${result.missing.map((name) => `{{${name}}}`).join(', ')}` };
+};
+
+/** The segment's content with an A/B variant's replacements (title, body, SMS text, image, deep link). */
+const withExperimentVariant = (content: ContentVariant, variant: ExperimentVariant | undefined): ContentVariant & { imageUrl?: string } => {
+  if (!variant) return content;
+  const { name: _name, weight: _weight, ...replacements } = variant;
+  return { ...content, ...replacements };
 };
 
 const suppress = async (

@@ -27,6 +27,8 @@ export interface DecisionRecord {
   channel?: Channel;
   /** The content variant chosen for the user's segment. */
   variant?: string;
+  /** The rollout's A/B variant the user is in. */
+  experimentVariant?: string;
   /** The rate-limit slot the send was scheduled at, ISO-8601. */
   sendAt?: string;
   providerMessageId?: string;

@@ -14,6 +14,8 @@ export interface RenderedContent {
   deepLink: string;
   /** The recommended items filled into `{{product1..N}}`, in order. */
   productIds: string[];
+  /** Rich-push image. */
+  imageUrl?: string;
 }
 
 export type RenderResult = { ok: true; content: RenderedContent } | { ok: false; missing: string[] };
@@ -88,6 +90,7 @@ export const renderContent = (input: { variant: ContentVariant; intent: Intent; 
       smsText: sms.text,
       deepLink: deepLink.text,
       productIds: recommendations.slice(0, variant.recommendations),
+      ...(variant.imageUrl && { imageUrl: variant.imageUrl }),
     },
   };
 };

@@ -6,6 +6,7 @@ export interface PushContent {
   body: string;
   /** Deep link data the app reads when the push is opened; carries the message id for CTR attribution. */
   data: Record<string, string>;
+  imageUrl?: string;
 }
 
 /** The push for rendered content: title, body and the data the app needs to attribute the open. */
@@ -19,6 +20,7 @@ export const toPushContent = (content: RenderedContent, intent: Intent): PushCon
     deepLink: content.deepLink,
     ...(content.productIds.length > 0 && { productIds: content.productIds.join(',') }),
   },
+  ...(content.imageUrl && { imageUrl: content.imageUrl }),
 });
 
 /**
@@ -26,8 +28,10 @@ export const toPushContent = (content: RenderedContent, intent: Intent): PushCon
  * (the `default` key is required, the platform keys carry the platform's own JSON as a string).
  */
 export const toSnsPushMessage = (content: PushContent): string => {
-  const fcm = { notification: { title: content.title, body: content.body }, data: content.data };
-  const apns = { aps: { alert: { title: content.title, body: content.body } }, ...content.data };
+  const image = content.imageUrl;
+  const fcm = { notification: { title: content.title, body: content.body, ...(image && { image }) }, data: content.data };
+  // APNs shows an image through the app's notification service extension, which mutable-content wakes.
+  const apns = { aps: { alert: { title: content.title, body: content.body }, ...(image && { 'mutable-content': 1 }) }, ...content.data, ...(image && { imageUrl: image }) };
   return JSON.stringify({
     default: content.body,
     GCM: JSON.stringify({ fcmV1Message: { message: fcm } }),
