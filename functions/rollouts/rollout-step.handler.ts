@@ -50,7 +50,9 @@ export const createRolloutStepHandler = (env: Environment, overrides: RolloutSte
       case 'start-stage': {
         const bakeSeconds = input.options?.bakeSeconds;
         if (bakeSeconds !== undefined && !(Number.isInteger(bakeSeconds) && bakeSeconds >= 0)) throw new RangeError(`bakeSeconds must be a whole number ≥ 0, got ${JSON.stringify(bakeSeconds)}`);
-        return startStage(deps, { campaignId: input.campaignId, runId: input.runId, stageIndex: input.stageIndex, ...(bakeSeconds !== undefined && { bakeSeconds }) });
+        const stage = await startStage(deps, { campaignId: input.campaignId, runId: input.runId, stageIndex: input.stageIndex, ...(bakeSeconds !== undefined && { bakeSeconds }) });
+        metrics.addMetric('RolloutStagesStarted', MetricUnit.Count, 1);
+        return stage;
       }
       case 'evaluate': {
         const result = await evaluateCurrentStage(deps, input);
@@ -59,8 +61,13 @@ export const createRolloutStepHandler = (env: Environment, overrides: RolloutSte
         metric.addMetric('RolloutDecisions', MetricUnit.Count, 1);
         return result;
       }
-      case 'finish':
-        return finishRollout(deps, input);
+      case 'finish': {
+        const finished = await finishRollout(deps, input);
+        const metric = metrics.singleMetric();
+        metric.addDimension('status', finished.status);
+        metric.addMetric('RolloutsFinished', MetricUnit.Count, 1);
+        return finished;
+      }
     }
   };
 

@@ -117,9 +117,7 @@ export class Rollouts extends Construct {
     const startStage = step('StartStage', { step: 'start-stage', ...run, 'stageIndex.$': '$.next.stageIndex', 'options.$': '$.options' }, '$.stage');
     const bake = new sfn.Wait(this, 'Bake', { time: sfn.WaitTime.secondsPath('$.stage.bakeSeconds') });
     const evaluate = step('Evaluate', { step: 'evaluate', ...run }, '$.evaluation');
-    const widen = new sfn.Pass(this, 'Widen', { parameters: { 'next.stageIndex.$': '$.evaluation.nextStageIndex' }, resultPath: '$.widen' }).next(
-      new sfn.Pass(this, 'NextStage', { inputPath: '$.widen.next', resultPath: '$.next' }),
-    );
+    const widen = new sfn.Pass(this, 'Widen', { parameters: { 'stageIndex.$': '$.evaluation.nextStageIndex' }, resultPath: '$.next' });
     for (const task of [startStage, evaluate]) task.addCatch(failed, { resultPath: '$.failure' });
 
     const ending = (id: string, outcome: sfn.IChainable, withAlert?: [string, string]) => {

@@ -9,6 +9,7 @@ import { createIngestHandler } from '../../functions/ingest/ingest.handler';
 import { createNightlyProfilesHandler } from '../../functions/profiles/nightly-profiles.handler';
 import { createProcessEventsHandler } from '../../functions/processing/process-events.handler';
 import { createRetrainModelHandler } from '../../functions/recommendations/retrain-model.handler';
+import { createRolloutStepHandler } from '../../functions/rollouts/rollout-step.handler';
 import type { Clock } from '../../layers/core/clock';
 import type { LambdaHandler } from './lambda-runtime';
 
@@ -37,6 +38,7 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/campaigns/sweep-timers.handler.ts': (env, deps) => createSweepTimersHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, clock: deps.clock }),
   'functions/profiles/nightly-profiles.handler.ts': (env, deps) => createNightlyProfilesHandler(env, { dynamo: deps.dynamo, clock: deps.clock }),
   'functions/recommendations/retrain-model.handler.ts': (env, deps) => createRetrainModelHandler(env, { s3: deps.s3, clock: deps.clock }),
+  'functions/rollouts/rollout-step.handler.ts': (env, deps) => createRolloutStepHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
 };
 
 export class UnknownFunctionEntryError extends Error {

@@ -5,7 +5,9 @@ import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { S3Objects } from '../../layers/adapters/s3-objects';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { LocalModelStore } from '../../layers/adapters/local-model-store';
 import { S3ModelStore } from '../../layers/adapters/s3-model-store';
@@ -16,7 +18,7 @@ import { startApiGatewayServer, type ApiGatewayServer } from './api-gateway';
 import { startEmulators, type LocalEmulators } from './emulators';
 import { FUNCTION_FACTORIES, UnknownFunctionEntryError, type LocalDependencies } from './function-registry';
 import { createLambdaContext, type LambdaHandler } from './lambda-runtime';
-import { LOCAL_API_KEY, LOCAL_INGEST_PORT } from './local-defaults';
+import { LOCAL_API_KEY, LOCAL_INGEST_PORT, LOCAL_REPORTS_DIR } from './local-defaults';
 import { removeLocalState, writeLocalState } from './local-state';
 import { s3DeliveryHandler } from './firehose/s3-delivery';
 import { resolveStateMachines, runStateMachine } from './step-functions/run-state-machine';
@@ -92,9 +94,32 @@ export interface LocalStack {
   runNightlyProfiles(): Promise<unknown>;
   /** Executes the RetrainModel state machine now (aws-local-stepfunctions), as its nightly schedule would. */
   retrainModel(): Promise<unknown>;
+  /**
+   * Executes the Rollout state machine for a campaign, from its synthesized definition. Each bake is
+   * `bakeSeconds` of wall time (default: the plan's), or, with `onBake`, whatever `onBake` does before the
+   * stage is evaluated (tests send the stage's traffic and move the clock there). Resolves with the
+   * finished rollout (or rejects with the execution's error: RolledBack, Held, RolloutFailed), and copies
+   * the report to `.local-stack/reports/`.
+   */
+  runRollout(campaignId: string, options?: RunRolloutOptions): Promise<RolloutRunResult>;
   /** The campaigns seeded at start, by id. */
   seededCampaigns: readonly string[];
   stop(): Promise<void>;
+}
+
+export interface RunRolloutOptions {
+  bakeSeconds?: number;
+  /** Runs during each bake, before its evaluation: the stage as start-stage returned it. */
+  onBake?: (stage: { runId: string; stageIndex: number; exposurePercent: number }) => Promise<void>;
+}
+
+/** How a local rollout execution ended. */
+export interface RolloutRunResult {
+  /** `Completed`, `Aborted`, or the error of the Fail state (`RolledBack`, `Held`, `RolloutFailed`). */
+  outcome: string;
+  output?: unknown;
+  /** The report copied out of the Reports bucket, when one was written. */
+  reportFile?: string;
 }
 
 /** Quiet Powertools for in-process handlers: the narrative is the console, not EMF blobs and JSON logs. */
@@ -300,6 +325,52 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sweepTimers: () => runSchedule('SweepTimersSchedule'),
       runNightlyProfiles: () => runSchedule('NightlyProfilesSchedule'),
       retrainModel: () => runSchedule('RetrainModelSchedule'),
+      runRollout: async (campaignId, rolloutOptions = {}) => {
+        const machine = machines.get('Rollout');
+        const fn = byId.get('RolloutStepFunction');
+        if (!machine || !fn) throw new Error('the template has no Rollout state machine');
+        const name = `rollout-${campaignId}-${clock().getTime()}-${++executions}`;
+        const execution = { id: `arn:aws:states:${emulators.region}:${emulators.accountId}:execution:Rollout:${name}`, name, startTime: clock().toISOString() };
+        let stage: { runId: string; stageIndex: number; exposurePercent: number } | undefined;
+        const step = async (input: unknown) => {
+          const request = input as { step: string };
+          if (request.step === 'evaluate' && rolloutOptions.onBake && stage) {
+            await rolloutOptions.onBake(stage).catch((error: Error) => {
+              say.info(`rollout ${campaignId}: the bake failed: ${error.message}`);
+              throw error;
+            });
+          }
+          const output = await invoke(fn, input).catch((error: Error) => {
+            say.info(`rollout ${campaignId}: ${request.step} failed: ${error.name}: ${error.message}`);
+            throw error;
+          });
+          if (request.step === 'start-stage') {
+            stage = output as typeof stage;
+            say.info(`rollout ${campaignId}: stage ${stage!.stageIndex + 1}, exposure ${stage!.exposurePercent}%`);
+          }
+          if (request.step === 'evaluate') {
+            const evaluation = output as { decision: string; reason: string };
+            say.info(`rollout ${campaignId}: ${evaluation.decision}: ${evaluation.reason}`);
+          }
+          return output;
+        };
+        const targets = { ...taskTargets, functions: new Map([...taskTargets.functions, [fn.arn, step]]) };
+        // Waits take no time with onBake (the hook is the bake) or on a test's clock.
+        const waitMs = rolloutOptions.onBake || options.clock ? 0 : undefined;
+        const input = { campaignId, ...(rolloutOptions.bakeSeconds !== undefined && { bakeSeconds: rolloutOptions.bakeSeconds }) };
+        let result: RolloutRunResult;
+        try {
+          const output = await runStateMachine(machine, targets, { execution, ...(waitMs !== undefined && { waitMs }) }, input);
+          result = { outcome: (output as { finished?: { status?: string } }).finished?.status === 'aborted' ? 'Aborted' : 'Completed', output };
+        } catch (error) {
+          // aws-local-stepfunctions wraps the Fail state's error (its name) in an ExecutionError.
+          const failure = ((error as Error).cause ?? error) as Error;
+          result = { outcome: failure.name, output: failure.message };
+        }
+        const reportFile = await copyRolloutReport(clients, stack, campaignId, name);
+        if (reportFile) say.info(`rollout ${campaignId}: ${result.outcome}; report: ${reportFile}`);
+        return { ...result, ...(reportFile && { reportFile }) };
+      },
       seededCampaigns,
       stop,
     };
@@ -325,6 +396,18 @@ const firehoseMapping = (stream: ResolvedDeliveryStream): ResolvedEventSourceMap
   functionResponseTypes: [],
   reportBatchItemFailures: false,
 });
+
+/** Copies a rollout's report from the local Reports bucket to `.local-stack/reports/`, returning the file. */
+const copyRolloutReport = async (clients: LocalDependencies, stack: ProvisionedStack, campaignId: string, runId: string): Promise<string | undefined> => {
+  const bucket = stack.resources.Reports?.name;
+  if (!bucket) return undefined;
+  const body = await new S3Objects(clients.s3, bucket).read(`reports/${campaignId}/${runId}.html`);
+  if (!body) return undefined;
+  const file = join(LOCAL_REPORTS_DIR, `${campaignId}-${runId}.html`);
+  mkdirSync(LOCAL_REPORTS_DIR, { recursive: true });
+  writeFileSync(file, body);
+  return file;
+};
 
 /** The seed campaigns npm start activates. */
 export const SEED_CAMPAIGNS_DIR = join(__dirname, '../../events/campaigns');

@@ -59,11 +59,25 @@ export const runStateMachine = async (machine: ResolvedStateMachine, targets: Lo
     }) as never;
     else throw new TemplateResolutionError(`state machine ${machine.logicalId}, state ${name}: the local stack cannot run resource ${resource}`);
   }
-  const { result } = new StateMachine(machine.definition as never, { validationOptions: { checkArn: false } }).run(input as never, {
+  const { result } = new StateMachine(withoutUnreachableTimeout(machine.definition) as never, { validationOptions: { checkArn: false } }).run(input as never, {
     context: { Execution: { Id: options.execution.id, Name: options.execution.name, StartTime: options.execution.startTime } },
     overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
   });
   return result;
+};
+
+/** Node's timers hold at most 2^31 − 1 ms (24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The definition without an execution timeout longer than Node can time (the Rollout machine's 90 days):
+ * aws-local-stepfunctions arms it with setTimeout, which would fail the execution immediately. Local
+ * executions run in minutes, so dropping it loses nothing.
+ */
+const withoutUnreachableTimeout = (definition: Record<string, unknown>): Record<string, unknown> => {
+  if (typeof definition.TimeoutSeconds !== 'number' || definition.TimeoutSeconds * 1000 <= MAX_TIMER_MS) return definition;
+  const { TimeoutSeconds: _dropped, ...rest } = definition;
+  return rest;
 };
 
 type State = { Type?: string; Resource?: unknown; Branches?: { States: Record<string, State> }[]; Iterator?: { States: Record<string, State> }; ItemProcessor?: { States: Record<string, State> } };
