@@ -129,19 +129,60 @@ describe('parseCampaign', () => {
       expect(campaign).not.toHaveProperty('$schema');
     });
 
-    it('keeps rollout and experiment as written', () => {
+    it('reads rollout and experiment with the seed defaults (5/20/50/100, 50/50 control, α 0.05, guardrail at a 20% drop)', () => {
       // Prepare
-      const file = { ...validFile(), rollout: { stages: [5, 20, 50, 100] }, experiment: { split: 0.5 } };
+      const file = { ...validFile(), rollout: { bake: '12h', guardrail: { alpha: 0.01 } }, experiment: { attributionWindow: '2d' } };
 
       // Act
       const campaign = parseCampaign(JSON.stringify(file), 'c.json');
 
       // Assess
-      expect(campaign).toMatchObject({ rollout: { stages: [5, 20, 50, 100] }, experiment: { split: 0.5 } });
+      expect(campaign.rollout).toEqual({
+        stages: [5, 20, 50, 100],
+        bakeMs: 12 * 3_600_000,
+        controlShare: 0.5,
+        minimumPerArm: 100,
+        guardrail: { relativeDrop: 0.2, alpha: 0.01 },
+        attributionWindowMs: 2 * 86_400_000,
+        alpha: 0.05,
+        srmAlpha: 0.001,
+        expectedConversion: 0.15,
+        minimumDetectableLift: 0.25,
+        variants: [{ name: 'default', weight: 1 }],
+      });
+      expect(parseCampaign(JSON.stringify(toCampaignFile(campaign)), 'again.json')).toEqual(campaign);
+    });
+
+    it('runs an experiment without a rollout section at 100% with its variants', () => {
+      // Act
+      const campaign = parseCampaign(JSON.stringify({ ...validFile(), experiment: { variants: [{ name: 'a' }, { name: 'b', weight: 2, title: 'Other' }] } }), 'c.json');
+
+      // Assess
+      expect(campaign.rollout).toMatchObject({ stages: [100], variants: [{ name: 'a', weight: 1 }, { name: 'b', weight: 2, title: 'Other' }] });
     });
   });
 
   describe('errors name the field', () => {
+    it('INVALID_VALUE: rollout stages that shrink or stop short of 100', () => {
+      const problems = breaking((file) => (file.rollout = { stages: [20, 5, 50] }));
+      expectProblem(problems, '/rollout/stages/1', 'INVALID_VALUE', /exposure only grows/);
+      expectProblem(problems, '/rollout/stages', 'INVALID_VALUE', /must end at 100/);
+    });
+
+    it('INVALID_DURATION and DUPLICATE: a bake beyond 14 days, two variants of one name, an unknown placeholder in a variant', () => {
+      const problems = breaking((file) => {
+        file.rollout = { bake: '15d' };
+        file.experiment = { variants: [{ name: 'a' }, { name: 'a', body: 'Hi {{nmae}}' }] };
+      });
+      expectProblem(problems, '/rollout/bake', 'INVALID_DURATION', /at most 14d/);
+      expectProblem(problems, '/experiment/variants/1/name', 'DUPLICATE');
+      expectProblem(problems, '/experiment/variants/1/body', 'UNKNOWN_PLACEHOLDER');
+    });
+
+    it('SCHEMA: a control share above one half', () => {
+      expect(breaking((file) => (file.rollout = { controlShare: 0.9 }))).toContainEqual(expect.objectContaining({ path: '/rollout/controlShare' }));
+    });
+
     it('SYNTAX: YAML that does not parse, with its line', () => {
       // Act
       const problems = problemsOf('id: test-campaign\nname: [unclosed\ntrigger: {}\n');
