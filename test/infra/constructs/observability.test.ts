@@ -105,7 +105,7 @@ describe('Observability', () => {
     const functions = errors.map((a) => (a.Properties?.Dimensions as [{ Value: { Ref: string } }])[0].Value.Ref).sort();
 
     // Assess
-    expect(functions).toEqual(['DeliverFunction', 'IngestFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'RetrainModelFunction', 'SweepTimersFunction']);
+    expect(functions).toEqual(['DeliverFunction', 'IngestFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'RetrainModelFunction', 'RolloutStepFunction', 'SweepTimersFunction']);
   });
 
   it('notifies the Alerts topic from every alarm', () => {

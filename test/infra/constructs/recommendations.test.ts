@@ -154,7 +154,7 @@ describe('Recommendations', () => {
     const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
 
     // Act
-    const failed = alarms.filter((a) => JSON.stringify(a.Properties?.Metrics ?? '').includes('ExecutionsFailed'));
+    const failed = alarms.filter((a) => JSON.stringify(a.Properties?.Metrics ?? '').includes('ExecutionsFailed') && JSON.stringify(a.Properties).includes('RetrainModel'));
 
     // Assess
     expect(failed).toHaveLength(1);
