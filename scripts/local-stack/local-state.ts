@@ -14,6 +14,8 @@ export interface LocalState {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Logical ID → local name, ARN and (queues) URL. */
   resources: Record<string, { name: string; arn: string; url?: string }>;
+  /** npm start's control endpoint (POST /rollouts starts a rollout in that process). */
+  controlUrl?: string;
   pid: number;
 }
 

@@ -5,6 +5,8 @@
 import './node20-notice';
 import { join } from 'node:path';
 import { startLocalStack } from './local-stack';
+import { startControlServer } from './control-server';
+import { readLocalState, writeLocalState } from './local-state';
 
 /** Where `npm run train:recs` writes the model npm start serves. */
 const LOCAL_MODELS_DIR = join(__dirname, '../../.local-stack/models');
@@ -13,6 +15,8 @@ const main = async () => {
   console.log('Starting the marketing pipeline locally: synthesizing the CDK app, starting DynamoDB Local, kinesalite, fauxqs and s3rver…');
   const started = Date.now();
   const stack = await startLocalStack({ writeState: true, runSchedules: true, seedModelFrom: LOCAL_MODELS_DIR });
+  const control = await startControlServer(stack);
+  writeLocalState({ ...readLocalState()!, controlUrl: control.url });
   const resources = Object.values(stack.stack.resources).filter((r) => r.type !== 'AWS::Lambda::Function' && r.type !== 'AWS::ApiGateway::RestApi');
   console.log(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Created from the synthesized template: ${resources.map((r) => r.logicalId).join(', ')}.
@@ -23,6 +27,7 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Created from the synth
   Why (not) sent    npm run why -- user-7
   Read a profile    npm run profile -- user-42 --messages
   Replay real data  npm run replay -- ../shared/data/online-retail.csv.gz --sample 10
+  Staged rollout    npm run rollout -- start <campaignId> --bake 60   (campaigns with a rollout section; reports in .local-stack/reports/)
 
 Watching (Ctrl-C to stop):`);
 
@@ -31,6 +36,7 @@ Watching (Ctrl-C to stop):`);
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping pollers, the endpoint and the emulators…`);
+    await control.stop();
     await stack.stop();
     console.log('stopped.');
     process.exit(0);

@@ -6,7 +6,7 @@ import { CampaignInvalidError, type CampaignErrorCode, type CampaignFieldError }
 import { parseCampaign, toCampaignFile, type CampaignFile } from '../../../../layers/core/campaigns/parse-campaign';
 
 const CAMPAIGNS_DIR = resolve(__dirname, '../../../../events/campaigns');
-const SEED_IDS = ['viewed-no-cart-coupon', 'related-products-after-purchase', 'comeback-after-3-days', 'browsed-three-pages'];
+const SEED_IDS = ['viewed-no-cart-coupon', 'related-products-after-purchase', 'comeback-after-3-days', 'browsed-three-pages', 'app-open-free-delivery'];
 
 /** A valid campaign file as data; each test breaks one thing in it. */
 const validFile = (): CampaignFile => ({
@@ -43,7 +43,7 @@ const expectProblem = (problems: CampaignFieldError[], path: string, code: Campa
 
 describe('parseCampaign', () => {
   describe('the seed campaigns in events/campaigns/', () => {
-    it('holds exactly the four seed campaigns, each named after its id', () => {
+    it('holds exactly the five seed campaigns, each named after its id', () => {
       // Act
       const files = readdirSync(CAMPAIGNS_DIR).sort();
 

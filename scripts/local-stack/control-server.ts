@@ -1,0 +1,39 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalStack } from './local-stack';
+
+/**
+ * npm start's control endpoint on 127.0.0.1 for the command-line tools: `POST /rollouts` with
+ * `{ campaignId, bakeSeconds? }` runs the Rollout state machine in this process (where the functions
+ * and emulators are), in the background; the console narrates it. Not part of the deployed API.
+ */
+export const startControlServer = async (stack: Pick<LocalStack, 'runRollout'>) => {
+  const server = createServer((request, response) => {
+    if (request.method !== 'POST' || request.url !== '/rollouts') {
+      response.writeHead(404).end('POST /rollouts only');
+      return;
+    }
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      let input: { campaignId?: unknown; bakeSeconds?: unknown };
+      try {
+        input = JSON.parse(body) as typeof input;
+      } catch {
+        response.writeHead(400).end('the body must be JSON');
+        return;
+      }
+      if (typeof input.campaignId !== 'string' || (input.bakeSeconds !== undefined && !(Number.isInteger(input.bakeSeconds) && (input.bakeSeconds as number) >= 0))) {
+        response.writeHead(400).end('expected { "campaignId": string, "bakeSeconds"?: whole number ≥ 0 }');
+        return;
+      }
+      void stack.runRollout(input.campaignId, input.bakeSeconds === undefined ? {} : { bakeSeconds: input.bakeSeconds as number });
+      response.writeHead(202).end('started');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
