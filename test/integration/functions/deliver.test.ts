@@ -49,6 +49,7 @@ describeWithAws('deliver handler against DynamoDB Local', () => {
       DELIVERY_EVENTS_TOPIC_ARN: stack.resources.DeliveryEvents!.arn,
       CAMPAIGNS_TABLE_NAME: campaignsTable,
       TIMERS_TABLE_NAME: timersTable,
+      EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       PUSH_RATE_PER_SECOND: '5',
     };
     const campaigns = new DynamoCampaignStore(target.clients.document, campaignsTable);

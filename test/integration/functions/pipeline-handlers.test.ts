@@ -40,6 +40,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       DELIVERY_EVENTS_TOPIC_ARN: resourceOf(stack, 'DeliveryEvents').arn,
       CAMPAIGNS_TABLE_NAME: resourceOf(stack, 'Campaigns').name,
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
+      EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
     };
     const campaigns = new DynamoCampaignStore(target.clients.document, env.CAMPAIGNS_TABLE_NAME!);
     for (const campaign of loadCampaignFiles(join(__dirname, '../../../events/campaigns'))) {

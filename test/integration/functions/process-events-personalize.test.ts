@@ -29,6 +29,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
       EVENTS_DLQ_URL: resourceOf(stack, 'EventsDlq').url!,
       CAMPAIGNS_TABLE_NAME: resourceOf(stack, 'Campaigns').name,
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
+      EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       PERSONALIZE_TRACKING_ID: TRACKING_ID,
     };
   });
