@@ -3,8 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,6 +13,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createDeadLetterQueue } from '../create-dead-letter-queue';
 import { createFunction, type FunctionDefaults } from '../create-function';
+import { createPrivateBucket } from '../create-private-bucket';
+import { createStateMachine } from '../create-state-machine';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { createSchedulerRole } from '../schedule-function';
@@ -83,24 +84,13 @@ export class Recommendations extends Construct {
   constructor(scope: Construct, id: string, props: RecommendationsProps) {
     super(scope, id);
 
-    const bucket = pinLogicalId(
-      new s3.Bucket(this, 'Models', {
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        removalPolicy: props.removalPolicy,
-        autoDeleteObjects: false,
-        // The export for Personalize is rewritten every night; the archive is the source of truth.
-        lifecycleRules: [{ prefix: 'personalize/', expiration: Duration.days(7) }],
-      }),
-      'Models',
-    );
-    acknowledgeNagFinding(
-      bucket,
-      'AwsSolutions-S1',
-      'Models holds model artifacts, the event archive and training state written only by this stack\'s roles; access is audited through CloudTrail data events if the account enables them, and a separate access-log bucket would double the buckets to secure for no reader.',
-    );
+    const bucket = createPrivateBucket(this, 'Models', {
+      removalPolicy: props.removalPolicy,
+      // The export for Personalize is rewritten every night; the archive is the source of truth.
+      lifecycleRules: [{ prefix: 'personalize/', expiration: Duration.days(7) }],
+      withoutAccessLogsBecause:
+        'Models holds model artifacts, the event archive and training state written only by this stack\'s roles; access is audited through CloudTrail data events if the account enables them, and a separate access-log bucket would double the buckets to secure for no reader.',
+    });
     this.bucket = bucket;
 
     const archive = new firehose.DeliveryStream(this, 'EventsArchive', {
@@ -238,29 +228,12 @@ export class Recommendations extends Construct {
         .otherwise(new sfn.Succeed(this, 'Skipped')),
     );
 
-    const logGroup = new logs.LogGroup(this, 'RetrainModelLogs', {
-      retention: props.functionDefaults.logRetention,
-      removalPolicy: props.functionDefaults.logRemovalPolicy,
+    const machine = createStateMachine(this, 'RetrainModel', {
+      definition,
+      timeout: Duration.hours(26),
+      taskFunction: { logicalId: 'RetrainModelFunction', serviceName: 'retrain-model' },
+      functionDefaults: props.functionDefaults,
     });
-    const machine = pinLogicalId(
-      new sfn.StateMachine(this, 'RetrainModel', {
-        definitionBody: sfn.DefinitionBody.fromChainable(definition),
-        timeout: Duration.hours(26),
-        tracingEnabled: true,
-        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      }),
-      'RetrainModel',
-    );
-    acknowledgeNagFinding(
-      machine,
-      'AwsSolutions-IAM5[Resource::*]',
-      'The state machine role\'s X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery actions, which IAM only grants on "*".',
-    );
-    acknowledgeNagFinding(
-      machine,
-      'AwsSolutions-IAM5[Resource::<RetrainModelFunction.Arn>:*]',
-      'LambdaInvoke tasks may invoke versions and aliases of retrain-model (`<function ARN>:*`), the one function the state machine runs.',
-    );
     return machine;
   }
 

@@ -2,13 +2,14 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { createFunction, type FunctionDefaults } from '../create-function';
+import { createPrivateBucket } from '../create-private-bucket';
+import { createStateMachine } from '../create-state-machine';
 import { grantTableActions } from '../grant-table-actions';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
@@ -39,22 +40,11 @@ export class Rollouts extends Construct {
 
   constructor(scope: Construct, id: string, props: RolloutsProps) {
     super(scope, id);
-    const reports = pinLogicalId(
-      new s3.Bucket(this, 'Reports', {
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        removalPolicy: props.removalPolicy,
-        autoDeleteObjects: false,
-      }),
-      'Reports',
-    );
-    acknowledgeNagFinding(
-      reports,
-      'AwsSolutions-S1',
-      'Reports holds rollout reports written only by rollout-step and read by the team through the console or presigned URLs; CloudTrail data events audit access if the account enables them, and an access-log bucket would be a second bucket to secure for no reader.',
-    );
+    const reports = createPrivateBucket(this, 'Reports', {
+      removalPolicy: props.removalPolicy,
+      withoutAccessLogsBecause:
+        'Reports holds rollout reports written only by rollout-step and read by the team through the console or presigned URLs; CloudTrail data events audit access if the account enables them, and an access-log bucket would be a second bucket to secure for no reader.',
+    });
     this.reportsBucket = reports;
 
     const fn = pinLogicalId(
@@ -147,27 +137,13 @@ export class Rollouts extends Construct {
       .next(evaluate)
       .next(decide);
 
-    const logGroup = new logs.LogGroup(this, 'RolloutLogs', { retention: props.functionDefaults.logRetention, removalPolicy: props.functionDefaults.logRemovalPolicy });
-    const machine = pinLogicalId(
-      new sfn.StateMachine(this, 'Rollout', {
-        definitionBody: sfn.DefinitionBody.fromChainable(definition),
-        // Four stages of a day, each extended a few times, with room: Step Functions allows a year.
-        timeout: Duration.days(90),
-        tracingEnabled: true,
-        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      }),
-      'Rollout',
-    );
-    acknowledgeNagFinding(
-      machine,
-      'AwsSolutions-IAM5[Resource::*]',
-      'The state machine role\'s X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery actions, which IAM only grants on "*".',
-    );
-    acknowledgeNagFinding(
-      machine,
-      'AwsSolutions-IAM5[Resource::<RolloutStepFunction.Arn>:*]',
-      'LambdaInvoke tasks may invoke versions and aliases of rollout-step (`<function ARN>:*`), the one function the state machine runs.',
-    );
+    // Four stages of a day, each extended a few times, with room: Step Functions allows a year.
+    const machine = createStateMachine(this, 'Rollout', {
+      definition,
+      timeout: Duration.days(90),
+      taskFunction: { logicalId: 'RolloutStepFunction', serviceName: 'rollout-step' },
+      functionDefaults: props.functionDefaults,
+    });
     return machine;
   }
 }

@@ -1,3 +1,4 @@
+import { postEvents } from '../helpers/post-events';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 
 const T0 = Date.parse('2026-11-24T10:00:00.000Z');
@@ -22,17 +23,7 @@ describe('the retrained model in the related-products push, through the local st
   });
   afterAll(() => stack?.stop());
 
-  const post = async (events: object[]) => {
-    for (let start = 0; start < events.length; start += 500) {
-      const response = await fetch(`${stack.url}/v1/events`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-api-key': stack.apiKey },
-        body: JSON.stringify({ events: events.slice(start, start + 500) }),
-      });
-      expect(response.status).toBe(200);
-    }
-    await stack.settle();
-  };
+  const post = (events: object[]) => postEvents(stack, events);
   const purchase = (userId: string, at: number, productIds: readonly string[]) => ({
     type: 'purchase',
     insertId: `rec-e2e-${String(++ids).padStart(5, '0')}`,

@@ -4,6 +4,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postEvents } from '../helpers/post-events';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { assignArm } from '../../layers/core/rollouts/bucketing';
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
@@ -75,17 +76,7 @@ describe('staged rollouts on a virtual clock', () => {
     properties,
   });
 
-  const post = async (events: object[]) => {
-    for (let start = 0; start < events.length; start += 500) {
-      const response = await fetch(`${stack.url}/v1/events`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-api-key': stack.apiKey },
-        body: JSON.stringify({ events: events.slice(start, start + 500) }),
-      });
-      expect(response.status).toBe(200);
-    }
-    await stack.settle();
-  };
+  const post = (events: object[]) => postEvents(stack, events);
 
   /** The next `count` user ids whose exposure bucket is inside `exposurePercent` and not taken before. */
   const taken = new Set<string>();
