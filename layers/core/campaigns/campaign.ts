@@ -55,6 +55,8 @@ export interface ExperimentVariant {
   sms?: string;
   imageUrl?: string;
   deepLink?: string;
+  /** Send-time variant: sent this long after the trigger (deferred until then). */
+  delayMs?: number;
 }
 
 /** Matches one event: its type and optional conditions on its properties. */

@@ -72,7 +72,7 @@ export interface CampaignFile {
     srmAlpha?: number;
     expectedConversion?: number;
     minimumDetectableLift?: number;
-    variants?: (Omit<ExperimentVariant, 'weight'> & { weight?: number })[];
+    variants?: (Omit<ExperimentVariant, 'weight' | 'delayMs'> & { weight?: number; delay?: Duration })[];
   };
 }
 
@@ -128,7 +128,7 @@ const toRolloutFile = (plan: RolloutPlan): Pick<CampaignFile, 'rollout' | 'exper
     srmAlpha: plan.srmAlpha,
     expectedConversion: plan.expectedConversion,
     minimumDetectableLift: plan.minimumDetectableLift,
-    ...(plan.variants.length > 1 && { variants: plan.variants }),
+    ...(plan.variants.length > 1 && { variants: plan.variants.map(({ delayMs, ...variant }) => ({ ...variant, ...(delayMs !== undefined && { delay: formatDuration(delayMs) }) })) }),
   },
 });
 
@@ -403,14 +403,22 @@ const durationErrors = (file: CampaignFile): CampaignFieldError[] => {
     ['/rollout/bake', file.rollout?.bake],
     ['/experiment/attributionWindow', file.experiment?.attributionWindow],
   ];
-  return durations.flatMap(([path, text]): CampaignFieldError[] => {
-    if (text === undefined) return [];
-    const ms = parseDuration(text);
-    const limit = DURATION_LIMITS_MS[path];
-    if (ms === undefined || ms > limit) return [{ path, code: 'INVALID_DURATION', message: `must be at most ${formatDuration(limit)} (is ${text})` }];
-    if (ms === 0) return [{ path, code: 'INVALID_DURATION', message: 'must be longer than 0' }];
-    return [];
+  const variantDelays = (file.experiment?.variants ?? []).flatMap((variant, index): CampaignFieldError[] => {
+    if (variant.delay === undefined) return [];
+    const delay = parseDuration(variant.delay);
+    return delay === undefined || delay > 7 * DAY_MS ? [{ path: `/experiment/variants/${index}/delay`, code: 'INVALID_DURATION', message: `must be at most 7d (is ${variant.delay})` }] : [];
   });
+  return [
+    ...variantDelays,
+    ...durations.flatMap(([path, text]): CampaignFieldError[] => {
+      if (text === undefined) return [];
+      const ms = parseDuration(text);
+      const limit = DURATION_LIMITS_MS[path];
+      if (ms === undefined || ms > limit) return [{ path, code: 'INVALID_DURATION', message: `must be at most ${formatDuration(limit)} (is ${text})` }];
+      if (ms === 0) return [{ path, code: 'INVALID_DURATION', message: 'must be longer than 0' }];
+      return [];
+    }),
+  ];
 };
 
 const audienceErrors = (audience: Audience | undefined, at: string): CampaignFieldError[] =>
@@ -529,6 +537,6 @@ const toRolloutPlan = (file: CampaignFile): RolloutPlan => {
   srmAlpha: experiment.srmAlpha ?? DEFAULT_ROLLOUT.srmAlpha,
   expectedConversion: experiment.expectedConversion ?? DEFAULT_ROLLOUT.expectedConversion,
   minimumDetectableLift: experiment.minimumDetectableLift ?? DEFAULT_ROLLOUT.minimumDetectableLift,
-  variants: experiment.variants?.map((variant) => ({ ...variant, weight: variant.weight ?? 1 })) ?? [{ name: 'default', weight: 1 }],
+  variants: experiment.variants?.map(({ delay, ...variant }) => ({ ...variant, weight: variant.weight ?? 1, ...(delay !== undefined && { delayMs: ms(delay) }) })) ?? [{ name: 'default', weight: 1 }],
   };
 };

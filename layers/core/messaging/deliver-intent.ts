@@ -130,6 +130,10 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
         return suppress(intent, deps, { ...base, reason: 'CONTROL_GROUP', detail: `would have been sent by ${decision.channel} (run ${rollout.runId})` }, now);
       }
       experimentVariant = assignment.variant;
+      // A send-time variant goes out `delayMs` after the trigger; everything is checked again then.
+      const delayMs = campaign.rollout.variants.find((v) => v.name === assignment.variant)?.delayMs;
+      const sendFrom = Date.parse(intent.triggeredAt) + (delayMs ?? 0);
+      if (delayMs && now.getTime() < sendFrom) return defer(intent, deps, base, 'VARIANT_SEND_TIME', new Date(sendFrom), now);
     }
 
     const rendered = await render(intent, campaign, profile, deps, experimentVariant);
@@ -214,7 +218,7 @@ const render = async (
 /** The segment's content with an A/B variant's replacements (title, body, SMS text, image, deep link). */
 const withExperimentVariant = (content: ContentVariant, variant: ExperimentVariant | undefined): ContentVariant & { imageUrl?: string } => {
   if (!variant) return content;
-  const { name: _name, weight: _weight, ...replacements } = variant;
+  const { name: _name, weight: _weight, delayMs: _delayMs, ...replacements } = variant;
   return { ...content, ...replacements };
 };
 

@@ -57,7 +57,8 @@ const PAD = { left: 50, right: 20, top: 20, bottom: 40 };
 
 /** Both arms' conversion per look, with their 95% Wilson intervals as bars. */
 const conversionChart = (looks: readonly StageEvaluation[]): string => {
-  const top = Math.max(0.01, ...looks.flatMap((l) => [l.control.interval[1], l.treatment.interval[1]])) * 1.1;
+  // Arms without users have the uninformative [0, 1] interval: they do not set the scale.
+  const top = Math.max(0.01, ...looks.flatMap((l) => [l.control, l.treatment]).filter((a) => a.exposed > 0).map((a) => a.interval[1])) * 1.1;
   const x = (i: number) => PAD.left + ((i + 0.5) * (W - PAD.left - PAD.right)) / looks.length;
   const y = (v: number) => H - PAD.bottom - (v / top) * (H - PAD.top - PAD.bottom);
   const series = (pick: (l: StageEvaluation) => StageEvaluation['control'], colour: string, dx: number) =>

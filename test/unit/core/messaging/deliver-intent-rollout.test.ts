@@ -13,6 +13,7 @@ const plan: RolloutPlan = {
   variants: [
     { name: 'plain', weight: 1 },
     { name: 'bold', weight: 1, title: 'LAST CHANCE', imageUrl: 'https://cdn.example.com/sale.png' },
+    { name: 'later', weight: 1, delayMs: 6 * 3_600_000 },
   ],
 };
 const campaign = campaignFactory({ id: 'rolled-out', content: [{ name: 'default', title: 'Sale', body: 'Everything 10% off', recommendations: 0 }], rollout: plan });
@@ -102,6 +103,25 @@ describe('deliverIntent with a rollout', () => {
     expect(fcm.notification).toEqual({ title: 'LAST CHANCE', body: 'Everything 10% off', image: 'https://cdn.example.com/sale.png' });
     expect(deps.ledger.get(user, intent.messageId)).toMatchObject({ status: 'sent', experimentVariant: 'bold' });
     expect((await deps.rollouts.counts(campaign.id, 'run-1')).variants.bold).toEqual({ exposed: 1, converted: 0, clicked: 0 });
+  });
+
+  it('defers a send-time variant to its delay after the trigger, then sends it', async () => {
+    // Prepare
+    const user = userWhere(5, (a) => a.arm === 'treatment' && a.variant === 'later');
+    const { deliver, deps, provider, intent, time } = setup(user, 5);
+    const due = new Date(Date.parse(intent.triggeredAt) + 6 * 3_600_000);
+
+    // Act
+    const first = await deliver();
+    time.advance(due.getTime() - Date.parse(NOON));
+    const second = await deliver();
+
+    // Assess
+    expect(first).toMatchObject({ status: 'deferred', reason: 'VARIANT_SEND_TIME', until: due });
+    expect([...deps.timers.items.values()].map((t) => t.dueAt)).toContain(due.toISOString());
+    expect(second).toMatchObject({ status: 'sent' });
+    expect(provider.delivered).toHaveLength(1);
+    expect((await deps.rollouts.counts(campaign.id, 'run-1')).variants.later!.exposed).toBe(1);
   });
 
   it('messages nobody new after a rollback (exposure 0)', async () => {
