@@ -45,6 +45,13 @@ export const createRolloutStepHandler = (env: Environment, overrides: RolloutSte
     clock: overrides.clock ?? systemClock,
   };
 
+  /** One count of `name` with a dimension of its own (a single metric, so it does not share the others' dimensions). */
+  const countBy = (name: string, dimension: string, value: string) => {
+    const metric = metrics.singleMetric();
+    metric.addDimension(dimension, value);
+    metric.addMetric(name, MetricUnit.Count, 1);
+  };
+
   const run = async (input: RolloutStep) => {
     switch (input.step) {
       case 'start-stage': {
@@ -56,16 +63,12 @@ export const createRolloutStepHandler = (env: Environment, overrides: RolloutSte
       }
       case 'evaluate': {
         const result = await evaluateCurrentStage(deps, input);
-        const metric = metrics.singleMetric();
-        metric.addDimension('decision', result.decision);
-        metric.addMetric('RolloutDecisions', MetricUnit.Count, 1);
+        countBy('RolloutDecisions', 'decision', result.decision);
         return result;
       }
       case 'finish': {
         const finished = await finishRollout(deps, input);
-        const metric = metrics.singleMetric();
-        metric.addDimension('status', finished.status);
-        metric.addMetric('RolloutsFinished', MetricUnit.Count, 1);
+        countBy('RolloutsFinished', 'status', finished.status);
         return finished;
       }
     }

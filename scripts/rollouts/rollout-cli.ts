@@ -20,8 +20,7 @@ import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
 import { abortRollout, pauseRollout, resumeRollout } from '../../layers/core/rollouts/rollout-commands';
 import { renderRolloutReport } from '../../layers/core/rollouts/rollout-report';
-import type { RolloutState } from '../../layers/core/rollouts/rollout-state';
-import { LIVE_STATUSES } from '../../layers/core/rollouts/rollout-state';
+import { LIVE_STATUSES, type RolloutState } from '../../layers/core/rollouts/rollout-state';
 import { readLocalState } from '../local-stack/local-state';
 
 const USAGE = 'usage: npm run rollout -- start|status|watch|pause|resume|abort|report <campaignId> [--bake <seconds>] [--every <seconds>] [--out <file>]';

@@ -16,7 +16,7 @@ import type { RolloutPlan } from '../../layers/core/campaigns/campaign';
 import { DEFAULT_ROLLOUT } from '../../layers/core/campaigns/parse-campaign';
 import { emptyArm, type ArmCounts, type RunCounts } from '../../layers/core/rollouts/arm-counts';
 import { evaluateStage } from '../../layers/core/rollouts/evaluate-stage';
-import { fixedHorizonSampleSize, twoProportionZTest } from '../../layers/core/rollouts/sequential-tests';
+import { fixedHorizonSampleSize, mixtureRadius, nullVariance, twoProportionZTest } from '../../layers/core/rollouts/sequential-tests';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -27,8 +27,8 @@ const SEED = arg('seed', 7);
 const draw = binomial.factory({ seed: SEED });
 
 const PLAN: RolloutPlan = { ...DEFAULT_ROLLOUT, variants: [{ name: 'default', weight: 1 }] };
-/** Users per arm exposed during each stage's bake: the stage's percent of 240,000 campaign triggers per bake, split 50/50. */
-const TRIGGERS_PER_BAKE = 240_000;
+/** Users per arm exposed during each stage's bake: the stage's percent of 280,000 campaign triggers per bake, split 50/50 (7,000 per arm at 5%: the guardrail's 95% needs about 6,040). */
+const TRIGGERS_PER_BAKE = 280_000;
 const STAGE_USERS = PLAN.stages.map((percent) => Math.round((TRIGGERS_PER_BAKE * percent) / 100 / 2));
 
 interface Outcome {
@@ -96,9 +96,8 @@ console.log(`  reached 100%: ${pct(share(aa, (o) => o.decisions.at(-1) === 'comp
 const fixed = fixedHorizonSampleSize(base, lifted, PLAN.alpha, 0.8);
 const tau = base * PLAN.minimumDetectableLift;
 const analyticPower = (n: number) => {
-  const v0 = (2 * ((base + lifted) / 2) * (1 - (base + lifted) / 2)) / n;
-  const t2 = tau * tau;
-  const boundary = Math.sqrt(((v0 * (v0 + t2)) / t2) * (2 * Math.log(1 / PLAN.alpha) + Math.log((v0 + t2) / v0)));
+  const expected = (rate: number) => ({ exposed: n, converted: rate * n, clicked: 0 });
+  const boundary = mixtureRadius(nullVariance(expected(base), expected(lifted)), tau, PLAN.alpha);
   const sd = Math.sqrt((base * (1 - base) + lifted * (1 - lifted)) / n);
   return 1 - normalCdf(boundary, lifted - base, sd);
 };

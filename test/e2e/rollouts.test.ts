@@ -14,6 +14,9 @@ const T0 = Date.parse('2026-11-24T10:00:00.000Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** The test campaigns' assignment settings (their files' defaults): 50/50 control, no A/B variants. */
+const ASSIGNMENT = { controlShare: 0.5, variants: [{ name: 'default', weight: 1 }] };
+
 const endpointOf = (userId: string) => `arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/${userId}`;
 
 /** A campaign pushed on a page view of `page`, rolled out 5 → 20 → 50 → 100 % with a 50/50 control. */
@@ -85,7 +88,7 @@ describe('staged rollouts on a virtual clock', () => {
     for (let n = 0; users.length < count; n++) {
       const userId = `${campaignId}-u${n}`;
       if (taken.has(userId)) continue;
-      const { arm } = assignArm(userId, campaignId, exposurePercent, { controlShare: 0.5, variants: [{ name: 'default', weight: 1 }] });
+      const { arm } = assignArm(userId, campaignId, exposurePercent, ASSIGNMENT);
       if (arm === 'unexposed' || !keep(arm)) continue;
       taken.add(userId);
       users.push(userId);
@@ -93,7 +96,7 @@ describe('staged rollouts on a virtual clock', () => {
     return users;
   };
 
-  const armOf = (campaignId: string, userId: string) => assignArm(userId, campaignId, 100, { controlShare: 0.5, variants: [{ name: 'default', weight: 1 }] }).arm;
+  const armOf = (campaignId: string, userId: string) => assignArm(userId, campaignId, 100, ASSIGNMENT).arm;
   const pushesTo = (userId: string) => stack.emulators.directPublishes.list().filter((p) => p.targetArn === endpointOf(userId));
 
   /**
@@ -125,7 +128,7 @@ describe('staged rollouts on a virtual clock', () => {
     const outside: string[] = [];
     for (let n = 0; outside.length < 3; n++) {
       const userId = `outside-u${n}`;
-      if (assignArm(userId, 'rollout-lift', 5, { controlShare: 0.5, variants: [{ name: 'default', weight: 1 }] }).arm === 'unexposed' && assignArm(userId, 'rollout-lift', 100, { controlShare: 0.5, variants: [{ name: 'default', weight: 1 }] }).arm === 'treatment') outside.push(userId);
+      if (assignArm(userId, 'rollout-lift', 5, ASSIGNMENT).arm === 'unexposed' && assignArm(userId, 'rollout-lift', 100, ASSIGNMENT).arm === 'treatment') outside.push(userId);
     }
     const stageUsers: string[][] = [];
 

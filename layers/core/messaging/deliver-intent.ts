@@ -107,7 +107,7 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
 
     // A rollout's arms are assigned where the send would happen, after every eligibility check, so control
     // and treatment are the same kind of users; both are recorded as exposed (intention to treat).
-    let experimentVariant: string | undefined;
+    let experimentVariant: ExperimentVariant | undefined;
     if (campaign.rollout) {
       const rollout = await deps.rollouts.exposureOf(campaign.id);
       const assignment = assignArm(intent.userId, campaign.id, rollout?.exposurePercent ?? 0, campaign.rollout);
@@ -129,9 +129,9 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
       if (assignment.arm === 'control') {
         return suppress(intent, deps, { ...base, reason: 'CONTROL_GROUP', detail: `would have been sent by ${decision.channel} (run ${rollout.runId})` }, now);
       }
-      experimentVariant = assignment.variant;
+      experimentVariant = campaign.rollout.variants.find((v) => v.name === assignment.variant);
       // A send-time variant goes out `delayMs` after the trigger; everything is checked again then.
-      const delayMs = campaign.rollout.variants.find((v) => v.name === assignment.variant)?.delayMs;
+      const delayMs = experimentVariant?.delayMs;
       const sendFrom = Date.parse(intent.triggeredAt) + (delayMs ?? 0);
       if (delayMs && now.getTime() < sendFrom) return defer(intent, deps, base, 'VARIANT_SEND_TIME', new Date(sendFrom), now);
     }
@@ -161,7 +161,7 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
       status: 'sending',
       channel: decision.channel,
       variant: rendered.content.variant,
-      ...(experimentVariant && { experimentVariant }),
+      ...(experimentVariant && { experimentVariant: experimentVariant.name }),
       sendAt: slot.at.toISOString(),
     };
     const caps = { version: view.caps.version, sends: pruneSends([...view.caps.sends, send], now.getTime()) };
@@ -196,11 +196,11 @@ const render = async (
   campaign: Campaign,
   profile: Profile,
   deps: DeliverIntentDeps,
-  experimentVariant: string | undefined,
+  experimentVariant: ExperimentVariant | undefined,
 ): Promise<{ ok: true; content: RenderedContent } | { ok: false; detail: string }> => {
   const segment = selectVariant(campaign, profile);
   if (!segment) return { ok: false, detail: 'no content variant for the segment and no default' };
-  const variant = withExperimentVariant(segment, campaign.rollout?.variants.find((v) => v.name === experimentVariant));
+  const variant = withExperimentVariant(segment, experimentVariant);
   const recommendations =
     variant.recommendations > 0
       ? await deps.recommender.recommend({

@@ -1,4 +1,3 @@
-import type { RunCounts } from './arm-counts';
 import type { StageEvaluation } from './evaluate-stage';
 
 export type RolloutStatus = 'running' | 'paused' | 'held' | 'rolled-back' | 'completed' | 'aborted';
@@ -41,6 +40,3 @@ export interface RolloutState {
   /** Incremented on every write; writes are conditional on it. */
   version: number;
 }
-
-/** A snapshot of the counts at a look, kept in the look for the report. */
-export type LookCounts = RunCounts;

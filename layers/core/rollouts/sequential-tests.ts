@@ -39,15 +39,13 @@ export const mixtureSprt = (input: { control: ArmCounts; treatment: ArmCounts; t
   const pc = rate(control);
   const pt = rate(treatment);
   const difference = pt - pc;
-  const pooled = (control.converted + treatment.converted) / Math.max(control.exposed + treatment.exposed, 1);
-  const v = varianceOfDifference(pooled, pooled, control.exposed, treatment.exposed);
+  const v = nullVariance(control, treatment);
   const t2 = tau * tau;
   const logLambda = v > 0 ? 0.5 * Math.log(v / (v + t2)) + (t2 * difference * difference) / (2 * v * (v + t2)) : 0;
   const pValue = Math.min(input.previousPValue ?? 1, Math.min(1, Math.exp(-logLambda)));
-  const boundary = v > 0 ? Math.sqrt(((v * (v + t2)) / t2) * (2 * Math.log(1 / alpha) + Math.log((v + t2) / v))) : Infinity;
+  const boundary = mixtureRadius(v, tau, alpha);
   // The interval uses the unpooled variance: it describes the difference, not the null.
-  const vu = varianceOfDifference(pc, pt, control.exposed, treatment.exposed);
-  const halfWidth = vu > 0 ? Math.sqrt(((vu * (vu + t2)) / t2) * (2 * Math.log(1 / alpha) + Math.log((vu + t2) / vu))) : Infinity;
+  const halfWidth = mixtureRadius(varianceOfDifference(pc, pt, control.exposed, treatment.exposed), tau, alpha);
   return {
     difference,
     relativeLift: pc > 0 ? difference / pc : Number.NaN,
@@ -86,8 +84,7 @@ export const guardrailSprt = (input: { control: ArmCounts; treatment: ArmCounts;
   const { control, treatment, relativeDrop, alpha } = input;
   const pc = rate(control);
   const difference = rate(treatment) - pc;
-  const pooled = (control.converted + treatment.converted) / Math.max(control.exposed + treatment.exposed, 1);
-  const v = varianceOfDifference(pooled, pooled, control.exposed, treatment.exposed);
+  const v = nullVariance(control, treatment);
   const theta1 = -relativeDrop * pc;
   const threshold = Math.log(1 / alpha);
   const logLikelihoodRatio = v > 0 && theta1 < 0 ? (theta1 * difference - (theta1 * theta1) / 2) / v : 0;
@@ -121,8 +118,7 @@ export const sampleRatioMismatch = (observed: readonly number[], expectedShares:
  * (its error rate grows with the looks). Kept for the simulation's comparison and fixed-horizon sizing.
  */
 export const twoProportionZTest = (control: ArmCounts, treatment: ArmCounts): { z: number; pValue: number } => {
-  const pooled = (control.converted + treatment.converted) / Math.max(control.exposed + treatment.exposed, 1);
-  const v = varianceOfDifference(pooled, pooled, control.exposed, treatment.exposed);
+  const v = nullVariance(control, treatment);
   const z = v > 0 ? (rate(treatment) - rate(control)) / Math.sqrt(v) : 0;
   return { z, pValue: 2 * (1 - normalCdf(Math.abs(z), 0, 1)) };
 };
@@ -144,6 +140,22 @@ export const fixedHorizonSampleSize = (p1: number, p2: number, alpha: number, po
   const zb = normalQuantile(power, 0, 1);
   const pBar = (p1 + p2) / 2;
   return Math.ceil((za * Math.sqrt(2 * pBar * (1 - pBar)) + zb * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (p2 - p1) ** 2);
+};
+
+/**
+ * The |difference| at which the mixture SPRT with variance `v` reaches 1/α: the decision boundary (with
+ * the null variance) or the confidence sequence's half-width (with the unpooled one).
+ */
+export const mixtureRadius = (v: number, tau: number, alpha: number): number => {
+  if (v <= 0) return Infinity;
+  const t2 = tau * tau;
+  return Math.sqrt(((v * (v + t2)) / t2) * (2 * Math.log(1 / alpha) + Math.log((v + t2) / v)));
+};
+
+/** Variance of the difference of the two rates under "no difference" (the pooled rate in both arms). */
+export const nullVariance = (control: ArmCounts, treatment: ArmCounts): number => {
+  const pooled = (control.converted + treatment.converted) / Math.max(control.exposed + treatment.exposed, 1);
+  return varianceOfDifference(pooled, pooled, control.exposed, treatment.exposed);
 };
 
 export const rate = (arm: ArmCounts): number => (arm.exposed > 0 ? arm.converted / arm.exposed : 0);
