@@ -6,17 +6,16 @@
  * end-to-end throughput and peak memory; and deliver's throughput and DynamoDB requests per message
  * (deliver-throughput.ts). Figures, not pass/fail: the targets are printed beside them.
  */
-import '../local-stack/node20-notice';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local-stack/local-stack';
+import { ONLINE_RETAIL_DATASET } from '../replay/dataset';
 import { readRetailLines, toEvents } from '../replay/online-retail';
 import { postEvents } from '../replay/post-batches';
 import { countCommands, WRITE_COMMANDS } from './count-commands';
 import { benchDeliver, printDeliverBench } from './deliver-throughput';
 import { benchFold } from './fold-throughput';
 
-const DATASET = resolve(__dirname, '../../../shared/data/online-retail.csv.gz');
+const DATASET = ONLINE_RETAIL_DATASET;
 const mib = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MiB`;
 
 const main = async () => {

@@ -2,7 +2,6 @@
  * npm start: the whole pipeline on 127.0.0.1 with embedded emulators (no Docker, no AWS account).
  * Ctrl-C stops everything.
  */
-import './node20-notice';
 import { join } from 'node:path';
 import { startLocalStack } from './local-stack';
 import { startControlServer } from './control-server';
@@ -13,20 +12,20 @@ const LOCAL_MODELS_DIR = join(__dirname, '../../.local-stack/models');
 
 const main = async () => {
   console.log('Starting the marketing pipeline locally: synthesizing the CDK app, starting DynamoDB Local, kinesalite, fauxqs and s3rver…');
-  const started = Date.now();
+  const started = performance.now();
   const stack = await startLocalStack({ writeState: true, runSchedules: true, seedModelFrom: LOCAL_MODELS_DIR });
   const control = await startControlServer(stack);
   writeLocalState({ ...readLocalState()!, controlUrl: control.url });
   const resources = Object.values(stack.stack.resources).filter((r) => r.type !== 'AWS::Lambda::Function' && r.type !== 'AWS::ApiGateway::RestApi');
   console.log(`
-Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Created from the synthesized template: ${resources.map((r) => r.logicalId).join(', ')}.
+Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Created from the synthesized template: ${resources.map((r) => r.logicalId).join(', ')}.
 
   Ingest endpoint   POST ${stack.url}/v1/events   (header x-api-key: ${stack.apiKey})
   Try it            npm run sample -- browse   (POSTs events/samples/browse-batch.json with x-api-key: ${stack.apiKey})
   Campaigns         npm run campaigns -- list   (active: ${stack.seededCampaigns.join(', ') || 'none'})
   Why (not) sent    npm run why -- user-7
   Read a profile    npm run profile -- user-42 --messages
-  Replay real data  npm run replay -- ../shared/data/online-retail.csv.gz --sample 10
+  Replay real data  npm run replay -- --sample 10
   Staged rollout    npm run rollout -- start <campaignId> --bake 60   (campaigns with a rollout section; reports in .local-stack/reports/)
 
 Watching (Ctrl-C to stop):`);

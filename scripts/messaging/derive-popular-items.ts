@@ -2,16 +2,17 @@
  * npm run derive:popular-items [-- --top 50]
  *
  * Derives the popular-items list the deliver function fills recommendation slots with until the real
- * model arrives: the UCI Online Retail products (../shared/data/README.md) bought by the most distinct
+ * model arrives: the UCI Online Retail products (events/datasets/README.md) bought by the most distinct
  * customers, cancellations and non-product codes (postage, fees, adjustments) left out. Writes
  * layers/adapters/data/popular-items.json, which is committed: deliver reads no dataset at run time.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ONLINE_RETAIL_DATASET } from '../replay/dataset';
 import { isPurchaseLine, readRetailLines } from '../replay/online-retail';
 
-const DATASET = resolve(__dirname, '../../../shared/data/online-retail.csv.gz');
+const DATASET = ONLINE_RETAIL_DATASET;
 const OUTPUT = resolve(__dirname, '../../layers/adapters/data/popular-items.json');
 /** Stock codes of real products: five digits, sometimes a letter suffix (POST, DOT, M, C2… are not). */
 const PRODUCT_CODE = /^\d{5}[A-Z]{0,2}$/;

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { ONLINE_RETAIL_DATASET } from '../replay/dataset';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import type { RankingMetrics } from '../../layers/core/recommendations/metrics';
@@ -9,8 +9,8 @@ import { trainModel } from '../../layers/core/recommendations/train-model';
 import { evaluateModel, popularityRanking, popularRecommender, type Holdout, type Recommend } from './holdout-protocol';
 import { itemDescriptions, toInteractions, type RetailPurchase } from './online-retail-purchases';
 
-/** The dataset (../shared/data/README.md), next to the checkout. */
-export const DEFAULT_DATA = resolve(__dirname, '../../../shared/data/online-retail.csv.gz');
+/** The dataset shipped in the repository (events/datasets/README.md). */
+export const DEFAULT_DATA = ONLINE_RETAIL_DATASET;
 /** The protocol's cut: train before, test from (the file's local invoice times). */
 export const TEST_FROM = '2011-11-01';
 /** The protocol's list length. */

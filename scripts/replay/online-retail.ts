@@ -3,7 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import type { PipelineEvent } from '../../layers/core/contract/pipeline-event';
 
-/** One line of the UCI Online Retail dataset (../shared/data/README.md). */
+/** One line of the UCI Online Retail dataset (events/datasets/README.md). */
 export interface RetailLine {
   InvoiceNo: string;
   StockCode: string;

@@ -1,12 +1,12 @@
 /**
- * npm run replay -- <file> [--rate <events/s>] [--sample <n>] [--endpoint <url>] [--api-key <key>]
+ * npm run replay [-- <file>] [--rate <events/s>] [--sample <n>] [--endpoint <url>] [--api-key <key>]
  *
- * Replays the UCI Online Retail dataset (or a file of the same shape) through the ingest endpoint of a
+ * Replays the UCI Online Retail dataset shipped in events/datasets/ (or a file of the same shape) through the ingest endpoint of a
  * running local stack (`npm start`), or of a deployed stack with --endpoint and --api-key.
  */
-import '../local-stack/node20-notice';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
+import { ONLINE_RETAIL_DATASET } from './dataset';
 import { readRetailLines, toEvents } from './online-retail';
 import { postEvents } from './post-batches';
 import { LOCAL_API_KEY, LOCAL_INGEST_PORT } from '../local-stack/local-defaults';
@@ -22,7 +22,7 @@ const main = async () => {
       concurrency: { type: 'string', default: '4' },
     },
   });
-  const file = positionals[0] ?? '../shared/data/online-retail.csv.gz';
+  const file = positionals[0] ?? ONLINE_RETAIL_DATASET;
   const events = await toEvents(readRetailLines(file), { sampleEvery: Number(values.sample) });
   console.log(`replaying ${events.length} events from ${file} to ${values.endpoint}${Number(values.rate) ? ` at ${values.rate} events/s` : ' as fast as it takes them'}`);
 

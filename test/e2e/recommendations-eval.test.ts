@@ -14,7 +14,7 @@ const describeWhenAsked = process.env.RECS_EVAL === '1' ? describe : describe.sk
 describeWhenAsked('evaluating the built-in recommenders on UCI Online Retail', () => {
   it('beats the popularity baseline by at least 1.5×, and each of its components alone', async () => {
     // Prepare
-    if (!existsSync(DEFAULT_DATA)) throw new Error(`the dataset is missing: ${DEFAULT_DATA} (see ../shared/data/README.md)`);
+    if (!existsSync(DEFAULT_DATA)) throw new Error(`the dataset is missing: ${DEFAULT_DATA} (see events/datasets/README.md)`);
     const holdout = holdoutAt(await readPurchases(DEFAULT_DATA), TEST_FROM);
 
     // Act

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import type { Profile } from '../../layers/core/profile/profile';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
+import { ONLINE_RETAIL_DATASET } from '../../scripts/replay/dataset';
 import { readRetailLines, toEvents } from '../../scripts/replay/online-retail';
 import { postEvents } from '../../scripts/replay/post-batches';
 
-const DATASET = resolve(__dirname, '../../../shared/data/online-retail.csv.gz');
+const DATASET = ONLINE_RETAIL_DATASET;
 /** Every 20th customer (by id): about 220 customers and 20,000 events, a fair sample that stays quick. */
 const SAMPLE_EVERY = 20;
 /** The day after the dataset's last invoice (2011-12-09 12:50). */
@@ -87,7 +87,7 @@ describe('replaying the UCI Online Retail dataset through the local stack', () =
   let stack: LocalStack;
 
   beforeAll(async () => {
-    if (!existsSync(DATASET)) throw new Error(`the dataset is missing: ${DATASET} (see ../shared/data/README.md)`);
+    if (!existsSync(DATASET)) throw new Error(`the dataset is missing: ${DATASET} (see events/datasets/README.md)`);
     // RFM only: no campaigns, so no timers or sends compete with the replay for the emulators.
     stack = await startLocalStack({ port: 0, log: () => undefined, clock: () => SCORED_AT, seedCampaigns: false });
   });
