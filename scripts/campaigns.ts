@@ -6,7 +6,6 @@
  * the running local stack by default; with --table (or CAMPAIGNS_TABLE_NAME), against that table in AWS
  * with the default credential chain. docs/campaigns.md describes the file format.
  */
-import './local-stack/node20-notice';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCampaignStore } from '../layers/adapters/dynamo-campaign-store';

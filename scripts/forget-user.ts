@@ -7,7 +7,6 @@
  * by default; with --bucket (or MODELS_BUCKET_NAME) and AWS credentials, a deployed stack's.
  * Profiles and message logs are deleted separately (docs/profiles.md).
  */
-import './local-stack/node20-notice';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ForgottenUsers } from '../layers/adapters/s3-retraining-stores';

@@ -4,7 +4,6 @@
  * Posts a sample batch (events/samples/<name>-batch.json, or a file) to the running local stack, with
  * its timestamps moved to now (`--as-is` keeps them), and prints the endpoint's answer.
  */
-import './local-stack/node20-notice';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -5,7 +5,6 @@
  * reason). Against the running local stack by default; with --table (or PROFILES_TABLE_NAME) and AWS
  * credentials in the environment, against a deployed stack. Read-only.
  */
-import './local-stack/node20-notice';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';

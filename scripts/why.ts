@@ -6,7 +6,6 @@
  * user's sends against the frequency caps. Against the running local stack by default; with --table (or
  * MESSAGES_TABLE_NAME) and AWS credentials in the environment, against a deployed stack. Read-only.
  */
-import './local-stack/node20-notice';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';

@@ -8,7 +8,6 @@
  * SNS; the send rate is set high enough not to throttle, so the limiter's bookkeeping is measured but not
  * its waiting. Prints messages/s and DynamoDB requests per message, by operation.
  */
-import '../local-stack/node20-notice';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';

@@ -315,9 +315,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       functions,
       settle: async (timeoutMs = 60_000) => {
         // Processing one source can fill another (stream → intents): go round until a pass finds all idle.
-        const deadline = Date.now() + timeoutMs;
+        const deadline = performance.now() + timeoutMs;
         for (let pass = 0; pass < 3; pass++) {
-          for (const poller of pollers) await poller.drain(Math.max(1, deadline - Date.now()));
+          for (const poller of pollers) await poller.drain(Math.max(1, deadline - performance.now()));
         }
         await watcher.idle();
       },

@@ -6,7 +6,6 @@
  * gunzip, parse and check), and the latency of HybridRecommender.recommend over `--requests` requests
  * (p50, p99, max), for known customers and cold starts. Figures, not pass/fail.
  */
-import '../local-stack/node20-notice';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -42,7 +42,7 @@ class Retryable extends Error {}
  * are retried with jittered backoff, which insertIds make safe; any other failure stops the replay.
  */
 export const postEvents = async (events: readonly PipelineEvent[], options: PostOptions): Promise<PostSummary> => {
-  const started = Date.now();
+  const started = performance.now();
   const summary: PostSummary = { events: events.length, requests: 0, accepted: 0, rejected: 0, retries: 0, elapsedMs: 0 };
   const batches = toBatches(events);
   const url = `${options.endpoint.replace(/\/$/, '')}/v1/events`;
@@ -93,12 +93,12 @@ export const postEvents = async (events: readonly PipelineEvent[], options: Post
       if (options.rate) {
         // Pace so that the events sent so far never run ahead of the rate.
         const due = started + (sent / options.rate) * 1000;
-        const wait = due - Date.now();
+        const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
-  summary.elapsedMs = Date.now() - started;
+  summary.elapsedMs = performance.now() - started;
   return summary;
 };

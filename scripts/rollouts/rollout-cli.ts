@@ -11,7 +11,6 @@
  * Against the running local stack (npm start) by default; against AWS when EXPERIMENTS_TABLE_NAME,
  * CAMPAIGNS_TABLE_NAME and (for start) ROLLOUT_STATE_MACHINE_ARN are set (the stack's outputs).
  */
-import '../local-stack/node20-notice';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

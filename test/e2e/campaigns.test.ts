@@ -1,8 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
+import { TEST_YEAR } from '../helpers/test-calendar';
 
 /** A Tuesday, 10:00 in London (UTC in winter): daytime for the London users. */
-const T0 = Date.parse('2026-11-24T10:00:00.000Z');
+const T0 = Date.parse(`${TEST_YEAR}-11-24T10:00:00.000Z`);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -132,7 +133,7 @@ describe('the seed campaigns on a virtual clock', () => {
     // 02:01 in Los Angeles: deferred to the end of the user's quiet hours, then sent at 08:00 there
     expect(pushesTo('night-buyer')).toHaveLength(0);
     expect(await decisionsOf('night-buyer')).toEqual([expect.objectContaining({ campaignId: 'related-products-after-purchase', status: 'deferred' })]);
-    await at(Date.parse('2026-11-25T16:01:00.000Z'));
+    await at(Date.parse(`${TEST_YEAR}-11-25T16:01:00.000Z`));
     expect(pushesTo('night-buyer')).toHaveLength(1);
 
     // day 2: one of the quiet users logs in again, which moves their 3-day timer

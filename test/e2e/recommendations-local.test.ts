@@ -1,7 +1,8 @@
 import { postEvents } from '../helpers/post-events';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
+import { TEST_YEAR } from '../helpers/test-calendar';
 
-const T0 = Date.parse('2026-11-24T10:00:00.000Z');
+const T0 = Date.parse(`${TEST_YEAR}-11-24T10:00:00.000Z`);
 const DAY = 86_400_000;
 const ENDPOINT = 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/newbie';
 const HOME = Array.from({ length: 10 }, (_, i) => `HOME-${i}`);

@@ -1,4 +1,3 @@
-import '../../scripts/local-stack/step-functions/promise-with-resolvers';
 import {
   CreateDatasetImportJobCommand,
   CreateSolutionVersionCommand,
@@ -20,10 +19,11 @@ import { inMemoryS3 } from '../helpers/in-memory-s3';
 import { archivedPurchase } from '../helpers/in-memory-retraining';
 import { lambdaContextFactory } from '../helpers/lambda-context';
 import { stateMachineDefinition } from '../helpers/state-machine-definition';
+import { TEST_YEAR } from '../helpers/test-calendar';
 
-const NOW = new Date('2026-11-24T03:00:00.000Z');
-const BEFORE = new Date('2026-11-01T12:00:00.000Z');
-const AFTER = new Date('2026-11-20T12:00:00.000Z');
+const NOW = new Date(`${TEST_YEAR}-11-24T03:00:00.000Z`);
+const BEFORE = new Date(`${TEST_YEAR}-11-01T12:00:00.000Z`);
+const AFTER = new Date(`${TEST_YEAR}-11-20T12:00:00.000Z`);
 const BUCKET = 'models-local';
 const PERSONALIZE = {
   'pipeline:personalizeDatasetArn': 'arn:aws:personalize:us-east-1:000000000000:dataset/shop/INTERACTIONS',
@@ -62,7 +62,7 @@ describe('the RetrainModel workflow, executed from the synthesized definition', 
   const deployment = (options: { archive: object[][]; threshold?: number }) => {
     const s3 = inMemoryS3(() => NOW);
     options.archive.forEach((events, index) =>
-      s3.put(`archive/2026/11/part-${index}.gz`, gzipSync(events.map((e) => JSON.stringify(e)).join('\n') + '\n'), index === 0 ? BEFORE : AFTER),
+      s3.put(`archive/${TEST_YEAR}/11/part-${index}.gz`, gzipSync(events.map((e) => JSON.stringify(e)).join('\n') + '\n'), index === 0 ? BEFORE : AFTER),
     );
     const personalize = new PersonalizeClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const personalizeMock = mockClient(personalize);

@@ -8,9 +8,10 @@ import { postEvents } from '../helpers/post-events';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { assignArm } from '../../layers/core/rollouts/bucketing';
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
+import { TEST_YEAR } from '../helpers/test-calendar';
 
 /** A Tuesday, 10:00 in London: every stage starts at this time of day. */
-const T0 = Date.parse('2026-11-24T10:00:00.000Z');
+const T0 = Date.parse(`${TEST_YEAR}-11-24T10:00:00.000Z`);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 

@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
+import { rebaseTimestamps } from '../../scripts/samples/rebase-timestamps';
+import { TEST_YEAR } from '../helpers/test-calendar';
 
-const NOW = new Date('2026-11-22T12:00:00.000Z');
+const NOW = new Date(`${TEST_YEAR}-11-22T12:00:00.000Z`);
 const DAY_MS = 86_400_000;
-const SAMPLE = readFileSync(join(__dirname, '../../events/samples/slice-batch.json'), 'utf8');
+/** The sample batch on the test calendar: its last event (the purchase) at 10:05 on the virtual day. */
+const SAMPLE = JSON.stringify(
+  rebaseTimestamps(JSON.parse(readFileSync(join(__dirname, '../../events/samples/slice-batch.json'), 'utf8')), new Date(`${TEST_YEAR}-11-22T10:05:00.000Z`)),
+);
 const ENDPOINT_ARN = JSON.parse(SAMPLE).events[0].properties.pushEndpointArn as string;
 
 /**

@@ -98,7 +98,7 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
   const acceptedKeys = new Set(options.apiKeys);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = Date.now();
+    const started = performance.now();
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://local');
     const stagePrefix = `/${stage}`;
@@ -110,7 +110,7 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
     const send = (response: GatewayHttpResponse, gatewayError?: GatewayErrorType): void => {
       res.writeHead(response.statusCode, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
       res.end(response.body);
-      options.onRequest?.({ requestId, httpMethod, path, statusCode: response.statusCode, ...(gatewayError && { gatewayError }), durationMs: Date.now() - started });
+      options.onRequest?.({ requestId, httpMethod, path, statusCode: response.statusCode, ...(gatewayError && { gatewayError }), durationMs: Math.round(performance.now() - started) });
     };
     const fail = (type: GatewayErrorType, extra: Partial<GatewayErrorContext> = {}): void => {
       const context: GatewayErrorContext = { requestId, stage, resourcePath, httpMethod, sourceIp, ...extra };
@@ -199,7 +199,7 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
     headers['content-type'] ??= 'application/json';
     res.writeHead(result.statusCode, { ...headers, 'content-length': responseBody.length });
     res.end(responseBody);
-    options.onRequest?.({ requestId, httpMethod, path, statusCode: result.statusCode, durationMs: Date.now() - started });
+    options.onRequest?.({ requestId, httpMethod, path, statusCode: result.statusCode, durationMs: Math.round(performance.now() - started) });
   };
 
   const server = createServer((req, res) => {

@@ -1,6 +1,8 @@
 /**
  * API Gateway's throttle: a bucket of `burstLimit` tokens refilled at `rateLimit` per second; a request
- * takes one token or is throttled (429). The clock is injectable so tests need not wait.
+ * takes one token or is throttled (429). It meters real requests, so it runs on the monotonic clock
+ * (never the pipeline's injected clock, which tests move by days, nor the wall clock, which can jump);
+ * the clock is injectable so tests need not wait.
  */
 export class TokenBucket {
   #tokens: number;
@@ -9,7 +11,7 @@ export class TokenBucket {
   constructor(
     private readonly rateLimit: number,
     private readonly burstLimit: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.#tokens = Math.max(burstLimit, 0);
     this.#updatedAt = now();

@@ -10,7 +10,7 @@ import { buildApp } from 'fauxqs';
 const port = Number(process.argv[2] ?? 0);
 const region = process.argv[3] ?? 'us-east-1';
 
-// SqsStore is not exported by the package; load it from the file app.js itself imports (1.9.2).
+// SqsStore is not exported by the package; load it from the file app.js itself imports (fauxqs 2.x).
 const dist = new URL('.', import.meta.resolve('fauxqs'));
 const { SqsStore } = await import(new URL('sqs/sqsStore.js', dist).href);
 const sqsStore = new SqsStore();

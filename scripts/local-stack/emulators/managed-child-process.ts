@@ -148,7 +148,7 @@ export const startManagedChild = async (options: ManagedChildOptions): Promise<M
   };
 
   const timeoutMs = options.readyTimeoutMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const error = failure();
     if (error) {
@@ -156,7 +156,7 @@ export const startManagedChild = async (options: ManagedChildOptions): Promise<M
       throw error;
     }
     if (await options.isReady(output).catch(() => false)) break;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       await stop();
       throw new Error(`${options.name} was not ready within ${timeoutMs} ms. Its output:\n${output.trim()}`);
     }

@@ -93,9 +93,9 @@ export class SqsPoller implements Poller {
   }
 
   async drain(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
-      await this.idle(Math.max(1, deadline - Date.now()));
+      await this.idle(Math.max(1, deadline - performance.now()));
       const { Attributes = {} } = await this.#options.sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: this.#queueUrl,
@@ -104,7 +104,7 @@ export class SqsPoller implements Poller {
       );
       const left = Object.values(Attributes).reduce((sum, count) => sum + Number(count), 0);
       if (left === 0) return;
-      if (Date.now() > deadline) {
+      if (performance.now() > deadline) {
         throw new Error(`SqsPoller(${this.#options.mapping.source.name}) did not drain within ${timeoutMs} ms: ${left} messages left`);
       }
       await abortableSleep(Math.min(100, this.#options.pollIntervalMs ?? 250), this.#abort.signal);
@@ -151,12 +151,12 @@ export class SqsPoller implements Poller {
       let batch: Message[];
       try {
         batch = await this.#receive(mapping.batchSize, waitTimeSeconds);
-        const windowEnd = Date.now() + windowMs;
+        const windowEnd = performance.now() + windowMs;
         // Batches over 10 messages take several receives, within the batching window.
-        while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < windowEnd && !this.#stopped) {
+        while (batch.length > 0 && batch.length < mapping.batchSize && performance.now() < windowEnd && !this.#stopped) {
           const more = await this.#receive(mapping.batchSize - batch.length, 0);
           batch.push(...more);
-          if (more.length === 0) await this.#sleep(Math.min(pollIntervalMs, Math.max(0, windowEnd - Date.now())));
+          if (more.length === 0) await this.#sleep(Math.min(pollIntervalMs, Math.max(0, windowEnd - performance.now())));
         }
       } catch (error) {
         if (this.#stopped) return;
@@ -175,7 +175,7 @@ export class SqsPoller implements Poller {
 
   async #processBatch(messages: readonly Message[]): Promise<void> {
     const { fn, identity, mapping } = this.#options;
-    const started = Date.now();
+    const started = performance.now();
     const event: SQSEvent = { Records: messages.map((message) => toSqsRecord(message, { queueArn: mapping.source.arn, region: identity.region })) };
     let failedIds: readonly string[] = [];
     let error: string | undefined;
@@ -204,7 +204,7 @@ export class SqsPoller implements Poller {
       failedItemIds: failed.map((message) => message.MessageId ?? ''),
       ...(error !== undefined && { error }),
       ...(failed.length > 0 && { next: 'redelivery' as const }),
-      durationMs: Date.now() - started,
+      durationMs: Math.round(performance.now() - started),
     });
     await this.#deleteMessages(succeeded);
     if (this.#options.retryVisibilityTimeoutSeconds !== undefined) await this.#shortenVisibility(failed, this.#options.retryVisibilityTimeoutSeconds);

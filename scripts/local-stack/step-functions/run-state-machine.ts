@@ -1,4 +1,3 @@
-import './promise-with-resolvers';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { resolveIntrinsics } from '../template/intrinsics';

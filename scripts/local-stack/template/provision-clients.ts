@@ -47,9 +47,9 @@ export const toAttributeString = (value: unknown): string => (typeof value === '
 
 /** Polls `check` until it returns true, for resources that pass through CREATING. */
 export const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000, intervalMs = 50): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not become ACTIVE within ${timeoutMs} ms`);
+    if (performance.now() > deadline) throw new Error(`${what} did not become ACTIVE within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 };

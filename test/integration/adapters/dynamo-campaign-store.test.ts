@@ -3,9 +3,10 @@ import { DynamoCampaignStore } from '../../../layers/adapters/dynamo-campaign-st
 import { CampaignNotFoundError, CampaignVersionConflictError } from '../../../layers/core/campaigns/errors';
 import { describeWithAws, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { campaignFactory } from '../../helpers/campaign-factories';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
 const TABLE = 'campaign-store-Campaigns';
-const at = (minute: number) => new Date(Date.UTC(2026, 10, 22, 10, minute));
+const at = (minute: number) => new Date(Date.UTC(TEST_YEAR, 10, 22, 10, minute));
 
 describeWithAws('DynamoCampaignStore against DynamoDB', () => {
   let target: AwsTarget;

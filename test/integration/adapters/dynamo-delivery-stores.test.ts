@@ -4,15 +4,16 @@ import { CAPS_SK, DynamoMessageLog, messageSk } from '../../../layers/adapters/d
 import { DynamoSlotReserver, RATE_LIMIT_PK } from '../../../layers/adapters/dynamo-rate-limiter';
 import type { DecisionRecord, SendRecord } from '../../../layers/core/messaging/ledger';
 import { startAwsTarget, describeWithAws, provisionPipeline, resourceOf, type AwsTarget } from '../../helpers/aws-target';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
-const AT = new Date('2026-11-22T12:00:00.000Z');
+const AT = new Date(`${TEST_YEAR}-11-22T12:00:00.000Z`);
 
 const decision = (userId: string, messageId: string, overrides: Partial<DecisionRecord> = {}): DecisionRecord => ({
   messageId,
   userId,
   campaignId: 'comeback-after-3-days',
   occurrence: `occ-${messageId}`,
-  triggeredAt: '2026-11-22T11:00:00.000Z',
+  triggeredAt: `${TEST_YEAR}-11-22T11:00:00.000Z`,
   decidedAt: AT.toISOString(),
   status: 'sending',
   channel: 'push',
@@ -103,13 +104,13 @@ describeWithAws('delivery stores against the provisioned Messages table', () => 
 
     it('keeps the deferral history through the final decision, without stale fields', async () => {
       // Act
-      expect(await log.record(decision('frank', 'm-1', { status: 'deferred', reason: 'QUIET_HOURS', deferredUntil: '2026-11-23T08:00:00.000Z', channel: undefined, variant: undefined, sendAt: undefined }))).toBe('recorded');
+      expect(await log.record(decision('frank', 'm-1', { status: 'deferred', reason: 'QUIET_HOURS', deferredUntil: `${TEST_YEAR}-11-23T08:00:00.000Z`, channel: undefined, variant: undefined, sendAt: undefined }))).toBe('recorded');
       expect(await log.commitSend(decision('frank', 'm-1'), { version: 0, sends: [send('m-1')] })).toBe('committed');
       expect(await log.record(decision('frank', 'm-1', { status: 'suppressed', reason: 'NO_CONSENT' }))).toBe('decided-before');
 
       // Assess
       const [stored] = await log.decisions('frank');
-      expect(stored).toMatchObject({ status: 'sending', deferrals: [{ at: AT.toISOString(), until: '2026-11-23T08:00:00.000Z', reason: 'QUIET_HOURS' }] });
+      expect(stored).toMatchObject({ status: 'sending', deferrals: [{ at: AT.toISOString(), until: `${TEST_YEAR}-11-23T08:00:00.000Z`, reason: 'QUIET_HOURS' }] });
       expect(stored).not.toHaveProperty('deferredUntil');
       expect(stored).not.toHaveProperty('reason');
     });
@@ -134,7 +135,7 @@ describeWithAws('delivery stores against the provisioned Messages table', () => 
   });
 
   describe('DynamoSlotReserver', () => {
-    const T0 = new Date('2026-11-22T12:00:00.000Z');
+    const T0 = new Date(`${TEST_YEAR}-11-22T12:00:00.000Z`);
 
     it('hands out slots one interval apart, then refuses past the deadline', async () => {
       // Prepare

@@ -3,8 +3,9 @@ import { RolloutVersionConflictError } from '../../../layers/core/rollouts/error
 import type { Exposure } from '../../../layers/core/rollouts/exposure';
 import type { RolloutState } from '../../../layers/core/rollouts/rollout-state';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
-const AT = '2026-11-24T10:00:00.000Z';
+const AT = `${TEST_YEAR}-11-24T10:00:00.000Z`;
 const exposure = (overrides: Partial<Exposure> = {}): Exposure => ({
   userId: 'ann',
   campaignId: 'c1',
@@ -57,7 +58,7 @@ describeWithAws('DynamoExperimentStore against DynamoDB', () => {
 
   it('counts an exposure once per user and run, however often it is recorded, and again in a new run', async () => {
     // Act
-    const results = await Promise.all([store.recordExposure(exposure()), store.recordExposure(exposure()), store.recordExposure(exposure({ messageIds: ['m-2'], lastExposedAt: '2026-12-02T10:00:00.000Z' }))]);
+    const results = await Promise.all([store.recordExposure(exposure()), store.recordExposure(exposure()), store.recordExposure(exposure({ messageIds: ['m-2'], lastExposedAt: `${TEST_YEAR}-12-02T10:00:00.000Z` }))]);
     await store.recordExposure(exposure({ userId: 'bob', arm: 'control', variant: undefined }));
     await store.recordExposure(exposure({ runId: 'run-2' }));
 

@@ -2,6 +2,7 @@ import { DynamoProfileStore } from '../../../layers/adapters/dynamo-profile-stor
 import { ProfileVersionConflictError } from '../../../layers/core/errors';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { intentFactory, profileFactory } from '../../helpers/factories';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
 describeWithAws('DynamoDB adapters against the provisioned Profiles table', () => {
   let target: AwsTarget;
@@ -42,7 +43,7 @@ describeWithAws('DynamoDB adapters against the provisioned Profiles table', () =
 
     it('clears the outboxes only at the version that wrote them', async () => {
       // Prepare
-      const cancel = { op: 'cancel' as const, userId: 'bob', key: 'viewed-no-cart-coupon#P-1', at: '2026-11-22T10:00:00.000Z' };
+      const cancel = { op: 'cancel' as const, userId: 'bob', key: 'viewed-no-cart-coupon#P-1', at: `${TEST_YEAR}-11-22T10:00:00.000Z` };
       await profiles.save(profileFactory({ userId: 'bob', version: 1, outbox: [intentFactory({ userId: 'bob' })], timerOutbox: [cancel] }), 0);
 
       // Act

@@ -3,8 +3,9 @@ import { DynamoTimerStore, shardOf, TIMER_SHARDS } from '../../../layers/adapter
 import type { Timer } from '../../../layers/core/triggers/timer';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { DAY, MINUTE, timerFactory } from '../../helpers/trigger-factories';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
-const ARMED = '2026-11-22T10:00:00.000Z';
+const ARMED = `${TEST_YEAR}-11-22T10:00:00.000Z`;
 const at = (ms: number) => new Date(Date.parse(ARMED) + ms);
 const iso = (ms: number) => at(ms).toISOString();
 
@@ -60,8 +61,8 @@ describeWithAws('DynamoTimerStore against DynamoDB', () => {
 
   it('compares client times as instants, whatever their offset', async () => {
     // Prepare: 10:30+01:00 is 09:30Z, older than 10:00Z
-    const utc = timerFactory({ userId: 'cat', armId: 'login-utc', armedAt: '2026-11-22T10:00:00Z' });
-    const offset = timerFactory({ userId: 'cat', armId: 'login-zzz', armedAt: '2026-11-22T10:30:00+01:00' });
+    const utc = timerFactory({ userId: 'cat', armId: 'login-utc', armedAt: `${TEST_YEAR}-11-22T10:00:00Z` });
+    const offset = timerFactory({ userId: 'cat', armId: 'login-zzz', armedAt: `${TEST_YEAR}-11-22T10:30:00+01:00` });
 
     // Act
     await store.apply([{ op: 'arm', timer: utc }, { op: 'arm', timer: offset }]);

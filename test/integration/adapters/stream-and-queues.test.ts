@@ -8,6 +8,7 @@ import { SqsIntentQueue } from '../../../layers/adapters/sqs-intent-queue';
 import type { ProvisionedStack } from '../../../scripts/local-stack/provision-from-template';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { ingestedEventFactory, intentFactory } from '../../helpers/factories';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
 describeWithAws('stream, queue and topic adapters against the provisioned resources', () => {
   let target: AwsTarget;
@@ -85,7 +86,7 @@ describeWithAws('stream, queue and topic adapters against the provisioned resour
     }
 
     // Act
-    await new SnsDeliveryEvents(target.clients.sns, topicArn).publish(intentFactory(), { status: 'suppressed', reason: 'NO_CONSENT' }, new Date('2026-11-22T12:00:00Z'));
+    await new SnsDeliveryEvents(target.clients.sns, topicArn).publish(intentFactory(), { status: 'suppressed', reason: 'NO_CONSENT' }, new Date(`${TEST_YEAR}-11-22T12:00:00Z`));
 
     // Assess
     for (const { QueueUrl } of queues) {

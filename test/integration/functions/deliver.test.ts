@@ -14,10 +14,11 @@ import { loadCampaignFiles } from '../../../scripts/campaigns/load-campaign-file
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { profileFactory } from '../../helpers/factories';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
-const NOW = new Date('2026-11-22T12:00:00.000Z'); // noon in London, 01:00 the next day in Auckland
+const NOW = new Date(`${TEST_YEAR}-11-22T12:00:00.000Z`); // noon in London, 01:00 the next day in Auckland
 const clock = () => NOW;
-const GRANTED = { granted: true, at: '2026-11-01T00:00:00.000Z', source: 'identify' };
+const GRANTED = { granted: true, at: `${TEST_YEAR}-11-01T00:00:00.000Z`, source: 'identify' };
 const endpointOf = (userId: string) => `arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/${userId}`;
 const PHONE = '+447700900123';
 const OPTED_OUT_PHONE = '+447700900999';
@@ -80,7 +81,7 @@ describeWithAws('deliver handler against DynamoDB Local', () => {
     campaignId,
     channel: 'push',
     occurrence: 'occ-1',
-    triggeredAt: '2026-11-22T11:00:00.000Z',
+    triggeredAt: `${TEST_YEAR}-11-22T11:00:00.000Z`,
     context,
   });
   const sqsEvent = (intents: (Intent | string)[], receiveCount = 1): SQSEvent => ({
@@ -153,9 +154,9 @@ describeWithAws('deliver handler against DynamoDB Local', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(directSns.commandCalls(PublishCommand)).toHaveLength(0);
-    expect(await decisionOf(intent)).toMatchObject({ status: 'deferred', reason: 'QUIET_HOURS', deferredUntil: '2026-11-22T19:00:00.000Z' });
+    expect(await decisionOf(intent)).toMatchObject({ status: 'deferred', reason: 'QUIET_HOURS', deferredUntil: `${TEST_YEAR}-11-22T19:00:00.000Z` });
     const { Item } = await target.clients.document.send(new GetCommand({ TableName: env.TIMERS_TABLE_NAME, Key: { userId: 'dan', key: `defer#${intent.messageId}` } }));
-    expect(Item).toMatchObject({ dueAt: Date.parse('2026-11-22T19:00:00.000Z'), intent: { messageId: intent.messageId } });
+    expect(Item).toMatchObject({ dueAt: Date.parse(`${TEST_YEAR}-11-22T19:00:00.000Z`), intent: { messageId: intent.messageId } });
   });
 
   it('sends no faster than the push rate: the records without a slot fail and come back later', async () => {

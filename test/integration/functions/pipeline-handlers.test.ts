@@ -14,11 +14,12 @@ import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type Aw
 import { eventFactory, ingestedEventFactory } from '../../helpers/factories';
 import { kinesisEventFactory } from '../../helpers/kinesis-event-factory';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
-const NOW = new Date('2026-11-22T12:00:00.000Z');
+const NOW = new Date(`${TEST_YEAR}-11-22T12:00:00.000Z`);
 const clock = () => NOW;
 /** A day after the purchase below, when its related-products timer is due. */
-const NEXT_DAY = new Date('2026-11-23T10:01:00.000Z');
+const NEXT_DAY = new Date(`${TEST_YEAR}-11-23T10:01:00.000Z`);
 const nextDay = () => NEXT_DAY;
 const ENDPOINT_ARN = 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/carol';
 
@@ -71,10 +72,10 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
     const identify = ingestedEventFactory({
       userId: 'carol',
       type: 'identify',
-      timestamp: '2026-11-22T09:00:00.000Z',
+      timestamp: `${TEST_YEAR}-11-22T09:00:00.000Z`,
       properties: { consent: { push: true }, pushEndpointArn: ENDPOINT_ARN, timeZone: 'Europe/London' },
     });
-    const purchase = ingestedEventFactory({ userId: 'carol', type: 'purchase', timestamp: '2026-11-22T10:00:00.000Z' });
+    const purchase = ingestedEventFactory({ userId: 'carol', type: 'purchase', timestamp: `${TEST_YEAR}-11-22T10:00:00.000Z` });
     const batch = kinesisEventFactory([identify, '%%% not json', purchase, { ...purchase, insertId: 'bad' }]);
     let intents: Message[];
 
@@ -98,7 +99,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       expect(Item).toMatchObject({ version: 1, counters: { identify: 1, purchase: 1 }, consent: { push: { granted: true } }, outbox: [], timerOutbox: [] });
       expect(await receive(env.INTENTS_QUEUE_URL!)).toHaveLength(0);
       expect(await timersOf('carol')).toEqual([
-        expect.objectContaining({ key: 'related-products-after-purchase#-', armId: purchase.insertId, dueAt: Date.parse('2026-11-23T10:00:00.000Z') }),
+        expect.objectContaining({ key: 'related-products-after-purchase#-', armId: purchase.insertId, dueAt: Date.parse(`${TEST_YEAR}-11-23T10:00:00.000Z`) }),
       ]);
       const parked = (await receive(env.EVENTS_DLQ_URL!)).map((m) => JSON.parse(m.Body!));
       expect(parked.map((p) => [p.kind, p.sequenceNumber, p.reason]).sort()).toEqual([
@@ -128,7 +129,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       const sweep = (at: Date) => createSweepTimersHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock: () => at });
 
       // Act
-      const early = await sweep(new Date('2026-11-23T09:59:00.000Z'))({}, lambdaContextFactory('sweep-timers'));
+      const early = await sweep(new Date(`${TEST_YEAR}-11-23T09:59:00.000Z`))({}, lambdaContextFactory('sweep-timers'));
       const due = await sweep(NEXT_DAY)({}, lambdaContextFactory('sweep-timers'));
 
       // Assess
@@ -136,7 +137,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       expect(due).toMatchObject({ fired: 1, oldestDueLagMs: 60_000 });
       intents = await receive(env.INTENTS_QUEUE_URL!);
       expect(intents.map((m) => JSON.parse(m.Body!))).toEqual([
-        expect.objectContaining({ userId: 'carol', campaignId: 'related-products-after-purchase', occurrence: purchase.insertId, triggeredAt: '2026-11-23T10:00:00.000Z' }),
+        expect.objectContaining({ userId: 'carol', campaignId: 'related-products-after-purchase', occurrence: purchase.insertId, triggeredAt: `${TEST_YEAR}-11-23T10:00:00.000Z` }),
       ]);
       expect(await timersOf('carol')).toEqual([]);
     });

@@ -8,8 +8,9 @@ import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type Aw
 import { ingestedEventFactory } from '../../helpers/factories';
 import { kinesisEventFactory } from '../../helpers/kinesis-event-factory';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
-const NOW = new Date('2026-11-22T12:00:00.000Z');
+const NOW = new Date(`${TEST_YEAR}-11-22T12:00:00.000Z`);
 const TRACKING_ID = 'a1b2c3d4-tracking';
 
 /** process-events with PERSONALIZE_TRACKING_ID: the real tables and queues, Personalize faked at the client. */
@@ -46,13 +47,13 @@ describeWithAws('process-events sending interactions to Personalize', () => {
     // Prepare
     mock.on(PutEventsCommand).resolves({});
     const batch = kinesisEventFactory([
-      ingestedEventFactory({ userId: 'dora', type: 'product_view', timestamp: '2026-11-22T09:00:00.000Z', properties: { productId: '22423' } }),
-      ingestedEventFactory({ userId: 'dora', type: 'add_to_cart', timestamp: '2026-11-22T09:01:00.000Z', properties: { productId: '22423', quantity: 1, price: 12.75 } }),
-      ingestedEventFactory({ userId: 'dora', type: 'login', timestamp: '2026-11-22T09:02:00.000Z' }),
+      ingestedEventFactory({ userId: 'dora', type: 'product_view', timestamp: `${TEST_YEAR}-11-22T09:00:00.000Z`, properties: { productId: '22423' } }),
+      ingestedEventFactory({ userId: 'dora', type: 'add_to_cart', timestamp: `${TEST_YEAR}-11-22T09:01:00.000Z`, properties: { productId: '22423', quantity: 1, price: 12.75 } }),
+      ingestedEventFactory({ userId: 'dora', type: 'login', timestamp: `${TEST_YEAR}-11-22T09:02:00.000Z` }),
       ingestedEventFactory({
         userId: 'dora',
         type: 'purchase',
-        timestamp: '2026-11-22T09:05:00.000Z',
+        timestamp: `${TEST_YEAR}-11-22T09:05:00.000Z`,
         properties: { orderId: 'o-1', currency: 'GBP', items: [{ productId: '22423', quantity: 1, price: 12.75 }, { productId: '85123A', quantity: 2, price: 2.95 }] },
       }),
     ]);
@@ -68,10 +69,10 @@ describeWithAws('process-events sending interactions to Personalize', () => {
         userId: 'dora',
         sessionId: 'dora',
         eventList: [
-          { eventType: 'view', itemId: '22423', sentAt: new Date('2026-11-22T09:00:00.000Z') },
-          { eventType: 'add_to_cart', itemId: '22423', sentAt: new Date('2026-11-22T09:01:00.000Z') },
-          { eventType: 'purchase', itemId: '22423', sentAt: new Date('2026-11-22T09:05:00.000Z') },
-          { eventType: 'purchase', itemId: '85123A', sentAt: new Date('2026-11-22T09:05:00.000Z') },
+          { eventType: 'view', itemId: '22423', sentAt: new Date(`${TEST_YEAR}-11-22T09:00:00.000Z`) },
+          { eventType: 'add_to_cart', itemId: '22423', sentAt: new Date(`${TEST_YEAR}-11-22T09:01:00.000Z`) },
+          { eventType: 'purchase', itemId: '22423', sentAt: new Date(`${TEST_YEAR}-11-22T09:05:00.000Z`) },
+          { eventType: 'purchase', itemId: '85123A', sentAt: new Date(`${TEST_YEAR}-11-22T09:05:00.000Z`) },
         ],
       },
     ]);

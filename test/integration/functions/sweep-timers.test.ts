@@ -6,8 +6,9 @@ import type { Intent } from '../../../layers/core/messaging/intent';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
 import { DAY, MINUTE, timerFactory } from '../../helpers/trigger-factories';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
-const ARMED = '2026-11-22T10:00:00.000Z';
+const ARMED = `${TEST_YEAR}-11-22T10:00:00.000Z`;
 const SWEEP_AT = new Date(Date.parse(ARMED) + 3 * DAY + MINUTE);
 const clock = () => SWEEP_AT;
 
