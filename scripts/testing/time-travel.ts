@@ -9,7 +9,9 @@
  *
  * Debian's `faketime` package provides the command. Without it the run is skipped with a note, except
  * in CI (`CI` set), where a missing proof fails. Monotonic clocks are left alone
- * (FAKETIME_DONT_FAKE_MONOTONIC=1): the JVM hangs otherwise, and durations stay real.
+ * (FAKETIME_DONT_FAKE_MONOTONIC=1: durations stay real, and the JVM hangs otherwise), and so is
+ * libfaketime's "monotonic fix" for old glibc (FAKETIME_FORCE_MONOTONIC_FIX=0): with it, DynamoDB
+ * Local's JVM spins two cores at 100% here (libfaketime issue #425).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -34,6 +36,12 @@ export const timeSensitiveSuites = (): string[] =>
 
 const hasFaketime = (): boolean => spawnSync('faketime', ['-f', '+0d', 'true']).status === 0;
 
+/** What the wall clock reads under the shift, in ms ahead of ours (a check that libfaketime took hold). */
+const shiftSeenMs = (shift: string, env: NodeJS.ProcessEnv): number => {
+  const { stdout } = spawnSync('faketime', ['-f', shift, process.execPath, '-p', 'Date.now()'], { env, encoding: 'utf8' });
+  return Number(stdout.trim()) - Date.now();
+};
+
 const main = (): number => {
   const { values } = parseArgs({ options: { shift: { type: 'string', default: '+400d' } } });
   if (!hasFaketime()) {
@@ -45,14 +53,16 @@ const main = (): number => {
     console.log(`${note}.`);
     return 0;
   }
+  const env = { ...process.env, FAKETIME_DONT_FAKE_MONOTONIC: '1', FAKETIME_FORCE_MONOTONIC_FIX: '0' };
+  const aheadDays = shiftSeenMs(values.shift!, env) / 86_400_000;
+  if (!(aheadDays > 1)) {
+    console.error(`time travel: the clock under faketime ${values.shift} is not ahead of ours (${aheadDays.toFixed(2)} days)`);
+    return 1;
+  }
   const suites = timeSensitiveSuites();
   const jest = join(ROOT, 'node_modules/.bin/jest');
-  console.log(`time travel: ${suites.length} suites with the wall clock moved ${values.shift} (libfaketime)`);
-  const run = spawnSync('faketime', ['-f', values.shift!, process.execPath, jest, '--selectProjects', 'integration', 'e2e', '--runTestsByPath', ...suites], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, FAKETIME_DONT_FAKE_MONOTONIC: '1' },
-  });
+  console.log(`time travel: ${suites.length} suites with the wall clock ${Math.round(aheadDays)} days ahead (libfaketime ${values.shift})`);
+  const run = spawnSync('faketime', ['-f', values.shift!, process.execPath, jest, '--selectProjects', 'integration', 'e2e', '--runTestsByPath', ...suites], { cwd: ROOT, stdio: 'inherit', env });
   return run.status ?? 1;
 };
 

@@ -1,0 +1,31 @@
+// The four test projects share one transform and one environment; they differ in what they match and,
+// for integration, the emulators started once for the whole run.
+/** @type {import('jest').Config['projects'][number]} */
+const base = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(ts|js|mjs)$': [
+      'ts-jest',
+      { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } },
+    ],
+  },
+  // @middy/core is ESM only: transformed like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  setupFiles: ['<rootDir>/test/helpers/test-environment.ts'],
+};
+
+const project = (name, extra = {}) => ({ ...base, displayName: name, testMatch: [`<rootDir>/test/${name}/**/*.test.ts`], ...extra });
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    project('unit'),
+    project('integration', {
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+    }),
+    project('infra'),
+    project('e2e'),
+  ],
+  testTimeout: 60000,
+};
