@@ -7,22 +7,20 @@
  * (deliver-throughput.ts). Figures, not pass/fail: the targets are printed beside them.
  */
 import '../local-stack/node20-notice';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local-stack/local-stack';
-import { readRetailLines, toEvents } from '../replay/online-retail';
+import { ONLINE_RETAIL_DATASET, readRetailLines, toEvents } from '../replay/online-retail';
 import { postEvents } from '../replay/post-batches';
 import { countCommands, WRITE_COMMANDS } from './count-commands';
 import { benchDeliver, printDeliverBench } from './deliver-throughput';
 import { benchFold } from './fold-throughput';
 
-const DATASET = resolve(__dirname, '../../../shared/data/online-retail.csv.gz');
 const mib = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MiB`;
 
 const main = async () => {
   const { values } = parseArgs({ options: { sample: { type: 'string', default: '1' }, 'skip-pipeline': { type: 'boolean', default: false }, 'skip-deliver': { type: 'boolean', default: false } } });
   const sampleEvery = Number(values.sample);
-  const events = await toEvents(readRetailLines(DATASET), { sampleEvery });
+  const events = await toEvents(readRetailLines(ONLINE_RETAIL_DATASET), { sampleEvery });
   console.log(`dataset: ${events.length} events (${events.filter((e) => e.type === 'purchase').length} purchases), sample 1/${sampleEvery}`);
 
   benchFold(events.slice(0, 20_000)); // warm up the JIT

@@ -1,7 +1,15 @@
 import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import type { PipelineEvent } from '../../layers/core/contract/pipeline-event';
+
+/**
+ * The UCI Online Retail dataset, the one place its path is written (it sits beside the repository today:
+ * `../shared/data`). `ONLINE_RETAIL_DATASET` points elsewhere, e.g. from a git worktree whose parent
+ * folder has no `shared/`.
+ */
+export const ONLINE_RETAIL_DATASET = process.env.ONLINE_RETAIL_DATASET ?? resolve(__dirname, '../../../shared/data/online-retail.csv.gz');
 
 /** One line of the UCI Online Retail dataset (../shared/data/README.md). */
 export interface RetailLine {
