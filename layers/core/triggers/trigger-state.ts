@@ -33,6 +33,12 @@ export interface CountState {
 export interface TimerTriggerState {
   starts: TriggerMark[];
   completions: TriggerMark[];
+  /**
+   * Client time of the newest starting event no longer remembered whose timer may still be armed (dropped
+   * for {@link MAX_MARKS_PER_CAMPAIGN}, or all of them when the campaign went inactive). A completing event
+   * up to the trigger's delay after it sends its cancel whatever its correlation value: it may complete one.
+   */
+  droppedThrough?: string;
 }
 
 export interface TriggerMark {
@@ -52,5 +58,8 @@ export const MAX_MARKS_PER_CAMPAIGN = 50;
  * the trigger's window or delay, plus this. Later starting events are stale and arm nothing.
  */
 export const LATE_EVENT_TOLERANCE_MS = 24 * 3_600_000;
+
+/** The longest delay or window a timer trigger may have (`after`, `unless.within`: DURATION_LIMITS_MS in parse-campaign.ts). */
+export const MAX_TIMER_DELAY_MS = 90 * 86_400_000;
 
 export const emptyTriggerState = (): TriggerState => ({ counts: {}, timers: {} });
