@@ -10,6 +10,10 @@
  */
 import '../local-stack/node20-notice';
 import { parseArgs } from 'node:util';
+
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 import { ONLINE_RETAIL_DATASET, readRetailLines, toEvents } from '../replay/online-retail';
 import { benchDeliver, printDeliverBench } from './deliver-throughput';
 import { benchFold } from './fold-throughput';
