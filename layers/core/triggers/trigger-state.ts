@@ -1,7 +1,8 @@
 /**
  * What the campaign triggers remember about one user between batches, kept in the profile item (so it is
  * written by the profile's one conditional write) and bounded: see {@link MAX_MARKS_PER_CAMPAIGN} and the
- * pruning rules in evaluate-triggers.ts. State of campaigns that are no longer active is dropped.
+ * pruning rules in evaluate-triggers.ts. State of campaigns that are no longer active is dropped, but for
+ * a timer trigger's `droppedThrough` (kept while a timer it armed may still be due).
  */
 export interface TriggerState {
   /** `count` triggers, by campaign id. */
