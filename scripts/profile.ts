@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { readLocalState } from './local-stack/local-state';
 
 /** Bookkeeping fields a person reading a profile does not need (shown with --raw). */
-const PLUMBING = ['recentInsertIds', 'outbox', 'timerOutbox', 'triggers', 'hoursUtc'] as const;
+const PLUMBING = ['seenInsertIds', 'recentInsertIds', 'outbox', 'timerOutbox', 'triggers', 'hoursUtc'] as const;
 
 const main = async () => {
   const { values, positionals } = parseArgs({

@@ -178,6 +178,11 @@ const createTables = async (client: DynamoDBClient) => {
     AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
   });
+  // Rollout state and exposures (deliver looks a campaign's rollout up before it sends).
+  await table('bench-Experiments', {
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  });
   await table('bench-Campaigns', { AttributeDefinitions: [{ AttributeName: 'campaignId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'campaignId', KeyType: 'HASH' }] });
   await table('bench-Timers', {
     AttributeDefinitions: [
@@ -194,6 +199,7 @@ const createTables = async (client: DynamoDBClient) => {
     MESSAGES_TABLE_NAME: 'bench-Messages',
     CAMPAIGNS_TABLE_NAME: 'bench-Campaigns',
     TIMERS_TABLE_NAME: 'bench-Timers',
+    EXPERIMENTS_TABLE_NAME: 'bench-Experiments',
     DELIVERY_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:DeliveryEvents',
     PUSH_RATE_PER_SECOND: '100000',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -1,6 +1,7 @@
 import type { Channel, IngestedEvent } from '../contract/pipeline-event';
 import { dayKey, INTERACTION_TYPES, pruneDays } from './activity';
-import { ACTIVITY_DAYS_KEPT, RECENT_INSERT_IDS_LIMIT, withDefaults, type Profile } from './profile';
+import { ACTIVITY_DAYS_KEPT, withDefaults, type Profile } from './profile';
+import { fingerprintOf, rememberInsertIds, seenFingerprints } from './seen-insert-ids';
 
 /** How much each kind of event says about interest in a category. */
 export const CATEGORY_WEIGHTS: Partial<Record<IngestedEvent['type'], number>> = {
@@ -21,20 +22,19 @@ export interface FoldResult {
  * events are applied in client-time order and every field is either additive or "latest wins".
  */
 export const foldProfile = (current: Profile, events: readonly IngestedEvent[]): FoldResult => {
-  const seen = new Set(current.recentInsertIds);
+  const seen = seenFingerprints(current.seenInsertIds);
   const fresh: IngestedEvent[] = [];
   for (const event of [...events].sort(byClientTime)) {
-    if (seen.has(event.insertId)) continue;
-    seen.add(event.insertId);
+    const fingerprint = fingerprintOf(event.insertId);
+    if (seen.has(fingerprint)) continue;
+    seen.add(fingerprint);
     fresh.push(event);
   }
   if (fresh.length === 0) return { profile: current, applied: [] };
 
   const profile = fresh.reduce(applyEvent, withDefaults(structuredClone(current)));
   profile.activityDays = pruneDays(profile.activityDays, ACTIVITY_DAYS_KEPT);
-  profile.recentInsertIds = [...current.recentInsertIds, ...fresh.map((e) => e.insertId)].slice(
-    -RECENT_INSERT_IDS_LIMIT,
-  );
+  profile.seenInsertIds = rememberInsertIds(current.seenInsertIds, fresh.map((e) => e.insertId));
   return { profile, applied: fresh };
 };
 

@@ -5,6 +5,9 @@ import type { TriggerState } from '../triggers/trigger-state';
 import type { ActivityLevel } from './activity';
 import type { LifecycleStage } from './lifecycle';
 import type { RfmScore } from './rfm';
+import { rememberInsertIds, RECENT_INSERT_IDS_LIMIT } from './seen-insert-ids';
+
+export { RECENT_INSERT_IDS_LIMIT } from './seen-insert-ids';
 
 export interface ConsentRecord {
   granted: boolean;
@@ -53,8 +56,12 @@ export interface Profile {
   derivedAt?: string;
   rfm?: RfmScore;
 
-  /** insertIds already folded in, newest last; bounded by {@link RECENT_INSERT_IDS_LIMIT}. */
-  recentInsertIds: string[];
+  /**
+   * Fingerprints of the insertIds already folded in, 6 bytes each, newest last; the last
+   * {@link RECENT_INSERT_IDS_LIMIT} at most (3,000 bytes), see seen-insert-ids.ts. Replaces the raw
+   * `recentInsertIds` of older items (read by {@link withDefaults}).
+   */
+  seenInsertIds: Uint8Array;
   /** Intents written with the profile and sent after it (transactional outbox). */
   outbox: Intent[];
   /** What the campaign triggers remember between batches (counts, recent starting and completing events). */
@@ -62,13 +69,6 @@ export interface Profile {
   /** Timer commands written with the profile and applied to the Timers table after it (like `outbox`). */
   timerOutbox: TimerCommand[];
 }
-
-/**
- * How many insertIds a profile remembers for deduplication. A retried client batch or a replayed
- * Kinesis batch repeats recent events, so a window of the latest ids catches them without a
- * second table write per event.
- */
-export const RECENT_INSERT_IDS_LIMIT = 500;
 
 /** Day buckets kept: enough for the 30-day activity window with room for late events. */
 export const ACTIVITY_DAYS_KEPT = 35;
@@ -86,14 +86,24 @@ export const emptyProfile = (userId: string): Profile => ({
   categoryScores: {},
   spend: {},
   tags: [],
-  recentInsertIds: [],
+  seenInsertIds: new Uint8Array(0),
   outbox: [],
   triggers: { counts: {}, timers: {} },
   timerOutbox: [],
 });
 
-/** A stored item as a full profile: fields added after it was written get their empty value. */
-export const withDefaults = (stored: Partial<Profile> & { userId: string }): Profile => ({
-  ...emptyProfile(stored.userId),
-  ...stored,
-});
+/** How items written before `seenInsertIds` remembered insertIds: raw, newest last. */
+interface LegacyFields {
+  recentInsertIds?: string[];
+}
+
+/**
+ * A stored item as a full profile: fields added after it was written get their empty value, and an older
+ * item's raw `recentInsertIds` become fingerprints (the next write stores only those).
+ */
+export const withDefaults = (stored: Partial<Profile> & LegacyFields & { userId: string }): Profile => {
+  const { recentInsertIds, ...current } = stored;
+  const profile: Profile = { ...emptyProfile(stored.userId), ...current };
+  if (!current.seenInsertIds && recentInsertIds) profile.seenInsertIds = rememberInsertIds(new Uint8Array(0), recentInsertIds.slice(-RECENT_INSERT_IDS_LIMIT));
+  return profile;
+};

@@ -9,6 +9,7 @@ import {
   emptyTriggerState,
   LATE_EVENT_TOLERANCE_MS,
   MAX_MARKS_PER_CAMPAIGN,
+  MAX_TIMER_DELAY_MS,
   type CountedEvent,
   type CountState,
   type TimerTriggerState,
@@ -89,7 +90,24 @@ export const evaluateTriggers = ({ campaigns, profile, applied, now }: EvaluateT
       }
     }
   }
+  keepWatermarksOfInactive(before, campaigns, evaluation, now);
   return evaluation;
+};
+
+/**
+ * The timers of a campaign that is no longer active stay in the table (deliver drops what they send while
+ * it is inactive). Should it come back, a completing event must still cancel them, so its marks shrink to
+ * a watermark (`droppedThrough`: its newest start) instead of vanishing, kept while a timer armed by
+ * then can still be due (the longest delay a campaign may have, plus the late-event tolerance).
+ */
+const keepWatermarksOfInactive = (before: TriggerState, campaigns: readonly Campaign[], evaluation: TriggerEvaluation, now: Date): void => {
+  const active = new Set(campaigns.map((campaign) => campaign.id));
+  const horizonMs = now.getTime() - MAX_TIMER_DELAY_MS - LATE_EVENT_TOLERANCE_MS;
+  for (const [campaignId, state] of Object.entries(before.timers)) {
+    if (active.has(campaignId)) continue;
+    const newest = [state.droppedThrough, ...state.starts.map((mark) => mark.at)].filter((at): at is string => at !== undefined).sort(byTime).at(-1);
+    if (newest && Date.parse(newest) >= horizonMs) evaluation.state.timers[campaignId] = { starts: [], completions: [], droppedThrough: newest };
+  }
 };
 
 interface CampaignContext {
@@ -155,8 +173,9 @@ const fireOnCount = (ctx: CampaignContext, events: readonly IngestedEvent[], pre
 /**
  * Arms a timer `delayMs` after each starting event, unless it is already known to be completed (a
  * completing event with the same correlation value within `delayMs` after it) or superseded (a newer
- * starting event of the same key within `delayMs`, which re-armed the timer before it was due). Every
- * completing event cancels the timers it completes. Returns the marks to keep.
+ * starting event of the same key within `delayMs`, which re-armed the timer before it was due). A
+ * completing event cancels the timer of its key only when one may be armed there (see {@link mayBeArmed}).
+ * Returns the marks to keep.
  */
 const armTimers = (
   ctx: CampaignContext,
@@ -166,14 +185,16 @@ const armTimers = (
   completing: EventPattern | undefined,
 ): TimerTriggerState | undefined => {
   const { trigger } = ctx.campaign;
+  const armed = mayBeArmed(previous, delayMs);
   const starts = [...(previous?.starts ?? [])];
   const completions = [...(previous?.completions ?? [])];
   const fresh = events.filter((event) => matchesEvent(event, trigger.event));
   if (completing) {
     for (const event of events) {
       if (!matchesEvent(event, completing)) continue;
-      completions.push(markOf(trigger, event));
-      ctx.evaluation.timers.push({ op: 'cancel', userId: ctx.profile.userId, key: timerKeyFor(ctx.campaign, event), at: event.timestamp });
+      const mark = markOf(trigger, event);
+      completions.push(mark);
+      if (armed(mark)) ctx.evaluation.timers.push({ op: 'cancel', userId: ctx.profile.userId, key: timerKeyFor(ctx.campaign, event), at: event.timestamp });
     }
   }
   starts.push(...fresh.map((event) => markOf(trigger, event)));
@@ -185,22 +206,56 @@ const armTimers = (
     // Not the event itself: "no page_view within 10 min of a page_view" is a valid trigger.
     const completed = completions.some((mark) => related(mark) && Date.parse(mark.at) >= startMs);
     const superseded = starts.some((mark) => related(mark) && compareCounted(mark, start) > 0);
-    if (!completed && !superseded) armOrStop(ctx, event, delayMs);
+    if (!completed && !superseded) armOrStop(ctx, event, delayMs, armed(start));
   }
+  return keptMarks(ctx.now.getTime() - delayMs - LATE_EVENT_TOLERANCE_MS, starts, completions, previous?.droppedThrough);
+};
 
-  const horizon = ctx.now.getTime() - delayMs - LATE_EVENT_TOLERANCE_MS;
-  const keep = (marks: TriggerMark[]) =>
-    marks.filter((mark) => Date.parse(mark.at) >= horizon).sort(compareCounted).slice(-MAX_MARKS_PER_CAMPAIGN);
-  const state = { starts: keep(starts), completions: keep(completions) };
-  return state.starts.length > 0 || state.completions.length > 0 ? state : undefined;
+/**
+ * Whether a timer armed by an earlier batch may be under a mark's key and cancellable at its time: a
+ * remembered starting event with the same correlation value armed at or before it and due at or after it
+ * (the Timers table's cancel condition), or a forgotten one possibly so (at or before `droppedThrough`, or
+ * before the oldest start of a full list, which older code truncated without a watermark). Starting events
+ * of the same batch need no cancel: their arms come after it and see the completion themselves. A start
+ * forgotten because it is past the horizon had its timer due over {@link LATE_EVENT_TOLERANCE_MS} ago,
+ * fired by then (the assumption stale starts rest on too), so a cancel would find nothing.
+ */
+const mayBeArmed = (previous: TimerTriggerState | undefined, delayMs: number) => {
+  const starts = previous?.starts ?? [];
+  const full = starts.length >= MAX_MARKS_PER_CAMPAIGN ? starts[0]?.at : undefined;
+  const watermarks = [previous?.droppedThrough, full].filter((at): at is string => at !== undefined).map(Date.parse);
+  const forgottenUntilMs = watermarks.length > 0 ? Math.max(...watermarks) + delayMs : -Infinity;
+  return (mark: TriggerMark): boolean => {
+    const atMs = Date.parse(mark.at);
+    if (atMs <= forgottenUntilMs) return true;
+    return starts.some((start) => start.value === mark.value && start.insertId !== mark.insertId && Date.parse(start.at) <= atMs && atMs <= Date.parse(start.at) + delayMs);
+  };
+};
+
+/**
+ * The marks still needed: within the horizon (newer than the trigger's window plus the late-event
+ * tolerance), the newest {@link MAX_MARKS_PER_CAMPAIGN} of each kind. A start dropped for the count
+ * raises `droppedThrough`, so the cancels it may need are still sent.
+ */
+const keptMarks = (horizonMs: number, starts: TriggerMark[], completions: TriggerMark[], droppedThrough: string | undefined): TimerTriggerState | undefined => {
+  const recent = (marks: TriggerMark[]) => marks.filter((mark) => Date.parse(mark.at) >= horizonMs).sort(compareCounted);
+  const [recentStarts, recentCompletions] = [recent(starts), recent(completions)];
+  const truncated = recentStarts.slice(0, Math.max(0, recentStarts.length - MAX_MARKS_PER_CAMPAIGN)).at(-1)?.at;
+  const watermark = [droppedThrough, truncated].filter((at): at is string => at !== undefined && Date.parse(at) >= horizonMs).sort(byTime).at(-1);
+  const state: TimerTriggerState = {
+    starts: recentStarts.slice(-MAX_MARKS_PER_CAMPAIGN),
+    completions: recentCompletions.slice(-MAX_MARKS_PER_CAMPAIGN),
+    ...(watermark ? { droppedThrough: watermark } : {}),
+  };
+  return state.starts.length > 0 || state.completions.length > 0 || watermark ? state : undefined;
 };
 
 /**
  * A starting event arms (or re-arms: the table keeps the newest arm of a key) the campaign's timer, due
  * `delayMs` after it. When the user is not in the audience any more, the repeat still restarts the clock,
- * so the earlier timer is cancelled instead of left to fire.
+ * so the earlier timer, if one may be armed (`cancellable`), is cancelled instead of left to fire.
  */
-const armOrStop = (ctx: CampaignContext, event: IngestedEvent, delayMs: number): void => {
+const armOrStop = (ctx: CampaignContext, event: IngestedEvent, delayMs: number, cancellable: boolean): void => {
   const dueAtMs = Date.parse(event.timestamp) + delayMs;
   if (dueAtMs < ctx.now.getTime() - LATE_EVENT_TOLERANCE_MS) {
     ctx.evaluation.stale++;
@@ -209,7 +264,7 @@ const armOrStop = (ctx: CampaignContext, event: IngestedEvent, delayMs: number):
   const userId = ctx.profile.userId;
   const key = timerKeyFor(ctx.campaign, event);
   if (!eligible(ctx)) {
-    ctx.evaluation.timers.push({ op: 'cancel', userId, key, at: event.timestamp });
+    if (cancellable) ctx.evaluation.timers.push({ op: 'cancel', userId, key, at: event.timestamp });
     return;
   }
   const dueAt = new Date(dueAtMs).toISOString();
@@ -267,3 +322,5 @@ const compareCounted = (a: CountedEvent, b: CountedEvent): number =>
   Date.parse(a.at) - Date.parse(b.at) || (a.insertId < b.insertId ? -1 : a.insertId > b.insertId ? 1 : 0);
 
 const byClientTime = (a: IngestedEvent, b: IngestedEvent): number => compareCounted(counted(a), counted(b));
+
+const byTime = (a: string, b: string): number => Date.parse(a) - Date.parse(b);

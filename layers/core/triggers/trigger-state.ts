@@ -1,7 +1,8 @@
 /**
  * What the campaign triggers remember about one user between batches, kept in the profile item (so it is
  * written by the profile's one conditional write) and bounded: see {@link MAX_MARKS_PER_CAMPAIGN} and the
- * pruning rules in evaluate-triggers.ts. State of campaigns that are no longer active is dropped.
+ * pruning rules in evaluate-triggers.ts. State of campaigns that are no longer active is dropped, but for
+ * a timer trigger's `droppedThrough` (kept while a timer it armed may still be due).
  */
 export interface TriggerState {
   /** `count` triggers, by campaign id. */
@@ -33,6 +34,12 @@ export interface CountState {
 export interface TimerTriggerState {
   starts: TriggerMark[];
   completions: TriggerMark[];
+  /**
+   * Client time of the newest starting event no longer remembered whose timer may still be armed (dropped
+   * for {@link MAX_MARKS_PER_CAMPAIGN}, or all of them when the campaign went inactive). A completing event
+   * up to the trigger's delay after it sends its cancel whatever its correlation value: it may complete one.
+   */
+  droppedThrough?: string;
 }
 
 export interface TriggerMark {
@@ -52,5 +59,8 @@ export const MAX_MARKS_PER_CAMPAIGN = 50;
  * the trigger's window or delay, plus this. Later starting events are stale and arm nothing.
  */
 export const LATE_EVENT_TOLERANCE_MS = 24 * 3_600_000;
+
+/** The longest delay or window a timer trigger may have (`after`, `unless.within`: DURATION_LIMITS_MS in parse-campaign.ts). */
+export const MAX_TIMER_DELAY_MS = 90 * 86_400_000;
 
 export const emptyTriggerState = (): TriggerState => ({ counts: {}, timers: {} });

@@ -1,17 +1,21 @@
 import { DynamoProfileStore } from '../../../layers/adapters/dynamo-profile-store';
+import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ProfileVersionConflictError } from '../../../layers/core/errors';
+import { foldProfile } from '../../../layers/core/profile/fold-profile';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
-import { intentFactory, profileFactory } from '../../helpers/factories';
+import { ingestedEventFactory, intentFactory, profileFactory } from '../../helpers/factories';
 import { TEST_YEAR } from '../../helpers/test-calendar';
 
 describeWithAws('DynamoDB adapters against the provisioned Profiles table', () => {
   let target: AwsTarget;
   let profiles: DynamoProfileStore;
+  let profilesTable: string;
 
   beforeAll(async () => {
     target = await startAwsTarget();
     const stack = await provisionPipeline(target, 'ddb-');
-    profiles = new DynamoProfileStore(target.clients.document, resourceOf(stack, 'Profiles').name);
+    profilesTable = resourceOf(stack, 'Profiles').name;
+    profiles = new DynamoProfileStore(target.clients.document, profilesTable);
   });
   afterAll(() => target?.stop());
 
@@ -26,6 +30,25 @@ describeWithAws('DynamoDB adapters against the provisioned Profiles table', () =
       await profiles.save({ ...first, version: 2, counters: { login: 1 } }, 1);
       await expect(profiles.save({ ...first, version: 2 }, 1)).rejects.toThrow(ProfileVersionConflictError);
       expect(await profiles.load('alice')).toMatchObject({ version: 2, counters: { login: 1 } });
+    });
+
+    it('stores the deduplication window as one binary attribute, and reads the raw insertIds older code wrote', async () => {
+      // Prepare: an item as older code wrote it, with raw insertIds
+      const { seenInsertIds: _, ...older } = profileFactory({ userId: 'dora', version: 1 });
+      await target.clients.document.send(new PutCommand({ TableName: profilesTable, Item: { ...older, recentInsertIds: ['evt-1', 'evt-2'] } }));
+
+      // Act
+      const loaded = (await profiles.load('dora'))!;
+      const { profile, applied } = foldProfile(loaded, [ingestedEventFactory({ userId: 'dora', insertId: 'evt-2' }), ingestedEventFactory({ userId: 'dora', insertId: 'evt-3' })]);
+      await profiles.save({ ...profile, version: 2 }, 1);
+      const { Item } = await target.clients.document.send(new GetCommand({ TableName: profilesTable, Key: { userId: 'dora' }, ConsistentRead: true }));
+
+      // Assess: evt-2 was a duplicate; what is stored is 3 fingerprints of 6 bytes, and no raw ids
+      expect(applied.map((e) => e.insertId)).toEqual(['evt-3']);
+      expect(Item?.seenInsertIds).toBeInstanceOf(Uint8Array);
+      expect((Item?.seenInsertIds as Uint8Array).byteLength).toBe(18);
+      expect(Item).not.toHaveProperty('recentInsertIds');
+      expect((await profiles.load('dora'))?.seenInsertIds).toEqual(profile.seenInsertIds);
     });
 
     it('reads more profiles than one BatchGetItem takes', async () => {

@@ -45,7 +45,8 @@ describe('processEvents', () => {
     // Assess
     expect(profiles.writes).toBe(2);
     expect(campaigns.reads).toBe(1);
-    expect(result).toMatchObject({ applied: 4, duplicates: 0, profilesWritten: 2, triggersFired: 1, intentsSent: 1, timersArmed: 1, timersCancelled: 1 });
+    // The view and its cart came together: the view arms nothing, so the cart has nothing to cancel.
+    expect(result).toMatchObject({ applied: 4, duplicates: 0, profilesWritten: 2, triggersFired: 1, intentsSent: 1, timersArmed: 1, timersCancelled: 0 });
     expect(intents.sent).toEqual([
       expect.objectContaining({ campaignId: thanks.id, messageId: messageIdFor({ userId: 'alice', campaignId: thanks.id, occurrence: purchase.insertId }) }),
     ]);
@@ -58,6 +59,20 @@ describe('processEvents', () => {
       }),
     ]);
     expect(profiles.items.get('alice')).toMatchObject({ version: 1, outbox: [], timerOutbox: [] });
+  });
+
+  it('makes one write per user when nothing goes to the outboxes: no timer command for a cart with no view, no clearing', async () => {
+    // Prepare
+    const clearOutbox = jest.spyOn(profiles, 'clearOutbox');
+    const carts = [ingestedEventFactory({ type: 'add_to_cart', userId: 'alice' }), ingestedEventFactory({ type: 'add_to_cart', userId: 'alice', properties: { productId: 'P-2', quantity: 1, price: 1 } })];
+
+    // Act
+    const result = await run(carts);
+
+    // Assess
+    expect(result).toMatchObject({ applied: 2, profilesWritten: 1, timersCancelled: 0, timersArmed: 0, intentsSent: 0 });
+    expect(timers.applied).toEqual([]);
+    expect(clearOutbox).not.toHaveBeenCalled();
   });
 
   it('changes nothing, enqueues nothing and applies no timer command when a batch is replayed', async () => {

@@ -1,5 +1,6 @@
 import { foldProfile } from '../../../../layers/core/profile/fold-profile';
-import { emptyProfile, RECENT_INSERT_IDS_LIMIT } from '../../../../layers/core/profile/profile';
+import { emptyProfile, RECENT_INSERT_IDS_LIMIT, withDefaults } from '../../../../layers/core/profile/profile';
+import { SEEN_INSERT_IDS_MAX_BYTES } from '../../../../layers/core/profile/seen-insert-ids';
 import { ingestedEventFactory } from '../../../helpers/factories';
 
 describe('foldProfile', () => {
@@ -57,20 +58,54 @@ describe('foldProfile', () => {
 
     // Assess
     expect(reversed).toEqual(inOrder);
-    expect({ ...inTwoBatches, recentInsertIds: [] }).toEqual({ ...inOrder, recentInsertIds: [] });
+    expect({ ...inTwoBatches, seenInsertIds: undefined }).toEqual({ ...inOrder, seenInsertIds: undefined });
     expect(inTwoBatches.consent.push?.granted).toBe(false);
   });
 
-  it('remembers a bounded window of insertIds', () => {
-    // Prepare
-    const many = Array.from({ length: RECENT_INSERT_IDS_LIMIT + 10 }, () => ingestedEventFactory());
+  it('remembers a bounded window of insertIds, as fixed-size fingerprints', () => {
+    // Prepare: insertIds of the longest kind the contract allows, one a millisecond, so the order is known
+    const many = Array.from({ length: RECENT_INSERT_IDS_LIMIT + 10 }, (_, i) =>
+      ingestedEventFactory({ insertId: `${String(i).padStart(4, '0')}-${'x'.repeat(59)}`, timestamp: new Date(Date.UTC(2026, 10, 22, 10, 0, 0, i)).toISOString() }),
+    );
 
     // Act
     const { profile } = foldProfile(emptyProfile('user-1'), many);
+    const replayed = foldProfile(profile, many.slice(10));
+    const forgotten = foldProfile(profile, many.slice(0, 10));
+
+    // Assess: 6 bytes an insertId whatever its length; the newest 500 are duplicates, the 10 oldest forgotten
+    expect(profile.seenInsertIds.byteLength).toBe(SEEN_INSERT_IDS_MAX_BYTES);
+    expect(replayed.applied).toHaveLength(0);
+    expect(forgotten.applied).toHaveLength(10);
+  });
+
+  it('catches a client retry and a replayed Kinesis batch of up to 500 events of one user', () => {
+    // Prepare: a batch of 500 applied, then another user-visible batch, then the first one again
+    const batch = Array.from({ length: RECENT_INSERT_IDS_LIMIT }, () => ingestedEventFactory());
+    const once = foldProfile(emptyProfile('user-1'), batch).profile;
+
+    // Act
+    const again = foldProfile(once, [...batch].reverse());
 
     // Assess
-    expect(profile.recentInsertIds).toHaveLength(RECENT_INSERT_IDS_LIMIT);
-    expect(profile.recentInsertIds.at(-1)).toBe(many.at(-1)?.insertId);
+    expect(again.applied).toHaveLength(0);
+    expect(again.profile).toBe(once);
+  });
+
+  it('reads the raw insertIds of items written before fingerprints, and stores only fingerprints', () => {
+    // Prepare: an item as older code wrote it
+    const event = ingestedEventFactory();
+    const { seenInsertIds: _, ...older } = foldProfile(emptyProfile('user-1'), [event]).profile;
+    const stored = { ...older, recentInsertIds: ['some-older-id', event.insertId] };
+
+    // Act
+    const loaded = withDefaults(stored);
+    const refolded = foldProfile(loaded, [event, ingestedEventFactory({ insertId: 'some-older-id' })]);
+
+    // Assess
+    expect(refolded.applied).toHaveLength(0);
+    expect(loaded).not.toHaveProperty('recentInsertIds');
+    expect(loaded.seenInsertIds.byteLength).toBe(12);
   });
 
   it('keeps the latest phone number for SMS, whatever order the identifies arrive in', () => {

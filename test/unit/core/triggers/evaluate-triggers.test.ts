@@ -5,7 +5,8 @@ import { messageIdFor, type Intent } from '../../../../layers/core/messaging/int
 import { foldProfile } from '../../../../layers/core/profile/fold-profile';
 import type { Profile } from '../../../../layers/core/profile/profile';
 import { evaluateTriggers, type TriggerEvaluation } from '../../../../layers/core/triggers/evaluate-triggers';
-import { LATE_EVENT_TOLERANCE_MS, MAX_MARKS_PER_CAMPAIGN } from '../../../../layers/core/triggers/trigger-state';
+import { DURATION_LIMITS_MS } from '../../../../layers/core/campaigns/parse-campaign';
+import { LATE_EVENT_TOLERANCE_MS, MAX_MARKS_PER_CAMPAIGN, MAX_TIMER_DELAY_MS } from '../../../../layers/core/triggers/trigger-state';
 import { campaignFactory } from '../../../helpers/campaign-factories';
 import { ingestedEventFactory, profileFactory } from '../../../helpers/factories';
 import { InMemoryTimerStore } from '../../../helpers/in-memory-timer-store';
@@ -555,13 +556,14 @@ describe('evaluateTriggers', () => {
 
       // Assess
       expect(first.intents.map((i) => i.campaignId).sort()).toEqual(['browsed-three-pages', 'thanks-for-your-order']);
-      expect(first.timers.map((c) => c.op)).toEqual(['cancel', 'arm', 'arm', 'arm']);
+      // The cart of P-2 needs no cancel: the view it completes is in the same batch and does not arm.
+      expect(first.timers.map((c) => c.op)).toEqual(['arm', 'arm', 'arm']);
       for (const again of [replay, duplicates]) expect(again).toEqual({ intents: [], timers: [], state: user.profile.triggers, stale: 0 });
       expect(user.profile).toEqual(before.profile);
       expect([...user.timers.items]).toEqual(before.timers);
     });
 
-    it('drops the state of campaigns that are no longer active', async () => {
+    it('drops the state of campaigns that are no longer active, keeping a watermark of their newest start', async () => {
       // Prepare
       const user = new User(all);
       await user.receive(batch);
@@ -570,10 +572,157 @@ describe('evaluateTriggers', () => {
 
       // Act
       const { state } = await deactivated.receive([login('10:30')]);
+      const later = await deactivated.receive([login('10:31')], new Date(NOW.getTime() + MAX_TIMER_DELAY_MS + LATE_EVENT_TOLERANCE_MS + DAY));
 
       // Assess
       expect(Object.keys(user.profile.triggers.counts)).toEqual([browsedThree.id]);
-      expect(state).toEqual({ counts: {}, timers: {} });
+      const watermark = (droppedThrough: string) => ({ starts: [], completions: [], droppedThrough });
+      expect(state).toEqual({
+        counts: {},
+        timers: { [viewedNoCart.id]: watermark(at('10:01')), [relatedAfterPurchase.id]: watermark(at('10:06')), [comeback.id]: watermark(at('10:07')) },
+      });
+      expect(later.state).toEqual({ counts: {}, timers: {} });
+    });
+  });
+
+  describe('cancels only what may be armed', () => {
+    const cancels = (evaluation: TriggerEvaluation) => evaluation.timers.filter((command) => command.op === 'cancel');
+
+    it('sends no cancel for an add_to_cart that no remembered view can have armed a timer for', async () => {
+      // Prepare
+      const user = new User([viewedNoCart]);
+
+      // Act
+      const alone = await user.receive([cart('09:00', 'P-1')]);
+      await user.receive([view('10:00', 'P-2')]);
+      const otherProduct = await user.receive([cart('10:05', 'P-1')]);
+      await user.receive([view('11:00', 'P-3')]);
+      const afterTheWindow = await user.receive([cart('11:31', 'P-3')]);
+
+      // Assess
+      for (const evaluation of [alone, otherProduct, afterTheWindow]) expect(cancels(evaluation)).toEqual([]);
+      expect(user.timer(viewedNoCart, 'P-2')).toBeDefined();
+      expect(user.timer(viewedNoCart, 'P-3')).toBeDefined();
+    });
+
+    it('cancels when a view of an earlier batch may have armed the timer, at the edges of the window too', async () => {
+      // Prepare
+      const user = new User([viewedNoCart]);
+      await user.receive([view('10:00', 'P-1'), view('10:00', 'P-2')]);
+
+      // Act
+      const sameInstant = await user.receive([cart('10:00:00.000', 'P-1')]);
+      const lastMoment = await user.receive([cart('10:30', 'P-2')]);
+
+      // Assess
+      expect(cancels(sameInstant)).toEqual([{ op: 'cancel', userId: 'alice', key: `${viewedNoCart.id}#P-1`, at: at('10:00') }]);
+      expect(cancels(lastMoment)).toHaveLength(1);
+      expect(user.timers.items.size).toBe(0);
+    });
+
+    it('sends the cancel of a late cart older than a newer view, which the table refuses for the newer arm', async () => {
+      // Prepare: the cart of 10:10 arrives first, then the view it completes, then a newer view
+      const user = new User([viewedNoCart]);
+      await user.receive([cart('10:10', 'P-1')]);
+      await user.receive([view('10:00', 'P-1')]);
+      const newer = view('10:20', 'P-1');
+      await user.receive([newer]);
+
+      // Act: a cart of 10:15 arrives last
+      const late = await user.receive([cart('10:15', 'P-1')]);
+
+      // Assess: the 10:00 view may have armed (as far as its marks tell), so the cancel goes; the 10:20 arm stays
+      expect(cancels(late)).toHaveLength(1);
+      expect(user.timer(viewedNoCart, 'P-1')).toMatchObject({ armId: newer.insertId });
+    });
+
+    it('stays exact when the marks were truncated: a cart still cancels the timer of a forgotten view', async () => {
+      // Prepare: more views than marks are kept, each of its own product, so each arms a timer
+      const user = new User([viewedNoCart]);
+      const views = Array.from({ length: MAX_MARKS_PER_CAMPAIGN + 10 }, (_, i) => view(`10:00:${String(i).padStart(2, '0')}.000`, `P-${i}`));
+      await user.receive(views);
+      const state = user.profile.triggers.timers[viewedNoCart.id]!;
+
+      // Act
+      const forgotten = await user.receive([cart('10:10', 'P-0')]);
+
+      // Assess
+      expect(state.starts).toHaveLength(MAX_MARKS_PER_CAMPAIGN);
+      expect(state.starts.some((mark) => mark.value === 'P-0')).toBe(false);
+      expect(state.droppedThrough).toBe(views[9]!.timestamp);
+      expect(cancels(forgotten)).toHaveLength(1);
+      expect(user.timer(viewedNoCart, 'P-0')).toBeUndefined();
+    });
+
+    it('treats a full list of marks written without a watermark (older code) as truncated', async () => {
+      // Prepare
+      const user = new User([viewedNoCart]);
+      await user.receive(Array.from({ length: MAX_MARKS_PER_CAMPAIGN + 10 }, (_, i) => view(`10:00:${String(i).padStart(2, '0')}.000`, `P-${i}`)));
+      delete user.profile.triggers.timers[viewedNoCart.id]!.droppedThrough;
+
+      // Act
+      const forgotten = await user.receive([cart('10:10', 'P-0')]);
+
+      // Assess
+      expect(cancels(forgotten)).toHaveLength(1);
+      expect(user.timer(viewedNoCart, 'P-0')).toBeUndefined();
+    });
+
+    it('still cancels a timer armed before its campaign was paused and resumed', async () => {
+      // Prepare
+      const user = new User([viewedNoCart]);
+      await user.receive([view('10:00', 'P-1')]);
+      const paused = new User([thanks]);
+      paused.profile = user.profile;
+      await paused.receive([login('10:05')]);
+      user.profile = paused.profile;
+
+      // Act
+      const resumed = await user.receive([cart('10:10', 'P-1')]);
+
+      // Assess
+      expect(cancels(resumed)).toHaveLength(1);
+      expect(user.timer(viewedNoCart, 'P-1')).toBeUndefined();
+    });
+
+    it('leaves the Timers table as cancelling on every completing event would, whatever the order, batching and truncation', async () => {
+      const arbitraryEvent = fc.record({
+        kind: fc.constantFrom<'view' | 'cart'>('view', 'view', 'cart'),
+        product: fc.constantFrom('P-1', 'P-2', 'P-3'),
+        offsetMs: fc.integer({ min: 0, max: 70 * MINUTE }),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(arbitraryEvent, { minLength: 1, maxLength: MAX_MARKS_PER_CAMPAIGN + 30 }),
+          fc.array(fc.nat(), { maxLength: 80 }),
+          fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 20 }),
+          async (specs, order, batchSizes) => {
+            // Prepare
+            const events = specs.map(({ kind, product, offsetMs }) => (kind === 'view' ? view : cart)(plus(at('10:00'), offsetMs).slice(11, 23), product));
+            const user = new User([viewedNoCart]);
+            const reference = new InMemoryTimerStore();
+
+            for (const batch of batches(shuffle(events, order), batchSizes)) {
+              // Act
+              const applied = foldProfile(user.profile, batch).applied;
+              const evaluation = await user.receive(batch);
+              const everyCart = [...applied]
+                .filter((e) => e.type === 'add_to_cart')
+                .sort((a, b) => a.timestamp.localeCompare(b.timestamp) || (a.insertId < b.insertId ? -1 : 1))
+                .map((e) => ({ op: 'cancel' as const, userId: 'alice', key: `${viewedNoCart.id}#${e.properties?.productId}`, at: e.timestamp }));
+              await reference.apply([...everyCart, ...evaluation.timers.filter((command) => command.op === 'arm')]);
+
+              // Assess
+              expect(user.timers.items).toEqual(reference.items);
+            }
+          },
+        ),
+        { numRuns: 200, seed: 20261204 },
+      );
+    });
+
+    it('keeps watermarks as long as the longest delay a campaign may have', () => {
+      expect(MAX_TIMER_DELAY_MS).toBe(Math.max(DURATION_LIMITS_MS['/trigger/after'], DURATION_LIMITS_MS['/trigger/unless/within']));
     });
   });
 });
