@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
+import { canonicalTimeZone } from '../layers/core/time-zone';
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryConfigInvalidError, readDeliveryPolicy } from '../layers/core/messaging/delivery-policy';
 import { DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS } from '../layers/runtime/campaign-cache-ttl';
 import { parseRecommendationBlend, RecommendationConfigError } from '../layers/runtime/recommender-from-environment';
@@ -304,21 +305,11 @@ const currencyCode = (key: string, value: unknown): string => {
   return value;
 };
 
-// A zone name, not an offset: Node 22+ also accepts "+01:00" as a time zone, EventBridge Scheduler does not.
-const TIME_ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
-
-/**
- * Validated against the time zone database Node.js ships (ICU), and returned under the name ICU gives
- * it: the canonical spelling and case (`utc` -> `UTC`, `US/Eastern` -> `America/New_York`).
- */
+/** Returned under the canonical name ICU gives it (`utc` -> `UTC`, `US/Eastern` -> `America/New_York`). */
 const ianaTimeZone = (key: string, value: unknown): TimeZone => {
-  const expected = 'an IANA time zone name, e.g. "Europe/London" or "UTC"';
-  if (typeof value !== 'string' || !TIME_ZONE_NAME.test(value)) throw new PipelineConfigError(key, value, expected);
-  try {
-    return TimeZone.of(new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone);
-  } catch {
-    throw new PipelineConfigError(key, value, expected);
-  }
+  const zone = typeof value === 'string' ? canonicalTimeZone(value) : undefined;
+  if (!zone) throw new PipelineConfigError(key, value, 'an IANA time zone name, e.g. "Europe/London" or "UTC"');
+  return TimeZone.of(zone);
 };
 
 const hourOfDay = (key: string, value: unknown): number => {

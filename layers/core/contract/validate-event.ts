@@ -2,6 +2,8 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { BATCH_SCHEMA, COMMON_SCHEMA, EVENT_SCHEMAS } from './event-schemas';
 import { EVENT_TYPES, type EventType, type IngestedEvent, type PipelineEvent } from './pipeline-event';
+import { canonicalTimeZone } from '../time-zone';
+import { notBefore } from './not-before-keyword';
 import { uniqueFieldErrors } from '../unique-field-errors';
 
 /** Machine-readable reasons a field is rejected; stable, documented in the README. */
@@ -11,6 +13,8 @@ export type FieldErrorCode =
   | 'WRONG_TYPE'
   | 'INVALID_VALUE'
   | 'INVALID_FORMAT'
+  | 'OUT_OF_RANGE'
+  | 'UNKNOWN_TIME_ZONE'
   | 'MISSING_IDENTITY';
 
 export interface FieldError {
@@ -24,6 +28,8 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldE
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv, ['date-time']);
+ajv.addKeyword(notBefore);
+ajv.addFormat('iana-time-zone', { type: 'string', validate: (zone: string) => canonicalTimeZone(zone) !== undefined });
 ajv.addSchema(COMMON_SCHEMA);
 const checkBatch = ajv.compile<{ events: unknown[] }>(BATCH_SCHEMA);
 const checkByType = new Map(EVENT_TYPES.map((type) => [type, ajv.compile<PipelineEvent>(EVENT_SCHEMAS[type])]));
@@ -42,7 +48,30 @@ export const validateEvent = (candidate: unknown): Validation<PipelineEvent> => 
   if (!check) {
     return { ok: false, errors: [{ path: 'type', code: 'INVALID_VALUE', message: `must be one of ${EVENT_TYPES.join(', ')}` }] };
   }
-  return check(candidate) ? { ok: true, value: candidate } : { ok: false, errors: toFieldErrors(check.errors) };
+  const unstorable = unstorableNumbers(candidate);
+  if (check(candidate) && unstorable.length === 0) return { ok: true, value: candidate };
+  const taken = new Set(unstorable.map((error) => error.path));
+  return { ok: false, errors: [...unstorable, ...toFieldErrors(check.errors).filter((error) => !taken.has(error.path))] };
+};
+
+/**
+ * DynamoDB stores numbers of magnitude 1E-130 to 9.99…E+125; JSON.parse turns a literal beyond a
+ * double's range (`1e999`) into Infinity, which no store takes and JSON.stringify writes as `null`.
+ */
+const TOO_LARGE = 1e126;
+const SMALLEST_NUMBER = 1e-130;
+
+/** Every number in the event, typed by a schema or free (traits), that could not be stored as it is. */
+const unstorableNumbers = (value: unknown, path = ''): FieldError[] => {
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    return Number.isFinite(value) && magnitude < TOO_LARGE && (magnitude === 0 || magnitude >= SMALLEST_NUMBER)
+      ? []
+      : [{ path, code: 'OUT_OF_RANGE', message: 'must be a finite number from 1e-130 to 9.99e125 in magnitude, or 0' }];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableNumbers(item, `${path}[${index}]`));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, item]) => unstorableNumbers(item, join(path, key)));
+  return [];
 };
 
 /** Validates the batch envelope against `events/schemas/batch.schema.json` (the API Gateway model). */
@@ -93,7 +122,11 @@ const toFieldError = (error: ErrorObject): FieldError | undefined => {
     case 'type':
       return { path, code: 'WRONG_TYPE', message: error.message ?? 'has the wrong type' };
     case 'format':
-      return { path, code: 'INVALID_FORMAT', message: error.message ?? 'has the wrong format' };
+      return error.params.format === 'iana-time-zone'
+        ? { path, code: 'UNKNOWN_TIME_ZONE', message: 'must be an IANA time zone name this runtime knows, e.g. "Europe/London"' }
+        : { path, code: 'INVALID_FORMAT', message: error.message ?? 'has the wrong format' };
+    case 'notBefore':
+      return { path, code: 'OUT_OF_RANGE', message: `must be at or after ${String(error.params.limit)}` };
     case 'const':
       return { path, code: 'INVALID_VALUE', message: `must be ${JSON.stringify(error.params.allowedValue)}` };
     default:

@@ -1,3 +1,5 @@
+import { canonicalTimeZone } from '../time-zone';
+
 /**
  * Quiet hours in a user's own time zone, daylight saving included. Pure: the IANA rules come from the
  * runtime's ICU data through `Intl`, which Node (and Lambda) ship in full.
@@ -57,7 +59,7 @@ const formatterFor = (zone: string): Intl.DateTimeFormat | null => {
 };
 
 /** Whether `zone` is an IANA time zone the runtime knows (e.g. `Europe/Paris`; not `CET+1` or `Mars/Base`). */
-export const isKnownTimeZone = (zone: string | undefined): zone is string => zone !== undefined && zone !== '' && formatterFor(zone) !== null;
+export const isKnownTimeZone = (zone: string | undefined): zone is string => zone !== undefined && canonicalTimeZone(zone) !== undefined;
 
 /**
  * The local wall-clock time at `instantMs` in `zone`, as milliseconds on a UTC-like axis (so

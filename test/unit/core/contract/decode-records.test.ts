@@ -24,4 +24,23 @@ describe('decodeRecords', () => {
     ]);
     expect(poison[1]?.errors).toEqual([expect.objectContaining({ path: 'insertId' })]);
   });
+
+  it('parks what an older producer streamed and the contract now refuses, with the field and code, rather than drop it later', () => {
+    // Prepare: accepted before the contract bounded timestamps and zones, or written by another producer
+    const login = ingestedEventFactory({ type: 'login', timestamp: '0001-01-01T00:00:00.000Z' });
+    const identify = ingestedEventFactory({ type: 'identify', properties: { timeZone: 'Mars/Olympus' } });
+    // JSON.stringify writes an Infinity price as null: the type check catches it
+    const purchase = { ...ingestedEventFactory({ type: 'purchase' }), properties: { orderId: 'o-1', currency: 'GBP', items: [{ productId: 'P-1', quantity: 1, price: null }] } };
+
+    // Act
+    const { events, poison } = decodeRecords([encodedRecordFactory(login, '1'), encodedRecordFactory(identify, '2'), encodedRecordFactory(purchase, '3')]);
+
+    // Assess
+    expect(events).toEqual([]);
+    expect(poison.map((p) => [p.sequenceNumber, p.reason, p.errors.map((e) => `${e.path} ${e.code}`)])).toEqual([
+      ['1', 'SCHEMA_INVALID', ['timestamp OUT_OF_RANGE']],
+      ['2', 'SCHEMA_INVALID', ['properties.timeZone UNKNOWN_TIME_ZONE']],
+      ['3', 'SCHEMA_INVALID', ['properties.items[0].price WRONG_TYPE']],
+    ]);
+  });
 });

@@ -82,4 +82,76 @@ describe('validateEvent', () => {
     // Assess
     expect(!result.ok && result.errors).toEqual([expect.objectContaining({ path: 'type', code: 'INVALID_VALUE' })]);
   });
+
+  describe('values that would be accepted and then never reach the profile', () => {
+    const purchase = (price: number) => ({
+      ...eventFactory({ type: 'purchase' }),
+      properties: { orderId: 'o-1', currency: 'GBP', items: [{ productId: 'P-1', quantity: 1, price }] },
+    });
+
+    it.each([
+      ['a price that overflowed to Infinity (1e999 in the JSON)', JSON.parse('1e999') as number],
+      ['a negative infinity', -Infinity],
+      ['a price beyond DynamoDB’s number range', 1e126],
+      ['a price below DynamoDB’s smallest magnitude', 1e-131],
+    ])('rejects %s as OUT_OF_RANGE at its path', (_, price) => {
+      // Act
+      const result = validateEvent(purchase(price));
+
+      // Assess
+      expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ path: 'properties.items[0].price', code: 'OUT_OF_RANGE' })] });
+    });
+
+    it('rejects a non-finite number where the schema takes any value (traits)', () => {
+      // Prepare
+      const identify = eventFactory({ type: 'identify' });
+      const event = { ...identify, properties: { ...(identify.properties as object), traits: { lifetimeValue: Infinity, tiers: [1, NaN] } } };
+
+      // Act
+      const result = validateEvent(event);
+
+      // Assess
+      expect(!result.ok && result.errors.map(({ path, code }) => ({ path, code }))).toEqual([
+        { path: 'properties.traits.lifetimeValue', code: 'OUT_OF_RANGE' },
+        { path: 'properties.traits.tiers[1]', code: 'OUT_OF_RANGE' },
+      ]);
+    });
+
+    it('keeps 0 and ordinary prices', () => {
+      expect(validateEvent(purchase(0)).ok).toBe(true);
+      expect(validateEvent(purchase(12.5)).ok).toBe(true);
+    });
+
+    it.each(['Mars/Olympus', '+01:00', 'GMT+1', 'Europe/', '', 'a'.repeat(65)])('rejects the time zone %j as UNKNOWN_TIME_ZONE', (timeZone) => {
+      // Prepare
+      const identify = eventFactory({ type: 'identify' });
+
+      // Act
+      const result = validateEvent({ ...identify, properties: { ...(identify.properties as object), timeZone } });
+
+      // Assess
+      expect(!result.ok && result.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'properties.timeZone', code: expect.stringMatching(/UNKNOWN_TIME_ZONE|INVALID_VALUE/) })]));
+      if (timeZone !== '' && timeZone.length <= 64) expect(!result.ok && result.errors[0]?.code).toBe('UNKNOWN_TIME_ZONE');
+    });
+
+    it.each(['Europe/London', 'UTC', 'Asia/Kolkata', 'Asia/Calcutta', 'America/Argentina/ComodRivadavia'])('accepts the IANA zone %s', (timeZone) => {
+      const identify = eventFactory({ type: 'identify' });
+      expect(validateEvent({ ...identify, properties: { ...(identify.properties as object), timeZone } }).ok).toBe(true);
+    });
+
+    it.each(['0001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '1999-12-31T23:59:59+00:00', '2000-01-01T00:30:00+01:00'])(
+      'rejects the timestamp %s, before 2000-01-01T00:00:00Z, as OUT_OF_RANGE',
+      (timestamp) => {
+        // Act
+        const result = validateEvent(eventFactory({ timestamp }));
+
+        // Assess
+        expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ path: 'timestamp', code: 'OUT_OF_RANGE' })] });
+      },
+    );
+
+    it.each(['2000-01-01T00:00:00Z', '2010-12-01T08:26:00Z'])('accepts the timestamp %s (historical imports are fine)', (timestamp) => {
+      expect(validateEvent(eventFactory({ timestamp })).ok).toBe(true);
+    });
+  });
 });

@@ -83,4 +83,25 @@ describe('ingestRequest', () => {
     // Assess
     expect(outcome.response.statusCode).toBe(200);
   });
+
+  it.each([
+    ['a purchase price that overflows to Infinity', '"price": 1e999', 'properties.items[0].price', 'OUT_OF_RANGE'],
+    ['an unknown time zone', '"timeZone": "Mars/Olympus"', 'properties.timeZone', 'UNKNOWN_TIME_ZONE'],
+    ['a timestamp in year 0001', '"timestamp": "0001-01-01T00:00:00Z"', 'timestamp', 'OUT_OF_RANGE'],
+  ])('answers %s with 400 and the field’s code, streaming nothing', async (_, field, path, code) => {
+    // Prepare: the raw JSON as an app sends it (1e999 only becomes Infinity when parsed)
+    const event = field.startsWith('"price"')
+      ? `{"type":"purchase","insertId":"hostile-0001","userId":"u-1","timestamp":"2026-11-22T10:00:00Z","properties":{"orderId":"o-1","currency":"GBP","items":[{"productId":"P-1","quantity":1,${field}}]}}`
+      : field.startsWith('"timeZone"')
+        ? `{"type":"identify","insertId":"hostile-0002","userId":"u-1","timestamp":"2026-11-22T10:00:00Z","properties":{${field}}}`
+        : `{"type":"login","insertId":"hostile-0003","userId":"u-1",${field}}`;
+
+    // Act
+    const outcome = await ingestRequest(apiGatewayEventFactory(`{"events":[${event}]}`), sink, NOW);
+
+    // Assess
+    expect(outcome.response.statusCode).toBe(400);
+    expect(bodyOf(outcome).error).toMatchObject({ code: 'NO_VALID_EVENTS', rejected: [{ index: 0, errors: [expect.objectContaining({ path, code })] }] });
+    expect(sink.records).toHaveLength(0);
+  });
 });
