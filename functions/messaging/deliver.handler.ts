@@ -30,6 +30,7 @@ import { recommenderFromEnvironment } from '../../layers/runtime/recommender-fro
 import { cachedRolloutExposure } from '../../layers/runtime/cached-rollout-exposure';
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
+import { loggedError } from '../../layers/runtime/log-safe';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
 
@@ -86,7 +87,7 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
     campaigns: cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {
       ttlMs: cacheTtlMs,
       clock,
-      onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', { error: errorName(error) }),
+      onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', loggedError(error)),
     }),
     ledger: new DynamoMessageLog(dynamo, config.MESSAGES_TABLE_NAME),
     rollouts: cachedRolloutExposure(experiments, { ttlMs: cacheTtlMs, clock }),
@@ -103,7 +104,7 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
         onModelUnavailable: (error) =>
           error.name === 'ModelArtifactNotFoundError'
             ? logger.info('no recommendation model promoted yet: popular items meanwhile')
-            : logger.warn('the recommendation model could not be loaded: popular items meanwhile', { error: errorName(error) }),
+            : logger.warn('the recommendation model could not be loaded: popular items meanwhile', loggedError(error)),
       }),
     timers: new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME),
     deliveryEvents: new SnsDeliveryEvents(sns, config.DELIVERY_EVENTS_TOPIC_ARN),
@@ -143,11 +144,11 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
         if (error instanceof DeliveryRateLimitedError) {
           record('rate-limited', error.channel);
           const delayMs = rateLimitRetryDelayMs(error.retryAfterMs, receiveCount, random);
-          await retryDelay.delay(sqsRecord, delayMs).catch((cause: unknown) => logger.warn('could not delay a throttled intent', { error: errorName(cause) }));
+          await retryDelay.delay(sqsRecord, delayMs).catch((cause: unknown) => logger.warn('could not delay a throttled intent', loggedError(cause)));
           logger.info('intent throttled', { messageId: intent.messageId, campaignId: intent.campaignId, channel: error.channel, retryInMs: delayMs });
         } else {
-          record('error', errorName(error));
-          logger.warn('intent failed; the queue retries it', { messageId: intent.messageId, campaignId: intent.campaignId, error: errorName(error) });
+          record('error', loggedError(error).error);
+          logger.warn('intent failed; the queue retries it', { messageId: intent.messageId, campaignId: intent.campaignId, ...loggedError(error) });
         }
         throw error;
       }
@@ -176,5 +177,3 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
 
 export const handler = lazyHandler(() => createDeliverHandler(process.env));
 
-/** An error's name, never its message (SDK messages can quote request parameters). */
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

@@ -22,6 +22,7 @@ import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-sourc
 import { campaignCacheTtlMs } from '../../layers/runtime/campaign-cache-ttl';
 import { readEnvironment, type Environment } from '../../layers/runtime/config';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
+import { loggedError } from '../../layers/runtime/log-safe';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
 
@@ -59,7 +60,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const campaigns = cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {
     ttlMs,
     clock,
-    onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', { error: errorName(error) }),
+    onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', loggedError(error)),
   });
 
   return withObservability(async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
@@ -97,7 +98,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     );
     metrics.addMetric('RolloutConversions', MetricUnit.Count, attribution.conversions);
     metrics.addMetric('RolloutClicks', MetricUnit.Count, attribution.clicks);
-    for (const [userId, error] of attribution.failed) logger.error('rollout attribution failed; records will be retried', { userId, error: errorName(error) });
+    for (const [userId, error] of attribution.failed) logger.error('rollout attribution failed; records will be retried', { userId, ...loggedError(error) });
 
     metrics.addMetric('EventsApplied', MetricUnit.Count, result.applied);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
@@ -110,7 +111,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     metrics.addMetric('TimersCancelled', MetricUnit.Count, result.timersCancelled);
     metrics.addMetric('StaleTriggers', MetricUnit.Count, result.staleTriggers);
     for (const [userId, error] of result.failed) {
-      logger.error('profile update failed; records will be retried', { userId, error: errorName(error) });
+      logger.error('profile update failed; records will be retried', { userId, ...loggedError(error) });
     }
     logger.info('batch processed', { records: event.Records.length, ...summary(result) });
 
@@ -124,7 +125,5 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
 
 const summary = ({ failed, ...counts }: Awaited<ReturnType<typeof processEvents>>) => ({ ...counts, failedUsers: failed.size });
 
-/** Only the error's name and message: an SDK error object can carry request data. */
-const errorName = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error');
 
 export const handler = lazyHandler(() => createProcessEventsHandler(process.env));

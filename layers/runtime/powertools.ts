@@ -12,8 +12,14 @@ export interface Observability {
  * One Logger, Metrics and Tracer per function. Service name and namespace come from the POWERTOOLS_*
  * variables the CDK sets; the default here only names the function when they are absent (tests).
  */
-export const createObservability = (serviceName: string): Observability => ({
-  logger: new Logger({ serviceName }),
-  metrics: new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MarketingPipeline' }),
-  tracer: new Tracer({ serviceName }),
-});
+export const createObservability = (serviceName: string): Observability => {
+  const logger = new Logger({ serviceName });
+  return {
+    logger,
+    // Metrics' own notices ("No application metrics to publish" when an invocation had nothing to
+    // count) go through the function's Logger, so they are JSON lines at WARN that POWERTOOLS_LOG_LEVEL
+    // governs like every other, instead of console lines nothing can turn down.
+    metrics: new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MarketingPipeline', logger }),
+    tracer: new Tracer({ serviceName }),
+  };
+};
