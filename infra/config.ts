@@ -3,8 +3,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { canonicalTimeZone } from '../layers/core/time-zone';
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryConfigInvalidError, readDeliveryPolicy } from '../layers/core/messaging/delivery-policy';
-import { DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS } from '../layers/runtime/campaign-cache-ttl';
-import { parseRecommendationBlend, RecommendationConfigError } from '../layers/runtime/recommender-from-environment';
+import type { Variable } from '../layers/runtime/config';
+import { DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS, DELIVER_CONFIG, NIGHTLY_PROFILES_CONFIG, PROCESS_EVENTS_CONFIG, RETRAIN_MODEL_CONFIG } from '../layers/runtime/function-configs';
 
 /**
  * Deployment-time settings of the pipeline. Every field has a default suited to a small production
@@ -174,18 +174,25 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
       Duration.seconds(positiveInteger(keys.iteratorAgeAlarmThresholdSeconds, v)),
     ),
     manageApiGatewayAccountRole: optional(read(keys.manageApiGatewayAccountRole), (v) => boolean(keys.manageApiGatewayAccountRole, v)),
-    rfmCurrency: optional(read(keys.rfmCurrency), (v) => currencyCode(keys.rfmCurrency, v)),
+    rfmCurrency: optional(read(keys.rfmCurrency), (v) => asVariable(keys.rfmCurrency, NIGHTLY_PROFILES_CONFIG.schema.RFM_CURRENCY, v)),
     scoringScheduleTimeZone: optional(read(keys.scoringScheduleTimeZone), (v) => ianaTimeZone(keys.scoringScheduleTimeZone, v)),
     scoringScheduleHour: optional(read(keys.scoringScheduleHour), (v) => hourOfDay(keys.scoringScheduleHour, v)),
-    campaignCacheTtlSeconds: optional(read(keys.campaignCacheTtlSeconds), (v) => wholeNumber(keys.campaignCacheTtlSeconds, v)),
+    campaignCacheTtlSeconds: optional(read(keys.campaignCacheTtlSeconds), (v) => asVariable(keys.campaignCacheTtlSeconds, PROCESS_EVENTS_CONFIG.schema.CAMPAIGN_CACHE_TTL_SECONDS, v)),
     timerLagAlarmThreshold: optional(read(keys.timerLagAlarmThresholdMinutes), (v) => Duration.minutes(positiveInteger(keys.timerLagAlarmThresholdMinutes, v))),
     retrainingScheduleTimeZone: optional(read(keys.retrainingScheduleTimeZone), (v) => ianaTimeZone(keys.retrainingScheduleTimeZone, v)),
     retrainingScheduleHour: optional(read(keys.retrainingScheduleHour), (v) => hourOfDay(keys.retrainingScheduleHour, v)),
-    retrainingMinNewInteractions: optional(read(keys.retrainingMinNewInteractions), (v) => wholeNumber(keys.retrainingMinNewInteractions, v)),
-    retrainingMetricTolerance: optional(read(keys.retrainingMetricTolerance), (v) => fraction(keys.retrainingMetricTolerance, v)),
+    retrainingMinNewInteractions: optional(read(keys.retrainingMinNewInteractions), (v) =>
+      asVariable(keys.retrainingMinNewInteractions, RETRAIN_MODEL_CONFIG.schema.RETRAINING_MIN_NEW_INTERACTIONS, v),
+    ),
+    retrainingMetricTolerance: optional(read(keys.retrainingMetricTolerance), (v) =>
+      asVariable(keys.retrainingMetricTolerance, RETRAIN_MODEL_CONFIG.schema.RETRAINING_METRIC_TOLERANCE, v),
+    ),
     personalize: personalizeFrom(read),
     personalizeEvents: personalizeEventsFrom(read),
-    recommendationBlend: optional(read(keys.recommendationBlend), (v) => blend(keys.recommendationBlend, v)),
+    recommendationBlend: optional(read(keys.recommendationBlend), (v) => {
+      asVariable(keys.recommendationBlend, DELIVER_CONFIG.schema.RECOMMENDATION_BLEND, v);
+      return String(v).trim();
+    }),
   });
   const deliveryFromContext = Object.fromEntries(
     Object.entries(DELIVERY_CONTEXT_KEYS).flatMap(([name, key]) => (read(key) === undefined ? [] : [[name, String(read(key))]])),
@@ -207,11 +214,6 @@ const validateDeliverySettings = (settings: Partial<Record<DeliverySetting, stri
   }
 };
 
-const fraction = (key: string, value: unknown): number => {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 1) throw new PipelineConfigError(key, value, 'a number from 0 to 1');
-  return n;
-};
 
 const PERSONALIZE_ARN = /^arn:aws[a-z-]*:(personalize|iam):[a-z0-9-]*:\d{12}:[A-Za-z0-9_./-]+$/;
 
@@ -234,16 +236,6 @@ const personalizeFrom = (read: (key: string) => unknown): PipelineConfig['person
   return Object.fromEntries(values.map(([field, , value]) => [field, value])) as unknown as PipelineConfig['personalize'];
 };
 
-/** Through deliver's own reader, as the delivery settings are. */
-const blend = (key: string, value: unknown): string => {
-  try {
-    parseRecommendationBlend(String(value));
-  } catch (error) {
-    if (error instanceof RecommendationConfigError) throw new PipelineConfigError(key, value, 'weights like collaborative=0.4,content=0.3,popularity=0.3');
-    throw error;
-  }
-  return String(value);
-};
 
 /** The event tracker's tracking id (for PutEvents) and ARN (for IAM), both or neither. */
 const personalizeEventsFrom = (read: (key: string) => unknown): PipelineConfig['personalizeEvents'] => {
@@ -258,13 +250,17 @@ const personalizeEventsFrom = (read: (key: string) => unknown): PipelineConfig['
   return { trackingId, eventTrackerArn };
 };
 
-const wholeNumber = (key: string, value: unknown): number => {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new PipelineConfigError(key, value, 'a whole number ≥ 0');
-  return n;
-};
 
 const optional = <T>(value: unknown, parse: (value: unknown) => T): T | undefined => (value === undefined ? undefined : parse(value));
+
+/** Through the variable the function's own schema reads it as, so synth and cold start apply one rule. */
+const asVariable = <T>(key: string, variable: Variable<T>, value: unknown): T => {
+  try {
+    return variable.parse(String(value).trim());
+  } catch (error) {
+    throw new PipelineConfigError(key, value, (error instanceof Error ? error.message : String(error)).replace(/^must be /, '').replace(/, got ".*"$/, ''));
+  }
+};
 
 const withoutUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -300,10 +296,6 @@ const boolean = (key: string, value: unknown): boolean => {
   throw new PipelineConfigError(key, value, 'true or false');
 };
 
-const currencyCode = (key: string, value: unknown): string => {
-  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) throw new PipelineConfigError(key, value, 'an ISO 4217 currency code of 3 uppercase letters, e.g. "GBP"');
-  return value;
-};
 
 /** Returned under the canonical name ICU gives it (`utc` -> `UTC`, `US/Eastern` -> `America/New_York`). */
 const ianaTimeZone = (key: string, value: unknown): TimeZone => {

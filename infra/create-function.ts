@@ -1,10 +1,11 @@
 import * as path from 'node:path';
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Token, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ConfigurationError, type EnvironmentOf, type FunctionConfig, type Schema } from '../layers/runtime/config';
 import { acknowledgeNagFinding } from './nag';
 
 /** The repository root: `projectRoot` of every bundle and the base of `pipeline:entry`. */
@@ -25,13 +26,18 @@ export interface FunctionDefaults {
 }
 
 /** What differs between the pipeline's functions. */
-export interface CreateFunctionProps extends FunctionDefaults {
+export interface CreateFunctionProps<S extends Schema> extends FunctionDefaults {
+  /**
+   * The function's configuration schema (layers/runtime/function-configs.ts), which its handler parses
+   * at cold start: the environment set here is checked against it at synth.
+   */
+  readonly config: FunctionConfig<S>;
   /** Handler file relative to the repository root, e.g. `functions/ingest/ingest.handler.ts`; it exports `handler`. */
   readonly entry: string;
   /** `POWERTOOLS_SERVICE_NAME`: the name logs, metrics and traces are grouped under. */
   readonly serviceName: string;
-  /** The function's own environment, added to the shared Powertools variables. */
-  readonly environment?: Record<string, string>;
+  /** The function's own environment, added to the shared Powertools variables; names and values per {@link config}. */
+  readonly environment?: EnvironmentOf<S>;
   /** @default 512 */
   readonly memorySize?: number;
   /** @default 30 seconds */
@@ -48,8 +54,10 @@ export interface CreateFunctionProps extends FunctionDefaults {
  * role gets no AWS managed policy: it may write to its own log group only, plus X-Ray, plus whatever
  * the caller grants.
  */
-export const createFunction = (scope: Construct, id: string, props: CreateFunctionProps): NodejsFunction => {
+export const createFunction = <S extends Schema>(scope: Construct, id: string, props: CreateFunctionProps<S>): NodejsFunction => {
   const entry = toRepoRelative(props.entry);
+  const problems = props.config.problems(props.environment ?? {}, (value) => Token.isUnresolved(value));
+  if (problems.length > 0) throw new ConfigurationError(problems, props.serviceName);
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: props.logRetention,
     removalPolicy: props.logRemovalPolicy,

@@ -7,7 +7,8 @@ import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { sweepTimers, type SweepTimersResult } from '../../layers/core/triggers/sweep-timers';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
-import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import type { Environment } from '../../layers/runtime/config';
+import { SWEEP_TIMERS_CONFIG } from '../../layers/runtime/function-configs';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
@@ -27,7 +28,7 @@ const TIME_RESERVE_MS = 10_000;
  * once and to crash midway: see `sweepTimers`.
  */
 export const createSweepTimersHandler = (env: Environment, overrides: SweepTimersOverrides = {}) => {
-  const config = readEnvironment(env, ['TIMERS_TABLE_NAME', 'INTENTS_QUEUE_URL']);
+  const config = SWEEP_TIMERS_CONFIG.parse(env);
   const observability = createObservability('sweep-timers');
   const { logger, metrics } = observability;
   const clients = createAwsClients(observability.tracer);

@@ -4,7 +4,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { KinesisEventSink } from '../../layers/adapters/kinesis-event-sink';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
-import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import type { Environment } from '../../layers/runtime/config';
+import { INGEST_CONFIG } from '../../layers/runtime/function-configs';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
@@ -17,7 +18,7 @@ export interface IngestOverrides {
 
 /** `POST /v1/events`: validates each event and writes the valid ones to the events stream. */
 export const createIngestHandler = (env: Environment, overrides: IngestOverrides = {}) => {
-  const config = readEnvironment(env, ['EVENTS_STREAM_NAME']);
+  const config = INGEST_CONFIG.parse(env);
   const observability = createObservability('ingest');
   const { logger, metrics } = observability;
   const sink = new KinesisEventSink(overrides.kinesis ?? createAwsClients(observability.tracer).kinesis(), config.EVENTS_STREAM_NAME);

@@ -24,8 +24,8 @@ import { BatchRateLimiter } from '../../layers/core/messaging/rate-limiter';
 import type { Recommender } from '../../layers/core/ports';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
 import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-source';
-import { campaignCacheTtlMs } from '../../layers/runtime/campaign-cache-ttl';
-import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import type { Environment } from '../../layers/runtime/config';
+import { DELIVER_CONFIG } from '../../layers/runtime/function-configs';
 import { recommenderFromEnvironment } from '../../layers/runtime/recommender-from-environment';
 import { cachedRolloutExposure } from '../../layers/runtime/cached-rollout-exposure';
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
@@ -55,16 +55,10 @@ export interface DeliverOverrides {
  * → a slot under the global rate → SNS push or SMS, once per message id, every decision logged.
  */
 export const createDeliverHandler = (env: Environment, overrides: DeliverOverrides = {}) => {
-  const config = readEnvironment(env, [
-    'PROFILES_TABLE_NAME',
-    'MESSAGES_TABLE_NAME',
-    'DELIVERY_EVENTS_TOPIC_ARN',
-    'CAMPAIGNS_TABLE_NAME',
-    'TIMERS_TABLE_NAME',
-    'EXPERIMENTS_TABLE_NAME',
-  ]);
+  const config = DELIVER_CONFIG.parse(env);
+  // The policy and the recommender read the variables the schema has just checked with these readers.
   const policy = readDeliveryPolicy(env);
-  const cacheTtlMs = campaignCacheTtlMs(env);
+  const cacheTtlMs = config.CAMPAIGN_CACHE_TTL_SECONDS * 1000;
 
   const observability = createObservability('deliver');
   const { logger, metrics } = observability;

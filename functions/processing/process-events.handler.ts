@@ -19,8 +19,8 @@ import { attributeOutcomes } from '../../layers/core/rollouts/attribute-outcomes
 import { processEvents } from '../../layers/core/processing/process-events';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
 import { cachedCampaignSource } from '../../layers/runtime/cached-campaign-source';
-import { campaignCacheTtlMs } from '../../layers/runtime/campaign-cache-ttl';
-import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import type { Environment } from '../../layers/runtime/config';
+import { PROCESS_EVENTS_CONFIG } from '../../layers/runtime/function-configs';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { loggedError } from '../../layers/runtime/log-safe';
 import { createObservability } from '../../layers/runtime/powertools';
@@ -41,8 +41,7 @@ export interface ProcessEventsOverrides {
  * by insertId).
  */
 export const createProcessEventsHandler = (env: Environment, overrides: ProcessEventsOverrides = {}) => {
-  const config = readEnvironment(env, ['PROFILES_TABLE_NAME', 'INTENTS_QUEUE_URL', 'EVENTS_DLQ_URL', 'CAMPAIGNS_TABLE_NAME', 'TIMERS_TABLE_NAME', 'EXPERIMENTS_TABLE_NAME']);
-  const ttlMs = campaignCacheTtlMs(env);
+  const config = PROCESS_EVENTS_CONFIG.parse(env);
   const observability = createObservability('process-events');
   const { logger, metrics } = observability;
   const clients = createAwsClients(observability.tracer);
@@ -54,11 +53,11 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const poisonSink = new SqsPoisonSink(sqs, config.EVENTS_DLQ_URL);
   const timers = new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME);
   const exposures = new DynamoExperimentStore(dynamo, config.EXPERIMENTS_TABLE_NAME);
-  const personalize: InteractionSink | undefined = env.PERSONALIZE_TRACKING_ID
-    ? new PersonalizeInteractions(overrides.personalizeEvents ?? observability.tracer.captureAWSv3Client(new PersonalizeEventsClient(awsClientConfig())), env.PERSONALIZE_TRACKING_ID)
+  const personalize: InteractionSink | undefined = config.PERSONALIZE_TRACKING_ID
+    ? new PersonalizeInteractions(overrides.personalizeEvents ?? observability.tracer.captureAWSv3Client(new PersonalizeEventsClient(awsClientConfig())), config.PERSONALIZE_TRACKING_ID)
     : undefined;
   const campaigns = cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {
-    ttlMs,
+    ttlMs: config.CAMPAIGN_CACHE_TTL_SECONDS * 1000,
     clock,
     onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', loggedError(error)),
   });

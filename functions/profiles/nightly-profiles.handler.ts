@@ -4,7 +4,8 @@ import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { nightlyRescore, type RescoreResult } from '../../layers/core/profile/nightly-rescore';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
-import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import type { Environment } from '../../layers/runtime/config';
+import { NIGHTLY_PROFILES_CONFIG } from '../../layers/runtime/function-configs';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
@@ -22,7 +23,7 @@ export type NightlyProfilesResult = Omit<RescoreResult, 'breakpoints'> & { break
  * (see docs/profiles.md), beyond which it should become a Step Functions distributed map.
  */
 export const createNightlyProfilesHandler = (env: Environment, overrides: NightlyProfilesOverrides = {}) => {
-  const config = readEnvironment(env, ['PROFILES_TABLE_NAME', 'RFM_CURRENCY']);
+  const config = NIGHTLY_PROFILES_CONFIG.parse(env);
   const observability = createObservability('nightly-profiles');
   const { logger, metrics } = observability;
   const store = new DynamoProfileStore(overrides.dynamo ?? createAwsClients(observability.tracer).dynamo(), config.PROFILES_TABLE_NAME);

@@ -11,7 +11,8 @@ import { personalizeCsv } from '../../layers/core/recommendations/personalize-ex
 import { decidePersonalizePromotion, nextPollSeconds } from '../../layers/core/recommendations/promotion';
 import { checkRetrainingGate, promoteCandidate, readInteractions, trainCandidate, type RetrainingDeps } from '../../layers/core/recommendations/retraining';
 import { awsClientConfig } from '../../layers/runtime/aws-client-config';
-import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import { ConfigurationError, type Environment } from '../../layers/runtime/config';
+import { RETRAIN_MODEL_CONFIG } from '../../layers/runtime/function-configs';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
@@ -62,10 +63,9 @@ const MAX_POLLS = 60;
  * alerts and the serving model stays.
  */
 export const createRetrainModelHandler = (env: Environment, overrides: RetrainModelOverrides = {}) => {
-  const config = readEnvironment(env, ['MODELS_BUCKET_NAME']);
-  const threshold = wholeNumber(env.RETRAINING_MIN_NEW_INTERACTIONS, 1000, 'RETRAINING_MIN_NEW_INTERACTIONS');
-  const tolerance = Number(env.RETRAINING_METRIC_TOLERANCE ?? '0');
-  if (!Number.isFinite(tolerance) || tolerance < 0) throw new RangeError(`RETRAINING_METRIC_TOLERANCE must be a number ≥ 0, got "${env.RETRAINING_METRIC_TOLERANCE}"`);
+  const config = RETRAIN_MODEL_CONFIG.parse(env);
+  const threshold = config.RETRAINING_MIN_NEW_INTERACTIONS;
+  const tolerance = config.RETRAINING_METRIC_TOLERANCE;
   const observability = createObservability('retrain-model');
   const { logger, metrics, tracer } = observability;
   const s3 = overrides.s3 ?? tracer.captureAWSv3Client(new S3Client(awsClientConfig()));
@@ -79,13 +79,8 @@ export const createRetrainModelHandler = (env: Environment, overrides: RetrainMo
     clock,
   };
   const personalize = () => {
-    const target = readEnvironment(env, ['PERSONALIZE_DATASET_ARN', 'PERSONALIZE_SOLUTION_ARN', 'PERSONALIZE_CAMPAIGN_ARN', 'PERSONALIZE_ROLE_ARN']);
-    return new PersonalizeTraining(overrides.personalize ?? tracer.captureAWSv3Client(new PersonalizeClient(awsClientConfig())), {
-      datasetArn: target.PERSONALIZE_DATASET_ARN,
-      solutionArn: target.PERSONALIZE_SOLUTION_ARN,
-      campaignArn: target.PERSONALIZE_CAMPAIGN_ARN,
-      roleArn: target.PERSONALIZE_ROLE_ARN,
-    });
+    const target = personalizeTarget(config);
+    return new PersonalizeTraining(overrides.personalize ?? tracer.captureAWSv3Client(new PersonalizeClient(awsClientConfig())), target);
   };
 
   const poll = async (jobArn: string, input: { waitSeconds?: number; polls?: number }, status: () => Promise<{ status: string; reason?: string }>) => {
@@ -150,9 +145,12 @@ const summary = (output: unknown): unknown =>
     ? Object.fromEntries(Object.entries(output).filter(([, value]) => typeof value !== 'object' || value === null))
     : output;
 
-const wholeNumber = (raw: string | undefined, fallback: number, name: string): number => {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number ≥ 0, got "${raw}"`);
-  return value;
+/** The four Personalize ARNs, asked for by the Personalize steps only (the state machine runs them only when all are set). */
+const personalizeTarget = (config: ReturnType<typeof RETRAIN_MODEL_CONFIG.parse>) => {
+  const { PERSONALIZE_DATASET_ARN: datasetArn, PERSONALIZE_SOLUTION_ARN: solutionArn, PERSONALIZE_CAMPAIGN_ARN: campaignArn, PERSONALIZE_ROLE_ARN: roleArn } = config;
+  const missing = Object.entries({ PERSONALIZE_DATASET_ARN: datasetArn, PERSONALIZE_SOLUTION_ARN: solutionArn, PERSONALIZE_CAMPAIGN_ARN: campaignArn, PERSONALIZE_ROLE_ARN: roleArn })
+    .filter(([, value]) => !value)
+    .map(([variable]) => ({ variable, reason: 'is required by the Personalize steps' }));
+  if (missing.length > 0 || !datasetArn || !solutionArn || !campaignArn || !roleArn) throw new ConfigurationError(missing);
+  return { datasetArn, solutionArn, campaignArn, roleArn };
 };

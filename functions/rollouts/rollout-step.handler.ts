@@ -8,7 +8,8 @@ import type { RolloutDecision } from '../../layers/core/rollouts/evaluate-stage'
 import { evaluateCurrentStage, finishRollout, startStage, type RolloutStepDeps } from '../../layers/core/rollouts/rollout-steps';
 import { awsClientConfig } from '../../layers/runtime/aws-client-config';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
-import { readEnvironment, type Environment } from '../../layers/runtime/config';
+import type { Environment } from '../../layers/runtime/config';
+import { ROLLOUT_STEP_CONFIG } from '../../layers/runtime/function-configs';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
@@ -33,7 +34,7 @@ export interface RolloutStepOverrides {
  * are logged; never a user.
  */
 export const createRolloutStepHandler = (env: Environment, overrides: RolloutStepOverrides = {}) => {
-  const config = readEnvironment(env, ['EXPERIMENTS_TABLE_NAME', 'CAMPAIGNS_TABLE_NAME', 'REPORTS_BUCKET_NAME']);
+  const config = ROLLOUT_STEP_CONFIG.parse(env);
   const observability = createObservability('rollout-step');
   const { logger, metrics, tracer } = observability;
   const dynamo = overrides.dynamo ?? createAwsClients(tracer).dynamo();

@@ -11,6 +11,7 @@ import { grantTableActions } from '../grant-table-actions';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { scheduleFunction, type RetryBudget } from '../schedule-function';
+import { SWEEP_TIMERS_CONFIG } from '../../layers/runtime/function-configs';
 
 /**
  * Timeout of sweep-timers: under the one-minute period, so runs rarely overlap (they may: the sweep is
@@ -71,6 +72,7 @@ export class CampaignTimers extends Construct {
     const fn = pinLogicalId(
       createFunction(this, 'SweepTimersFunction', {
         ...props.functionDefaults,
+        config: SWEEP_TIMERS_CONFIG,
         entry: 'functions/campaigns/sweep-timers.handler.ts',
         serviceName: SWEEP_TIMERS_SERVICE_NAME,
         description: 'Every minute: enqueues the intents of due campaign timers and deletes the timers',

@@ -10,6 +10,7 @@ import { createFunction, REPO_ROOT, type FunctionDefaults } from '../create-func
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { addGatewayErrors } from './api-gateway-errors';
+import { INGEST_CONFIG } from '../../layers/runtime/function-configs';
 
 /** The envelope schema API Gateway validates `POST /v1/events` bodies against. */
 export const BATCH_SCHEMA_FILE = 'events/schemas/batch.schema.json';
@@ -69,6 +70,7 @@ export class Ingest extends Construct {
     const ingestFunction = pinLogicalId(
       createFunction(this, 'IngestFunction', {
         ...props.functionDefaults,
+        config: INGEST_CONFIG,
         entry: 'functions/ingest/ingest.handler.ts',
         serviceName: 'ingest',
         description: 'POST /v1/events: validates each event and writes the batch to the Events stream',

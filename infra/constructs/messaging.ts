@@ -12,6 +12,7 @@ import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { grantTableActions } from '../grant-table-actions';
 import { createDeadLetterQueue } from '../create-dead-letter-queue';
+import { DELIVER_CONFIG } from '../../layers/runtime/function-configs';
 
 /** Receives after which an intent moves to `IntentsDlq`. */
 export const INTENTS_MAX_RECEIVE_COUNT = 5;
@@ -92,6 +93,7 @@ export class Messaging extends Construct {
     const fn = pinLogicalId(
       createFunction(this, 'DeliverFunction', {
         ...props.functionDefaults,
+        config: DELIVER_CONFIG,
         entry: 'functions/messaging/deliver.handler.ts',
         serviceName: 'deliver',
         description: 'Checks eligibility (consent, quiet hours, caps), claims the message id and sends the push or SMS under the global rate',

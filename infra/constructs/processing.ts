@@ -11,6 +11,7 @@ import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { createDeadLetterQueue } from '../create-dead-letter-queue';
 import { grantTableActions } from '../grant-table-actions';
+import { PROCESS_EVENTS_CONFIG } from '../../layers/runtime/function-configs';
 
 /** Props of {@link Processing}. */
 export interface ProcessingProps {
@@ -61,6 +62,7 @@ export class Processing extends Construct {
     const fn = pinLogicalId(
       createFunction(this, 'ProcessEventsFunction', {
         ...props.functionDefaults,
+        config: PROCESS_EVENTS_CONFIG,
         entry: 'functions/processing/process-events.handler.ts',
         serviceName: 'process-events',
         description: 'Folds Events stream batches into profiles, evaluates campaign triggers, arms timers and emits due intents',

@@ -9,6 +9,7 @@ import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { createDeadLetterQueue } from '../create-dead-letter-queue';
 import { scheduleFunction, type RetryBudget } from '../schedule-function';
+import { NIGHTLY_PROFILES_CONFIG } from '../../layers/runtime/function-configs';
 
 /** Timeout of nightly-profiles: Lambda's maximum, since one invocation scans the whole table. */
 export const NIGHTLY_PROFILES_TIMEOUT = Duration.minutes(15);
@@ -68,6 +69,7 @@ export class ProfileScoring extends Construct {
     const fn = pinLogicalId(
       createFunction(this, 'NightlyProfilesFunction', {
         ...props.functionDefaults,
+        config: NIGHTLY_PROFILES_CONFIG,
         entry: 'functions/profiles/nightly-profiles.handler.ts',
         serviceName: 'nightly-profiles',
         description: 'Nightly: scores RFM by population quintiles and re-derives every profile',

@@ -18,6 +18,7 @@ import { createStateMachine } from '../create-state-machine';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { createSchedulerRole } from '../schedule-function';
+import { RETRAIN_MODEL_CONFIG } from '../../layers/runtime/function-configs';
 
 /** Timeout of retrain-model: Lambda's maximum, since the train step reads and trains on the whole archive. */
 export const RETRAIN_MODEL_TIMEOUT = Duration.minutes(15);
@@ -139,6 +140,7 @@ export class Recommendations extends Construct {
     const fn = pinLogicalId(
       createFunction(this, 'RetrainModelFunction', {
         ...props.functionDefaults,
+        config: RETRAIN_MODEL_CONFIG,
         entry: 'functions/recommendations/retrain-model.handler.ts',
         serviceName: 'retrain-model',
         description: 'Nightly retraining steps: gate, train and evaluate the built-in model, promote; Personalize export, import, train, compare, deploy',

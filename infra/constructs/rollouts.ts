@@ -13,6 +13,7 @@ import { createStateMachine } from '../create-state-machine';
 import { grantTableActions } from '../grant-table-actions';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
+import { ROLLOUT_STEP_CONFIG } from '../../layers/runtime/function-configs';
 
 /** Props of {@link Rollouts}. */
 export interface RolloutsProps {
@@ -50,6 +51,7 @@ export class Rollouts extends Construct {
     const fn = pinLogicalId(
       createFunction(this, 'RolloutStepFunction', {
         ...props.functionDefaults,
+        config: ROLLOUT_STEP_CONFIG,
         entry: 'functions/rollouts/rollout-step.handler.ts',
         serviceName: 'rollout-step',
         description: 'Rollout steps: start a stage, evaluate it (guardrail, sample ratio, sequential test), finish with a report',

@@ -57,7 +57,7 @@ export type RecommendationSource = 'personalize' | 'builtin' | 'popular';
 export const recommenderFromEnvironment = (env: Environment, events: RecommenderEvents = {}, overrides: RecommenderOverrides = {}): Recommender => {
   const popular = new PopularItemsRecommender();
   const weights = parseRecommendationBlend(env.RECOMMENDATION_BLEND);
-  const budgetMs = parseBudget(env.RECOMMENDATION_BUDGET_MS);
+  const budgetMs = parseRecommendationBudget(env.RECOMMENDATION_BUDGET_MS);
   const bucket = env.MODELS_BUCKET_NAME;
   const store: ModelStore | undefined = bucket
     ? new S3ModelStore(overrides.s3 ?? new S3Client(awsClientConfig()), bucket)
@@ -147,7 +147,8 @@ export const parseRecommendationBlend = (raw: string | undefined): BlendWeights 
   return complete;
 };
 
-const parseBudget = (raw: string | undefined): number => {
+/** RECOMMENDATION_BUDGET_MS: how long deliver waits for Personalize (default 150 ms). */
+export const parseRecommendationBudget = (raw: string | undefined): number => {
   if (!raw?.trim()) return DEFAULT_BUDGET_MS;
   const ms = Number(raw);
   if (!Number.isSafeInteger(ms) || ms < 1) throw new RecommendationConfigError('RECOMMENDATION_BUDGET_MS', `must be a whole number of milliseconds ≥ 1, got "${raw}"`);

@@ -4,6 +4,8 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { createFunction, ENTRY_METADATA_KEY, REPO_ROOT } from '../../infra/create-function';
 import { resourcesOfType, synthPipeline } from './synth-pipeline';
+import { ConfigurationError } from '../../layers/runtime/config';
+import { INGEST_CONFIG } from '../../layers/runtime/function-configs';
 
 const { template } = synthPipeline();
 const functions = resourcesOfType(template, 'AWS::Lambda::Function');
@@ -113,6 +115,7 @@ describe('createFunction', () => {
     // Act
     const create = () =>
       createFunction(stack, 'Outside', {
+        config: INGEST_CONFIG,
         entry: '../elsewhere/handler.ts',
         serviceName: 'outside',
         logRetention: RetentionDays.ONE_DAY,
@@ -121,5 +124,28 @@ describe('createFunction', () => {
 
     // Assess
     expect(create).toThrow(/outside the repository/);
+  });
+
+  it.each([
+    ['a value its handler would refuse', { EVENTS_STREAM_NAME: 'events', EXTRA: 'x' }, /EXTRA is not a variable of this function/],
+    ['a required resource left out', {}, /EVENTS_STREAM_NAME is required/],
+  ])('refuses an environment its schema refuses (%s), at synth', (_, environment, message) => {
+    // Prepare
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Bare');
+
+    // Act
+    const create = () =>
+      createFunction(stack, 'Ingest', {
+        config: INGEST_CONFIG,
+        entry: 'functions/ingest/ingest.handler.ts',
+        serviceName: 'ingest',
+        environment,
+        logRetention: RetentionDays.ONE_DAY,
+        logRemovalPolicy: RemovalPolicy.DESTROY,
+      });
+
+    // Assess
+    expect(create).toThrow(ConfigurationError);
+    expect(create).toThrow(message);
   });
 });

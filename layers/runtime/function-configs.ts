@@ -1,0 +1,103 @@
+import { DEFAULT_DELIVERY_SETTINGS, readDeliveryPolicy } from '../core/messaging/delivery-policy';
+import { decimal, defineConfig, optionalText, parsedBy, resource, VariableInvalidError, wholeNumber, type Variable } from './config';
+import { parseRecommendationBlend, parseRecommendationBudget } from './recommender-from-environment';
+
+/**
+ * The configuration of every function, one schema each: the variables it reads, their rules and
+ * defaults. The CDK app sets a function's environment through its schema (createFunction checks the
+ * values at synth) and the handler parses it once at cold start, so the names, the rules and the
+ * error (ConfigurationError) are the same in both places.
+ */
+
+/** How long a function serves the campaigns it read before reading them again. */
+export const DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS = 60;
+
+/** Whole seconds, at most an hour: a deactivated campaign must stop within a bounded time. */
+const CAMPAIGN_CACHE_TTL_SECONDS = wholeNumber({ fallback: DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS, max: 3_600 });
+
+/** One of deliver's delivery-policy variables, checked by the policy's own reader (DEFAULT_TIME_ZONE has no default). */
+const deliverySetting = (name: keyof typeof DEFAULT_DELIVERY_SETTINGS | 'DEFAULT_TIME_ZONE'): Variable<string | undefined> =>
+  parsedBy((raw) => {
+    readDeliveryPolicy({ [name]: raw });
+    return raw;
+  });
+
+export const INGEST_CONFIG = defineConfig({ EVENTS_STREAM_NAME: resource() });
+
+export const PROCESS_EVENTS_CONFIG = defineConfig({
+  PROFILES_TABLE_NAME: resource(),
+  INTENTS_QUEUE_URL: resource(),
+  EVENTS_DLQ_URL: resource(),
+  CAMPAIGNS_TABLE_NAME: resource(),
+  TIMERS_TABLE_NAME: resource(),
+  EXPERIMENTS_TABLE_NAME: resource(),
+  CAMPAIGN_CACHE_TTL_SECONDS,
+  /** Personalize's event tracker: interactions are sent as they happen when set. */
+  PERSONALIZE_TRACKING_ID: optionalText(),
+});
+
+export const DELIVER_CONFIG = defineConfig({
+  PROFILES_TABLE_NAME: resource(),
+  MESSAGES_TABLE_NAME: resource(),
+  CAMPAIGNS_TABLE_NAME: resource(),
+  TIMERS_TABLE_NAME: resource(),
+  EXPERIMENTS_TABLE_NAME: resource(),
+  DELIVERY_EVENTS_TOPIC_ARN: resource(),
+  CAMPAIGN_CACHE_TTL_SECONDS,
+  QUIET_HOURS: deliverySetting('QUIET_HOURS'),
+  DEFAULT_TIME_ZONE: deliverySetting('DEFAULT_TIME_ZONE'),
+  PUSH_RATE_PER_SECOND: deliverySetting('PUSH_RATE_PER_SECOND'),
+  SMS_RATE_PER_SECOND: deliverySetting('SMS_RATE_PER_SECOND'),
+  PUSH_CAP_PER_24H: deliverySetting('PUSH_CAP_PER_24H'),
+  MARKETING_CAP_PER_24H: deliverySetting('MARKETING_CAP_PER_24H'),
+  SMS_CAP_PER_24H: deliverySetting('SMS_CAP_PER_24H'),
+  /** The built-in model's bucket (AWS) or folder (local stack); neither = popular items only. */
+  MODELS_BUCKET_NAME: optionalText(),
+  MODEL_DIR: optionalText(),
+  RECOMMENDATION_BLEND: parsedBy(parseRecommendationBlend),
+  RECOMMENDATION_BUDGET_MS: parsedBy(parseRecommendationBudget),
+  PERSONALIZE_CAMPAIGN_ARN: optionalText(),
+});
+
+export const SWEEP_TIMERS_CONFIG = defineConfig({
+  TIMERS_TABLE_NAME: resource(),
+  INTENTS_QUEUE_URL: resource(),
+});
+
+export const NIGHTLY_PROFILES_CONFIG = defineConfig({
+  PROFILES_TABLE_NAME: resource(),
+  /** ISO 4217: spend in other currencies does not count toward RFM's monetary score. */
+  RFM_CURRENCY: parsedBy((raw) => (raw && /^[A-Z]{3}$/.test(raw) ? raw : fail('must be an ISO 4217 currency code of 3 uppercase letters, e.g. "GBP"'))),
+});
+
+export const RETRAIN_MODEL_CONFIG = defineConfig({
+  MODELS_BUCKET_NAME: resource(),
+  RETRAINING_MIN_NEW_INTERACTIONS: wholeNumber({ fallback: 1_000 }),
+  /** How much worse, absolute on the promotion metric (a rate from 0 to 1), a retrained model may be. */
+  RETRAINING_METRIC_TOLERANCE: decimal({ fallback: 0, min: 0, max: 1 }),
+  PERSONALIZE_DATASET_ARN: optionalText(),
+  PERSONALIZE_SOLUTION_ARN: optionalText(),
+  PERSONALIZE_CAMPAIGN_ARN: optionalText(),
+  PERSONALIZE_ROLE_ARN: optionalText(),
+});
+
+export const ROLLOUT_STEP_CONFIG = defineConfig({
+  EXPERIMENTS_TABLE_NAME: resource(),
+  CAMPAIGNS_TABLE_NAME: resource(),
+  REPORTS_BUCKET_NAME: resource(),
+});
+
+/** Every function's schema by its service name (POWERTOOLS_SERVICE_NAME), for the infra tests. */
+export const FUNCTION_CONFIGS = {
+  ingest: INGEST_CONFIG,
+  'process-events': PROCESS_EVENTS_CONFIG,
+  deliver: DELIVER_CONFIG,
+  'sweep-timers': SWEEP_TIMERS_CONFIG,
+  'nightly-profiles': NIGHTLY_PROFILES_CONFIG,
+  'retrain-model': RETRAIN_MODEL_CONFIG,
+  'rollout-step': ROLLOUT_STEP_CONFIG,
+} as const;
+
+function fail(reason: string): never {
+  throw new VariableInvalidError(reason);
+}
