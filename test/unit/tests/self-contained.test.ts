@@ -13,7 +13,7 @@ const textFilesUnder = (dir: string): string[] =>
 
 describe('a clone of the repository', () => {
   it('needs nothing beside it: no file names a path outside the checkout', () => {
-    // The dataset once sat in ../shared/data next to the checkout; a clone from GitHub has no such folder.
+    // The dataset once sat in a folder beside the checkout; a clone from GitHub has no such folder.
     const outside = /\.\.\/shared\/|(?<![\w.])\/work\//;
     const offenders = [...TOP_FILES, ...FOLDERS.flatMap(textFilesUnder)].filter((file) => outside.test(readFileSync(join(ROOT, file), 'utf8')));
     expect(offenders).toEqual([]);
