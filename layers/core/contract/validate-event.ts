@@ -55,19 +55,22 @@ export const validateEvent = (candidate: unknown): Validation<PipelineEvent> => 
 };
 
 /**
- * DynamoDB stores numbers of magnitude 1E-130 to 9.99…E+125; JSON.parse turns a literal beyond a
- * double's range (`1e999`) into Infinity, which no store takes and JSON.stringify writes as `null`.
+ * What the profile store can write: the DynamoDB document client refuses numbers beyond
+ * ±Number.MAX_SAFE_INTEGER (it cannot write them exactly), and DynamoDB non-zero magnitudes below
+ * 1e-130. JSON.parse turns a literal beyond a double's range (`1e999`) into Infinity, which no store
+ * takes and JSON.stringify writes as `null`. Accepting any of them would fail the user's profile write
+ * on every retry.
  */
-const TOO_LARGE = 1e126;
+const LARGEST_NUMBER = Number.MAX_SAFE_INTEGER;
 const SMALLEST_NUMBER = 1e-130;
 
 /** Every number in the event, typed by a schema or free (traits), that could not be stored as it is. */
 const unstorableNumbers = (value: unknown, path = ''): FieldError[] => {
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
-    return Number.isFinite(value) && magnitude < TOO_LARGE && (magnitude === 0 || magnitude >= SMALLEST_NUMBER)
+    return Number.isFinite(value) && magnitude <= LARGEST_NUMBER && (magnitude === 0 || magnitude >= SMALLEST_NUMBER)
       ? []
-      : [{ path, code: 'OUT_OF_RANGE', message: 'must be a finite number from 1e-130 to 9.99e125 in magnitude, or 0' }];
+      : [{ path, code: 'OUT_OF_RANGE', message: 'must be a finite number from 1e-130 to 9007199254740991 (2^53 - 1) in magnitude, or 0' }];
   }
   if (Array.isArray(value)) return value.flatMap((item, index) => unstorableNumbers(item, `${path}[${index}]`));
   if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, item]) => unstorableNumbers(item, join(path, key)));

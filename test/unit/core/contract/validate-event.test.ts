@@ -92,7 +92,8 @@ describe('validateEvent', () => {
     it.each([
       ['a price that overflowed to Infinity (1e999 in the JSON)', JSON.parse('1e999') as number],
       ['a negative infinity', -Infinity],
-      ['a price beyond DynamoDB’s number range', 1e126],
+      ['a price beyond what the profile store writes exactly (2^53)', 2 ** 53],
+      ['a price of 1e20', 1e20],
       ['a price below DynamoDB’s smallest magnitude', 1e-131],
     ])('rejects %s as OUT_OF_RANGE at its path', (_, price) => {
       // Act
@@ -120,6 +121,7 @@ describe('validateEvent', () => {
     it('keeps 0 and ordinary prices', () => {
       expect(validateEvent(purchase(0)).ok).toBe(true);
       expect(validateEvent(purchase(12.5)).ok).toBe(true);
+      expect(validateEvent(purchase(Number.MAX_SAFE_INTEGER)).ok).toBe(true);
     });
 
     it.each(['Mars/Olympus', '+01:00', 'GMT+1', 'Europe/', '', 'a'.repeat(65)])('rejects the time zone %j as UNKNOWN_TIME_ZONE', (timeZone) => {
