@@ -13,7 +13,7 @@ import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-s
 import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { SqsPoisonSink } from '../../layers/adapters/sqs-poison-sink';
 import { systemClock, type Clock } from '../../layers/core/clock';
-import { decodeRecords } from '../../layers/core/contract/decode-records';
+import { decodeRecords, poisonOf } from '../../layers/core/contract/decode-records';
 import type { InteractionSink } from '../../layers/core/ports';
 import { attributeOutcomes } from '../../layers/core/rollouts/attribute-outcomes';
 import { processEvents } from '../../layers/core/processing/process-events';
@@ -35,8 +35,9 @@ export interface ProcessEventsOverrides {
 }
 
 /**
- * Kinesis → profiles → campaign triggers. Bad records are parked in the events DLQ with their reason and
- * never block the rest; a user whose write (or outbox flush) fails has their records reported in the
+ * Kinesis → profiles → campaign triggers. Bad records (undecodable, off the contract, or valid but unusable
+ * by the profile) are parked in the events DLQ with their reason, counted in `PoisonRecords`, and never
+ * block the rest; a user whose write (or outbox flush) fails has their records reported in the
  * partial batch response, so Lambda retries from the first of them (the others' replays are deduplicated
  * by insertId).
  */
@@ -63,25 +64,31 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   });
 
   return withObservability(async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
-    const { events, poison } = decodeRecords(
-      event.Records.map(({ kinesis }) => ({
-        sequenceNumber: kinesis.sequenceNumber,
-        partitionKey: kinesis.partitionKey,
-        data: kinesis.data,
-      })),
-    );
-    if (poison.length > 0) {
-      await poisonSink.park(poison);
-      logger.warn('parked poison records', {
-        count: poison.length,
-        reasons: poison.map((p) => ({ sequenceNumber: p.sequenceNumber, reason: p.reason, errors: p.errors })),
-      });
-    }
+    const records = event.Records.map(({ kinesis }) => ({
+      sequenceNumber: kinesis.sequenceNumber,
+      partitionKey: kinesis.partitionKey,
+      data: kinesis.data,
+    }));
+    const { events, poison } = decodeRecords(records);
 
     const result = await processEvents({ events, profiles, intents, campaigns, timers, now: clock() });
+    // Nothing accepted is dropped: what decode or the fold refused is parked with its reason (and alarmed
+    // on by the DLQ's depth). If parking fails the invocation fails and the batch is retried.
+    const unusable = poisonOf(records, result.refused, 'UNUSABLE');
+    const parked = [...poison, ...unusable];
+    if (parked.length > 0) {
+      await poisonSink.park(parked);
+      // Reasons and codes only: paths and messages can name the client's own keys.
+      logger.warn('parked poison records', {
+        count: parked.length,
+        reasons: parked.map((p) => ({ sequenceNumber: p.sequenceNumber, reason: p.reason, codes: p.errors.map((e) => e.code) })),
+      });
+    }
+    const refused = new Set(result.refused.map((r) => r.sequenceNumber));
+    const held = events.filter((e) => !result.failed.has(e.profileKey) && !refused.has(e.sequenceNumber));
     if (personalize) {
       // Best effort: Personalize's real-time view is a bonus; the archive feeds the nightly training either way.
-      const applied = events.filter((e) => !result.failed.has(e.profileKey)).flatMap((e) => interactionsOfEvent(e.event));
+      const applied = held.flatMap((e) => interactionsOfEvent(e.event));
       const { sent, failed } = await personalize.send(applied).catch(() => ({ sent: 0, failed: applied.length }));
       metrics.addMetric('PersonalizeEventsSent', MetricUnit.Count, sent);
       if (failed > 0) {
@@ -91,17 +98,15 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     }
 
     // Conversions and clicks of rollouts, from the events whose profile update held (a retried record is attributed on its retry).
-    const attribution = await attributeOutcomes(
-      events.filter((e) => !result.failed.has(e.profileKey)),
-      exposures,
-    );
+    const attribution = await attributeOutcomes(held, exposures);
     metrics.addMetric('RolloutConversions', MetricUnit.Count, attribution.conversions);
     metrics.addMetric('RolloutClicks', MetricUnit.Count, attribution.clicks);
     for (const [userId, error] of attribution.failed) logger.error('rollout attribution failed; records will be retried', { userId, ...loggedError(error) });
 
     metrics.addMetric('EventsApplied', MetricUnit.Count, result.applied);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
-    metrics.addMetric('PoisonRecords', MetricUnit.Count, poison.length);
+    metrics.addMetric('PoisonRecords', MetricUnit.Count, parked.length);
+    metrics.addMetric('UnusableRecords', MetricUnit.Count, unusable.length);
     metrics.addMetric('ProfilesWritten', MetricUnit.Count, result.profilesWritten);
     metrics.addMetric('VersionConflicts', MetricUnit.Count, result.versionConflicts);
     metrics.addMetric('TriggersFired', MetricUnit.Count, result.triggersFired);
@@ -122,7 +127,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   }, observability);
 };
 
-const summary = ({ failed, ...counts }: Awaited<ReturnType<typeof processEvents>>) => ({ ...counts, failedUsers: failed.size });
+const summary = ({ failed, refused, ...counts }: Awaited<ReturnType<typeof processEvents>>) => ({ ...counts, failedUsers: failed.size, refused: refused.length });
 
 
 export const handler = lazyHandler(() => createProcessEventsHandler(process.env));

@@ -15,11 +15,20 @@ export interface DecodedEvent {
   event: IngestedEvent;
 }
 
+/**
+ * Why a record is parked in the events DLQ (`kind: PoisonRecord`):
+ * - `UNDECODABLE`: not JSON;
+ * - `SCHEMA_INVALID`: not an event of the contract (another producer, an older contract, a rule added since);
+ * - `UNUSABLE`: valid, but the profile cannot take it (an order total beyond the numbers it keeps, traits
+ *   that outgrow the item: see `refusalOf` in fold-profile.ts).
+ */
+export type PoisonReason = 'UNDECODABLE' | 'SCHEMA_INVALID' | 'UNUSABLE';
+
 export interface PoisonRecord {
   sequenceNumber: string;
   partitionKey: string;
   data: string;
-  reason: 'UNDECODABLE' | 'SCHEMA_INVALID';
+  reason: PoisonReason;
   errors: FieldError[];
 }
 
@@ -47,4 +56,22 @@ export const decodeRecords = (records: readonly EncodedRecord[]): { events: Deco
     events.push({ sequenceNumber: record.sequenceNumber, profileKey: profileKeyOf(result.value), event: result.value });
   }
   return { events, poison };
+};
+
+/**
+ * The records of `refused` (by sequence number) as poison to park with `reason`, carrying the record
+ * itself so it can be fixed and replayed.
+ */
+export const poisonOf = (
+  records: readonly EncodedRecord[],
+  refused: readonly { sequenceNumber: string; errors: FieldError[] }[],
+  reason: PoisonReason,
+): PoisonRecord[] => {
+  const bySequence = new Map(records.map((record) => [record.sequenceNumber, record]));
+  return refused.map(({ sequenceNumber, errors }) => {
+    const record = bySequence.get(sequenceNumber);
+    // Only a bug gets here; failing the batch keeps the record in the stream rather than losing it.
+    if (!record) throw new Error(`no record with sequence number ${sequenceNumber} in the batch`);
+    return { ...record, reason, errors };
+  });
 };

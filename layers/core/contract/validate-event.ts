@@ -64,13 +64,16 @@ export const validateEvent = (candidate: unknown): Validation<PipelineEvent> => 
 const LARGEST_NUMBER = Number.MAX_SAFE_INTEGER;
 const SMALLEST_NUMBER = 1e-130;
 
+/** Whether the profile store can write the number as it is (the fold checks its sums with it too). */
+export const isStorableNumber = (value: number): boolean => {
+  const magnitude = Math.abs(value);
+  return Number.isFinite(value) && magnitude <= LARGEST_NUMBER && (magnitude === 0 || magnitude >= SMALLEST_NUMBER);
+};
+
 /** Every number in the event, typed by a schema or free (traits), that could not be stored as it is. */
 const unstorableNumbers = (value: unknown, path = ''): FieldError[] => {
   if (typeof value === 'number') {
-    const magnitude = Math.abs(value);
-    return Number.isFinite(value) && magnitude <= LARGEST_NUMBER && (magnitude === 0 || magnitude >= SMALLEST_NUMBER)
-      ? []
-      : [{ path, code: 'OUT_OF_RANGE', message: 'must be a finite number from 1e-130 to 9007199254740991 (2^53 - 1) in magnitude, or 0' }];
+    return isStorableNumber(value) ? [] : [{ path, code: 'OUT_OF_RANGE', message: 'must be a finite number from 1e-130 to 9007199254740991 (2^53 - 1) in magnitude, or 0' }];
   }
   if (Array.isArray(value)) return value.flatMap((item, index) => unstorableNumbers(item, `${path}[${index}]`));
   if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, item]) => unstorableNumbers(item, join(path, key)));

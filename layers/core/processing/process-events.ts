@@ -1,4 +1,5 @@
 import type { DecodedEvent } from '../contract/decode-records';
+import type { FieldError } from '../contract/validate-event';
 import { ProfileVersionConflictError } from '../errors';
 import type { CampaignSource, IntentQueue, ProfileStore, TimerStore } from '../ports';
 import { deriveProfile } from '../profile/derive-profile';
@@ -21,9 +22,18 @@ export interface ProcessEventsInput {
   concurrency?: number;
 }
 
+/** A record the fold refused (see `refusalOf`): the handler parks it in the events DLQ as `UNUSABLE`. */
+export interface RefusedRecord {
+  sequenceNumber: string;
+  profileKey: string;
+  errors: FieldError[];
+}
+
 export interface ProcessEventsResult {
   /** Profile keys whose events must be retried (their records go in the partial batch response). */
   failed: Map<string, unknown>;
+  /** Records of users written (or with nothing to write) that the profile could not take: to park, never to drop. */
+  refused: RefusedRecord[];
   applied: number;
   duplicates: number;
   profilesWritten: number;
@@ -52,6 +62,7 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
   const byUser = groupBy(input.events, (e) => e.profileKey);
   const result: ProcessEventsResult = {
     failed: new Map(),
+    refused: [],
     applied: 0,
     duplicates: 0,
     profilesWritten: 0,
@@ -82,7 +93,7 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
   async function processUser(userId: string, events: DecodedEvent[], first: Profile | undefined): Promise<void> {
     let current = first ?? emptyProfile(userId);
     for (let attempt = 1; ; attempt++) {
-      const { profile: folded, applied } = foldProfile(current, events.map((e) => e.event));
+      const { profile: folded, applied, refused } = foldProfile(current, events.map((e) => e.event));
       let next: Profile = folded;
       let fired = { intents: 0, stale: 0 };
       if (applied.length > 0) {
@@ -103,7 +114,12 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
           result.profilesWritten++;
         }
         result.applied += applied.length;
-        result.duplicates += events.length - applied.length;
+        result.duplicates += events.length - applied.length - refused.length;
+        const refusedEvents = new Map(refused.map((r) => [r.event, r.errors]));
+        for (const { sequenceNumber, profileKey, event } of events) {
+          const errors = refusedEvents.get(event);
+          if (errors) result.refused.push({ sequenceNumber, profileKey, errors });
+        }
         result.triggersFired += fired.intents;
         result.staleTriggers += fired.stale;
         await flushOutboxes(next);

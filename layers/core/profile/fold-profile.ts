@@ -1,4 +1,5 @@
 import type { Channel, IngestedEvent } from '../contract/pipeline-event';
+import { isStorableNumber, type FieldError } from '../contract/validate-event';
 import { dayKey, INTERACTION_TYPES, pruneDays } from './activity';
 import { ACTIVITY_DAYS_KEPT, withDefaults, type Profile } from './profile';
 import { fingerprintOf, rememberInsertIds, seenFingerprints } from './seen-insert-ids';
@@ -10,10 +11,24 @@ export const CATEGORY_WEIGHTS: Partial<Record<IngestedEvent['type'], number>> = 
   purchase: 5,
 };
 
+/**
+ * Largest size of a user's traits, as JSON in UTF-8. An identify may carry any traits the body holds
+ * (up to 1 MiB); the profile item must stay under DynamoDB's 400 KB with room for everything else.
+ */
+export const MAX_TRAITS_BYTES = 64 * 1024;
+
+/** An event the contract accepts but the profile cannot take; it must be parked with its reason, never dropped. */
+export interface RefusedEvent {
+  event: IngestedEvent;
+  errors: FieldError[];
+}
+
 export interface FoldResult {
   profile: Profile;
-  /** The events that changed the profile, in client-time order; duplicates are left out. */
+  /** The events that changed the profile, in client-time order; duplicates and refused events are left out. */
   applied: IngestedEvent[];
+  /** Fresh events the fold could not use, each with the field at fault (see {@link refusalOf}). */
+  refused: RefusedEvent[];
 }
 
 /**
@@ -30,13 +45,52 @@ export const foldProfile = (current: Profile, events: readonly IngestedEvent[]):
     seen.add(fingerprint);
     fresh.push(event);
   }
-  if (fresh.length === 0) return { profile: current, applied: [] };
+  if (fresh.length === 0) return { profile: current, applied: [], refused: [] };
 
-  const profile = fresh.reduce(applyEvent, withDefaults(structuredClone(current)));
+  let profile = withDefaults(structuredClone(current));
+  const applied: IngestedEvent[] = [];
+  const refused: RefusedEvent[] = [];
+  for (const event of fresh) {
+    const errors = refusalOf(profile, event);
+    if (errors) {
+      refused.push({ event, errors });
+      continue;
+    }
+    profile = applyEvent(profile, event);
+    applied.push(event);
+  }
+  if (applied.length === 0) return { profile: current, applied, refused };
   profile.activityDays = pruneDays(profile.activityDays, ACTIVITY_DAYS_KEPT);
-  profile.seenInsertIds = rememberInsertIds(current.seenInsertIds, fresh.map((e) => e.insertId));
-  return { profile, applied: fresh };
+  profile.seenInsertIds = rememberInsertIds(current.seenInsertIds, applied.map((e) => e.insertId));
+  return { profile, applied, refused };
 };
+
+/**
+ * Why the profile cannot take an event the schema accepted, or undefined when it can. The schema checks
+ * each number alone; these are the sums the profile would keep: an order total (quantity × price) or a
+ * running spend beyond what the store keeps exactly would fail every write of the profile, and so would
+ * traits that outgrow the item. Checked against the profile as folded so far, in client-time order.
+ */
+export const refusalOf = (profile: Profile, event: IngestedEvent): FieldError[] | undefined => {
+  const props = event.properties ?? {};
+  if (event.type === 'purchase') {
+    const total = orderTotal(props.items ?? []);
+    const spend = (profile.spend[props.currency ?? 'XXX'] ?? 0) + total;
+    if (!isStorableNumber(total) || !isStorableNumber(spend)) {
+      return [{ path: 'properties.items', code: 'INVALID_VALUE', message: 'the order total, or the spend it adds up to, is beyond the numbers a profile keeps' }];
+    }
+  }
+  if (event.type === 'identify' && props.traits) {
+    const bytes = Buffer.byteLength(JSON.stringify({ ...profile.traits, ...props.traits }));
+    if (bytes > MAX_TRAITS_BYTES) {
+      return [{ path: 'properties.traits', code: 'INVALID_VALUE', message: `would make the user's traits larger than ${MAX_TRAITS_BYTES} bytes` }];
+    }
+  }
+  return undefined;
+};
+
+const orderTotal = (items: readonly { quantity: number; price: number }[]): number =>
+  items.reduce((sum, item) => sum + item.quantity * item.price, 0);
 
 const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
   const at = event.timestamp;
@@ -63,8 +117,7 @@ const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
   if (event.type === 'purchase') {
     profile.lastPurchaseAt = latest(profile.lastPurchaseAt, at);
     const currency = props.currency ?? 'XXX';
-    const total = (props.items ?? []).reduce((sum, item) => sum + item.quantity * item.price, 0);
-    profile.spend[currency] = roundCents((profile.spend[currency] ?? 0) + total);
+    profile.spend[currency] = roundCents((profile.spend[currency] ?? 0) + orderTotal(props.items ?? []));
   }
 
   if (event.type === 'identify') {

@@ -12,7 +12,7 @@ import type { ProvisionedStack } from '../../../scripts/local-stack/provision-fr
 import { apiGatewayEventFactory } from '../../helpers/api-gateway-event-factory';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { eventFactory, ingestedEventFactory } from '../../helpers/factories';
-import { kinesisEventFactory } from '../../helpers/kinesis-event-factory';
+import { kinesisEventFactory, kinesisRecordFactory } from '../../helpers/kinesis-event-factory';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
 import { TEST_YEAR } from '../../helpers/test-calendar';
 
@@ -175,6 +175,69 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       );
       // The message log's items (the ledger also keeps the user's caps under `CAPS`)
       expect(Items.filter((item) => String(item.sk).startsWith('MSG#'))).toEqual([expect.objectContaining({ status: 'sent', campaignId: 'related-products-after-purchase' })]);
+    });
+  });
+
+  describe('process-events never drops a record it cannot use', () => {
+    // Wall-clock based, so nothing expires under DynamoDB Local's TTL however late the suite runs
+    const now = new Date(Date.now());
+    const earlier = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+    const receivedAt = now.toISOString();
+    const login = ingestedEventFactory({ type: 'login', userId: 'dave', timestamp: earlier(30), receivedAt });
+    // Each number is valid alone; the order total (1e16) is beyond what the profile keeps
+    const hugeOrder = ingestedEventFactory({
+      type: 'purchase',
+      userId: 'dave',
+      timestamp: earlier(20),
+      receivedAt,
+      properties: { orderId: 'o-huge', currency: 'GBP', items: [{ productId: 'P-1', quantity: 1_000_000, price: 1e10 }] },
+    });
+    // Another producer's raw JSON: 1e999 parses to Infinity, year 0001 and Mars/Olympus are off the contract
+    const raw = (type: string, n: number, rest: string) =>
+      `{"type":"${type}","insertId":"evt-dave-raw-${n}","userId":"dave","receivedAt":"${receivedAt}",${rest}}`;
+    const batch = {
+      Records: [
+        kinesisRecordFactory(login, '3001', 'dave'),
+        kinesisRecordFactory(hugeOrder, '3002', 'dave'),
+        kinesisRecordFactory(raw('add_to_cart', 1, `"timestamp":"${earlier(10)}","properties":{"productId":"P-1","price":1e999}`), '3003', 'dave'),
+        kinesisRecordFactory(raw('login', 2, '"timestamp":"0001-01-01T00:00:00Z"'), '3004', 'dave'),
+        kinesisRecordFactory(raw('identify', 3, `"timestamp":"${earlier(5)}","properties":{"timeZone":"Mars/Olympus"}`), '3005', 'dave'),
+      ],
+    };
+    const ours = new Set(['3002', '3003', '3004', '3005']);
+
+    /** The batch's messages in the DLQ (earlier tests' messages may show again once their visibility ends). */
+    const parkedOf = async (): Promise<Array<{ kind: string; sequenceNumber: string; reason: string; data: string; errors: Array<{ path: string; code: string }> }>> => {
+      const found = new Map<string, ReturnType<typeof JSON.parse>>();
+      for (let attempt = 0; attempt < 10 && found.size < ours.size; attempt++) {
+        for (const message of await receive(env.EVENTS_DLQ_URL!)) {
+          const body = JSON.parse(message.Body!);
+          if (ours.has(body.sequenceNumber)) found.set(body.sequenceNumber, body);
+        }
+      }
+      return [...found.values()].sort((a, b) => a.sequenceNumber.localeCompare(b.sequenceNumber));
+    };
+
+    it('applies the good record, parks the others in EventsDlq with their reason and the record itself, and fails none', async () => {
+      // Prepare
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock: () => now });
+
+      // Act
+      const response = await processEvents(batch, lambdaContextFactory('process-events'));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      const { Item } = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'dave' } }));
+      expect(Item).toMatchObject({ version: 1, counters: { login: 1 }, spend: {} });
+      expect(Item?.timeZone).toBeUndefined();
+      const parked = await parkedOf();
+      expect(parked.map((p) => [p.kind, p.sequenceNumber, p.reason, p.errors.map((e) => `${e.path} ${e.code}`)])).toEqual([
+        ['PoisonRecord', '3002', 'UNUSABLE', ['properties.items INVALID_VALUE']],
+        ['PoisonRecord', '3003', 'SCHEMA_INVALID', ['properties.price OUT_OF_RANGE']],
+        ['PoisonRecord', '3004', 'SCHEMA_INVALID', ['timestamp OUT_OF_RANGE']],
+        ['PoisonRecord', '3005', 'SCHEMA_INVALID', ['properties.timeZone UNKNOWN_TIME_ZONE']],
+      ]);
+      expect(parked[0]!.data).toBe(batch.Records[1]!.kinesis.data);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { decodeRecords } from '../../../../layers/core/contract/decode-records';
+import { decodeRecords, poisonOf } from '../../../../layers/core/contract/decode-records';
 import { encodedRecordFactory, ingestedEventFactory } from '../../../helpers/factories';
 
 describe('decodeRecords', () => {
@@ -23,6 +23,19 @@ describe('decodeRecords', () => {
       ['4', 'SCHEMA_INVALID'],
     ]);
     expect(poison[1]?.errors).toEqual([expect.objectContaining({ path: 'insertId' })]);
+  });
+
+  it('gives the records the fold refused back as poison with the record itself, and fails loudly on an unknown one', () => {
+    // Prepare
+    const records = [encodedRecordFactory(ingestedEventFactory(), '7'), encodedRecordFactory(ingestedEventFactory(), '8')];
+    const errors = [{ path: 'properties.items', code: 'INVALID_VALUE' as const, message: 'too large' }];
+
+    // Act
+    const poison = poisonOf(records, [{ sequenceNumber: '8', errors }], 'UNUSABLE');
+
+    // Assess
+    expect(poison).toEqual([{ ...records[1], reason: 'UNUSABLE', errors }]);
+    expect(() => poisonOf(records, [{ sequenceNumber: '9', errors }], 'UNUSABLE')).toThrow('9');
   });
 
   it('parks what an older producer streamed and the contract now refuses, with the field and code, rather than drop it later', () => {

@@ -216,4 +216,39 @@ describe('processEvents', () => {
     expect(timers.applied.map((c) => c.op)).toEqual(['arm', 'cancel']);
     expect(timers.items.size).toBe(0);
   });
+
+  it('reports the records the profile cannot take, applies the others, and counts no duplicate', async () => {
+    // Prepare: an order of 1e16 in total (each number alone is valid)
+    const hostile = ingestedEventFactory({
+      type: 'purchase',
+      userId: 'alice',
+      timestamp: at('10:05'),
+      properties: { orderId: 'o-big', currency: 'GBP', items: [{ productId: 'P-1', quantity: 1_000_000, price: 1e10 }] },
+    });
+    const events = [ingestedEventFactory({ type: 'login', userId: 'alice', timestamp: at('10:00') }), hostile];
+
+    // Act
+    const result = await run(events);
+
+    // Assess
+    expect(result).toMatchObject({ applied: 1, duplicates: 0, profilesWritten: 1 });
+    expect(result.refused).toEqual([
+      { sequenceNumber: '2', profileKey: 'alice', errors: [expect.objectContaining({ path: 'properties.items', code: 'INVALID_VALUE' })] },
+    ]);
+    expect(profiles.items.get('alice')).toMatchObject({ counters: { login: 1 }, spend: {} });
+    expect(intents.sent).toEqual([]);
+  });
+
+  it('reports a refused record even when nothing else of the user is written', async () => {
+    // Prepare
+    const bloated = ingestedEventFactory({ type: 'identify', userId: 'bob', properties: { traits: { blob: 'x'.repeat(70_000) } } });
+
+    // Act
+    const result = await run([bloated]);
+
+    // Assess
+    expect(result).toMatchObject({ applied: 0, duplicates: 0, profilesWritten: 0 });
+    expect(result.refused).toEqual([expect.objectContaining({ sequenceNumber: '1', profileKey: 'bob' })]);
+    expect(profiles.items.has('bob')).toBe(false);
+  });
 });

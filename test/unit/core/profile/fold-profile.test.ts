@@ -1,6 +1,6 @@
-import { foldProfile } from '../../../../layers/core/profile/fold-profile';
+import { foldProfile, MAX_TRAITS_BYTES } from '../../../../layers/core/profile/fold-profile';
 import { emptyProfile, RECENT_INSERT_IDS_LIMIT, withDefaults } from '../../../../layers/core/profile/profile';
-import { SEEN_INSERT_IDS_MAX_BYTES } from '../../../../layers/core/profile/seen-insert-ids';
+import { fingerprintOf, SEEN_INSERT_IDS_MAX_BYTES, seenFingerprints } from '../../../../layers/core/profile/seen-insert-ids';
 import { ingestedEventFactory } from '../../../helpers/factories';
 
 describe('foldProfile', () => {
@@ -131,5 +131,67 @@ describe('foldProfile', () => {
 
     // Assess
     expect(before).toEqual(snapshot);
+  });
+
+  describe('events the profile cannot take', () => {
+    const bigOrder = (quantity: number, price: number) =>
+      ingestedEventFactory({
+        type: 'purchase',
+        timestamp: '2026-11-22T10:06:00.000Z',
+        properties: { orderId: 'o-big', currency: 'GBP', items: [{ productId: 'P-1', quantity, price }] },
+      });
+
+    it('refuses an order whose total (quantity × price) is beyond what the store keeps, and applies the rest', () => {
+      // Prepare: each number is fine alone; their product (1e16) is not
+      const hostile = bigOrder(1_000_000, 1e10);
+
+      // Act
+      const { profile, applied, refused } = foldProfile(emptyProfile('user-1'), [view, hostile, purchase]);
+
+      // Assess
+      expect(applied).toEqual([view, purchase]);
+      expect(refused).toEqual([{ event: hostile, errors: [expect.objectContaining({ path: 'properties.items', code: 'INVALID_VALUE' })] }]);
+      expect(profile.spend).toEqual({ GBP: 5.2 });
+      expect(profile.counters).toEqual({ product_view: 1, purchase: 1 });
+      expect(seenFingerprints(profile.seenInsertIds).has(fingerprintOf(hostile.insertId))).toBe(false);
+    });
+
+    it('refuses the order that would carry the running spend past what the store keeps', () => {
+      // Prepare
+      const first = bigOrder(1, 5e15);
+      const second = { ...bigOrder(1, 5e15), insertId: 'evt-big-second', timestamp: '2026-11-22T10:07:00.000Z' };
+
+      // Act
+      const { profile, applied, refused } = foldProfile(emptyProfile('user-1'), [first, second]);
+
+      // Assess
+      expect(applied).toEqual([first]);
+      expect(refused.map((r) => r.event)).toEqual([second]);
+      expect(profile.spend.GBP).toBe(5e15);
+    });
+
+    it('refuses an identify whose traits would outgrow the profile', () => {
+      // Prepare
+      const bloated = ingestedEventFactory({ type: 'identify', properties: { traits: { blob: 'x'.repeat(MAX_TRAITS_BYTES) } } });
+
+      // Act
+      const { profile, applied, refused } = foldProfile(emptyProfile('user-1'), [identify, bloated]);
+
+      // Assess
+      expect(applied).toEqual([identify]);
+      expect(refused).toEqual([{ event: bloated, errors: [expect.objectContaining({ path: 'properties.traits', code: 'INVALID_VALUE' })] }]);
+      expect(profile.traits).toEqual({});
+    });
+
+    it('returns the profile untouched when every fresh event is refused', () => {
+      // Prepare
+      const current = emptyProfile('user-1');
+
+      // Act
+      const result = foldProfile(current, [bigOrder(1e9, 1e9)]);
+
+      // Assess
+      expect(result).toEqual({ profile: current, applied: [], refused: [expect.objectContaining({ errors: expect.any(Array) })] });
+    });
   });
 });
