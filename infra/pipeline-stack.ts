@@ -67,6 +67,7 @@ export class MarketingPipelineStack extends Stack {
       campaignsTable: this.profileStore.campaignsTable,
       timersTable: this.profileStore.timersTable,
       experimentsTable: this.profileStore.experimentsTable,
+      kpisTable: this.profileStore.kpisTable,
       deliverySettings: config.deliverySettings,
       campaignCacheEnvironment,
       functionDefaults,
@@ -78,6 +79,7 @@ export class MarketingPipelineStack extends Stack {
       campaignsTable: this.profileStore.campaignsTable,
       timersTable: this.profileStore.timersTable,
       experimentsTable: this.profileStore.experimentsTable,
+      kpisTable: this.profileStore.kpisTable,
       campaignCacheEnvironment,
       personalizeEvents: config.personalizeEvents,
       intentsQueue: this.messaging.intentsQueue,
@@ -141,6 +143,7 @@ export class MarketingPipelineStack extends Stack {
     });
 
     new CfnOutput(this, 'RolloutStateMachineArn', { description: 'npm run rollout -- start <campaign> starts it (ROLLOUT_STATE_MACHINE_ARN)', value: this.rollouts.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'KpisTableName', { description: 'Campaign funnel counters and touches (KPIS_TABLE_NAME)', value: this.profileStore.kpisTable.tableName });
     new CfnOutput(this, 'ExperimentsTableName', { description: 'Rollout state, counters and exposures (EXPERIMENTS_TABLE_NAME)', value: this.profileStore.experimentsTable.tableName });
     new CfnOutput(this, 'ReportsBucketName', { description: 'Rollout reports (reports/<campaign>/<run>.html)', value: this.rollouts.reportsBucket.bucketName });
     new CfnOutput(this, 'EventsEndpointUrl', { description: 'POST events here', value: this.ingest.eventsUrl });

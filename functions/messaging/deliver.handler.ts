@@ -83,7 +83,7 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
       clock,
       onStaleServed: (error) => logger.warn('serving cached campaigns: the Campaigns table could not be read', loggedError(error)),
     }),
-    ledger: new DynamoMessageLog(dynamo, config.MESSAGES_TABLE_NAME),
+    ledger: new DynamoMessageLog(dynamo, config.MESSAGES_TABLE_NAME, config.KPIS_TABLE_NAME),
     rollouts: cachedRolloutExposure(experiments, { ttlMs: cacheTtlMs, clock }),
     exposures: experiments,
     push: new SnsPushSender(directSns),
@@ -118,6 +118,21 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
     metric.addMetric('Deliveries', MetricUnit.Count, 1);
   };
 
+  /** The campaign's funnel as metrics for the dashboard (dimensions: campaign, channel or reason; bounded). */
+  const recordFunnel = (intent: Intent, result: DeliveryResult) => {
+    const metric = metrics.singleMetric();
+    metric.addDimension('campaign', intent.campaignId);
+    if (result.status === 'sent' || result.status === 'unconfirmed') {
+      metric.addDimension('channel', result.channel);
+      metric.addMetric('CampaignSent', MetricUnit.Count, 1);
+    } else if (result.status === 'suppressed' && result.reason === 'HOLDOUT') {
+      metric.addMetric('CampaignHeld', MetricUnit.Count, 1);
+    } else if (result.status === 'suppressed') {
+      metric.addDimension('reason', result.reason);
+      metric.addMetric('CampaignSuppressed', MetricUnit.Count, 1);
+    }
+  };
+
   const deliverRecord = async (sqsRecord: SQSRecord, limiter: BatchRateLimiter): Promise<void> => {
     // The seat is taken before anything can throw and left in `finally`: the batch's slot reservation
     // waits for every record to either ask for a slot or be done.
@@ -147,6 +162,7 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
         throw error;
       }
       record(result.status, 'reason' in result ? result.reason : undefined);
+      recordFunnel(intent, result);
       if (result.announced === false) metrics.addMetric('DeliveryEventsNotPublished', MetricUnit.Count, 1);
       // Ids and the decision only: endpoints, phone numbers and content stay out of the logs.
       logger.info('intent decided', {

@@ -10,6 +10,8 @@ import { PersonalizeInteractions } from '../../layers/adapters/personalize-inter
 import { interactionsOfEvent } from '../../layers/core/recommendations/archived-interactions';
 import { awsClientConfig } from '../../layers/runtime/aws-client-config';
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
+import { DynamoKpiStore } from '../../layers/adapters/dynamo-kpi-store';
+import { attributeTouches, type TouchAttributionResult } from '../../layers/core/kpis/attribute-touches';
 import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { SqsPoisonSink } from '../../layers/adapters/sqs-poison-sink';
 import { systemClock, type Clock } from '../../layers/core/clock';
@@ -54,6 +56,22 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const poisonSink = new SqsPoisonSink(sqs, config.EVENTS_DLQ_URL);
   const timers = new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME);
   const exposures = new DynamoExperimentStore(dynamo, config.EXPERIMENTS_TABLE_NAME);
+  const touches = new DynamoKpiStore(dynamo, config.KPIS_TABLE_NAME);
+  /** The funnel's outcomes as metrics, one data point per campaign (bounded: campaigns, currencies). */
+  const emitFunnel = (funnel: TouchAttributionResult) => {
+    for (const [campaign, tally] of funnel.byCampaign) {
+      const metric = metrics.singleMetric();
+      metric.addDimension('campaign', campaign);
+      if (tally.opened > 0) metric.addMetric('CampaignOpened', MetricUnit.Count, tally.opened);
+      if (tally.converted > 0) metric.addMetric('CampaignConverted', MetricUnit.Count, tally.converted);
+      for (const [currency, revenue] of Object.entries(tally.revenue)) {
+        const money = metrics.singleMetric();
+        money.addDimension('campaign', campaign);
+        money.addDimension('currency', currency);
+        money.addMetric('CampaignRevenue', MetricUnit.NoUnit, revenue);
+      }
+    }
+  };
   const personalize: InteractionSink | undefined = config.PERSONALIZE_TRACKING_ID
     ? new PersonalizeInteractions(overrides.personalizeEvents ?? observability.tracer.captureAWSv3Client(new PersonalizeEventsClient(awsClientConfig())), config.PERSONALIZE_TRACKING_ID)
     : undefined;
@@ -102,6 +120,10 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     metrics.addMetric('RolloutConversions', MetricUnit.Count, attribution.conversions);
     metrics.addMetric('RolloutClicks', MetricUnit.Count, attribution.clicks);
     for (const [userId, error] of attribution.failed) logger.error('rollout attribution failed; records will be retried', { userId, ...loggedError(error) });
+    // Every campaign's funnel: opens and orders attributed to the sends (and holdout decisions) before them.
+    const funnel = await attributeTouches(held, touches);
+    emitFunnel(funnel);
+    for (const [userId, error] of funnel.failed) logger.error('funnel attribution failed; records will be retried', { userId, ...loggedError(error) });
 
     metrics.addMetric('EventsApplied', MetricUnit.Count, result.applied);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
@@ -121,7 +143,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
 
     return {
       batchItemFailures: events
-        .filter((e) => result.failed.has(e.profileKey) || attribution.failed.has(e.profileKey))
+        .filter((e) => result.failed.has(e.profileKey) || attribution.failed.has(e.profileKey) || funnel.failed.has(e.profileKey))
         .map((e) => ({ itemIdentifier: e.sequenceNumber })),
     };
   }, observability);

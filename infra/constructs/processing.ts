@@ -25,6 +25,8 @@ export interface ProcessingProps {
   readonly timersTable: dynamodb.ITable;
   /** Read (the user's exposures) and written (conversions, clicks and their arm counters) for rollouts. */
   readonly experimentsTable: dynamodb.ITable;
+  /** Read (the user's touches) and written (opens, orders and their funnel counters) for every campaign's funnel. */
+  readonly kpisTable: dynamodb.ITable;
   /** Where due intents are sent. */
   readonly intentsQueue: sqs.IQueue;
   /** When set, interactions go to this Personalize event tracker as they happen (`PERSONALIZE_TRACKING_ID`). */
@@ -75,6 +77,7 @@ export class Processing extends Construct {
           CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
           TIMERS_TABLE_NAME: props.timersTable.tableName,
           EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
+          KPIS_TABLE_NAME: props.kpisTable.tableName,
           ...props.campaignCacheEnvironment,
           ...(props.personalizeEvents && { PERSONALIZE_TRACKING_ID: props.personalizeEvents.trackingId }),
         },
@@ -103,6 +106,8 @@ export class Processing extends Construct {
     grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
     // DynamoExperimentStore: exposuresOf (Query), recordOutcome (a transaction of two Updates).
     grantTableActions(props.experimentsTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem']);
+    // DynamoKpiStore: touchesOf (Query), recordOpen / recordOrder (a transaction of two Updates).
+    grantTableActions(props.kpisTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem']);
     if (props.personalizeEvents) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['personalize:PutEvents'], resources: [props.personalizeEvents.eventTrackerArn] }));
     }

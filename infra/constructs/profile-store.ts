@@ -28,6 +28,8 @@ export class ProfileStore extends Construct {
   readonly timersTable: dynamodb.ITable;
   /** `Experiments`: partition key `pk`, sort key `sk`, TTL attribute `expiresAt` (rollout state, arm counters, exposures). */
   readonly experimentsTable: dynamodb.ITable;
+  /** `Kpis`: partition key `pk`, sort key `sk`, TTL attribute `expiresAt` (campaign funnel counters, touches in their attribution window). */
+  readonly kpisTable: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: ProfileStoreProps) {
     super(scope, id);
@@ -78,6 +80,16 @@ export class ProfileStore extends Construct {
         timeToLiveAttribute: 'expiresAt',
       }),
       'Experiments',
+    );
+    this.kpisTable = pinLogicalId(
+      new dynamodb.Table(this, 'Kpis', {
+        ...common,
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+        // Counters expire 400 days after their day, touches a day after their attribution window.
+        timeToLiveAttribute: 'expiresAt',
+      }),
+      'Kpis',
     );
   }
 }

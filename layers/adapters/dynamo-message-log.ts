@@ -1,7 +1,9 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CAMPAIGN_MEMORY_MS, emptyCaps, pruneSends, type CapsState, type DecisionRecord, type LedgerView, type SendRecord } from '../core/messaging/ledger';
+import { countDecision, countGiveBack, type MeasurementFacts } from '../core/kpis/funnel';
 import type { DeliveryLedger } from '../core/ports';
+import { counterUpdate, touchDelete, touchPut } from './dynamo-kpi-store';
 
 /** How long decisions are kept for "why did (not) this user get it?" before DynamoDB's TTL removes them. */
 const RETENTION_DAYS = 90;
@@ -15,7 +17,7 @@ export const CAPS_SK = 'CAPS';
 const REDECIDABLE = [':deferred', ':failed'] as const;
 
 /** Optional decision fields: set when present, removed when absent, so a final decision never shows a stale one. */
-const OPTIONAL_FIELDS = ['reason', 'detail', 'channel', 'variant', 'sendAt', 'providerMessageId', 'deferredUntil'] as const;
+const OPTIONAL_FIELDS = ['reason', 'detail', 'channel', 'variant', 'destinationCountry', 'sendAt', 'providerMessageId', 'deferredUntil'] as const;
 
 /** Gives-back retried when concurrent sends keep changing the caps. */
 const GIVE_BACK_ATTEMPTS = 10;
@@ -24,11 +26,14 @@ const GIVE_BACK_ATTEMPTS = 10;
  * The Messages table as deliver's ledger: per user, one item per message id (`sk = MSG#<id>`, the
  * decision) and one caps item (`sk = CAPS`, recent sends with a version). A send decision writes both in
  * one transaction, each under a condition (the message undecided, the caps at the version read).
+ * With a `Kpis` table, every final decision also adds to the campaign funnel's counters and starts its
+ * touch (a send or a holdout) in the same transaction: counted exactly when it is decided, never twice.
  */
 export class DynamoMessageLog implements DeliveryLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly kpisTableName?: string,
   ) {}
 
   async read(userId: string, messageId: string): Promise<LedgerView> {
@@ -48,23 +53,30 @@ export class DynamoMessageLog implements DeliveryLedger {
     return { ...(decision && { decision: toDecision(decision) }), caps: caps ? toCaps(caps) : emptyCaps() };
   }
 
-  async record(decision: DecisionRecord): Promise<'recorded' | 'decided-before'> {
+  async record(decision: DecisionRecord, facts?: MeasurementFacts): Promise<'recorded' | 'decided-before'> {
+    const counted = this.kpiItems(decision, facts);
     try {
-      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...this.decisionUpdate(decision, 'undecided') }));
+      if (counted.length === 0) {
+        await this.client.send(new UpdateCommand({ TableName: this.tableName, ...this.decisionUpdate(decision, 'undecided') }));
+      } else {
+        await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: { TableName: this.tableName, ...this.decisionUpdate(decision, 'undecided') } }, ...counted] }));
+      }
       return 'recorded';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'decided-before';
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'decided-before';
       throw error;
     }
   }
 
-  async commitSend(decision: DecisionRecord, caps: CapsState): Promise<'committed' | 'decided-before' | 'caps-changed'> {
+  async commitSend(decision: DecisionRecord, caps: CapsState, facts?: MeasurementFacts): Promise<'committed' | 'decided-before' | 'caps-changed'> {
     try {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             { Update: { TableName: this.tableName, ...this.decisionUpdate(decision, 'undecided') } },
             { Put: this.capsPut(decision.userId, caps, new Date(decision.decidedAt)) },
+            ...this.kpiItems(decision, facts),
           ],
         }),
       );
@@ -118,6 +130,7 @@ export class DynamoMessageLog implements DeliveryLedger {
             TransactItems: [
               { Update: { TableName: this.tableName, ...this.decisionUpdate(replacement, 'sending') } },
               { Put: this.capsPut(replacement.userId, { version: caps.version, sends }, at) },
+              ...(this.kpisTableName ? [counterUpdate(this.kpisTableName, countGiveBack(replacement)), touchDelete(this.kpisTableName, replacement.userId, replacement.messageId)] : []),
             ],
           }),
         );
@@ -214,6 +227,13 @@ export class DynamoMessageLog implements DeliveryLedger {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
+  }
+
+  /** The funnel's writes that go with a decision: its counters and, for a send or a holdout, its touch. */
+  private kpiItems(decision: DecisionRecord, facts: MeasurementFacts | undefined) {
+    const counted = this.kpisTableName ? countDecision(decision, facts) : undefined;
+    if (!counted || !this.kpisTableName) return [];
+    return [counterUpdate(this.kpisTableName, counted.increment), ...(counted.touch ? [touchPut(this.kpisTableName, counted.touch)] : [])];
   }
 
   private capsPut(userId: string, caps: CapsState, at: Date) {

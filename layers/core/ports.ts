@@ -11,6 +11,8 @@ import type { Interaction } from './recommendations/interaction';
 import type { RunCounts } from './rollouts/arm-counts';
 import type { Exposure } from './rollouts/exposure';
 import type { RolloutState } from './rollouts/rollout-state';
+import type { Order } from './kpis/attribute-touches';
+import type { KpiIncrement, MeasurementFacts, Touch } from './kpis/funnel';
 
 /** Where profiles live. Implementations map their storage's conflict to {@link ProfileVersionConflictError}. */
 export interface ProfileStore {
@@ -72,12 +74,12 @@ export interface DeliveryLedger {
    * Records a decision that sends nothing (suppressed, deferred) unless the message was decided before
    * (a deferred or failed message may be decided again). `decided-before`: another delivery of it got there first.
    */
-  record(decision: DecisionRecord): Promise<'recorded' | 'decided-before'>;
+  record(decision: DecisionRecord, facts?: MeasurementFacts): Promise<'recorded' | 'decided-before'>;
   /**
    * Atomically records a send decision (`sending`) and writes the user's sends (`caps.sends`, the new one
    * included), only if the message was not decided before and the caps are still at `caps.version`.
    */
-  commitSend(decision: DecisionRecord, caps: CapsState): Promise<'committed' | 'decided-before' | 'caps-changed'>;
+  commitSend(decision: DecisionRecord, caps: CapsState, facts?: MeasurementFacts): Promise<'committed' | 'decided-before' | 'caps-changed'>;
   /** The publish's outcome for a committed send. */
   confirm(userId: string, messageId: string, outcome: { status: 'sent' | 'unconfirmed'; providerMessageId?: string; at: Date }): Promise<void>;
   /**
@@ -85,6 +87,20 @@ export interface DeliveryLedger {
    * decision becomes `replacement` (`failed`, which the retry may decide again, or a suppression).
    */
   giveBack(replacement: DecisionRecord, at: Date): Promise<void>;
+}
+
+/**
+ * The touches of the campaign funnel (sends and holdout decisions, kept for their attribution window),
+ * written by the ledger with each decision. Every write is conditional on the touch and carries its
+ * counters in the same transaction, so an outcome counts once however often its event is replayed.
+ */
+export interface TouchLog {
+  /** The user's touches still in their attribution window (strongly consistent). */
+  touchesOf(userId: string): Promise<Touch[]>;
+  /** The first open of a sent message; false when it was counted before. */
+  recordOpen(touch: Touch, at: string, increment: KpiIncrement): Promise<boolean>;
+  /** An order attributed to a touch (`first`: it converts the touch); false when counted before. */
+  recordOrder(touch: Touch, order: Order, at: string, first: boolean, increment: KpiIncrement): Promise<boolean>;
 }
 
 /** The per-channel send schedule every deliver container shares (see `rate-limit.ts`). */

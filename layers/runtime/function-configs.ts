@@ -31,6 +31,7 @@ export const PROCESS_EVENTS_CONFIG = defineConfig({
   CAMPAIGNS_TABLE_NAME: resource(),
   TIMERS_TABLE_NAME: resource(),
   EXPERIMENTS_TABLE_NAME: resource(),
+  KPIS_TABLE_NAME: resource(),
   CAMPAIGN_CACHE_TTL_SECONDS,
   /** Personalize's event tracker: interactions are sent as they happen when set. */
   PERSONALIZE_TRACKING_ID: optionalText(),
@@ -51,6 +52,8 @@ export const DELIVER_CONFIG = defineConfig({
   PUSH_CAP_PER_24H: deliverySetting('PUSH_CAP_PER_24H'),
   MARKETING_CAP_PER_24H: deliverySetting('MARKETING_CAP_PER_24H'),
   SMS_CAP_PER_24H: deliverySetting('SMS_CAP_PER_24H'),
+  HOLDOUT_SHARE: deliverySetting('HOLDOUT_SHARE'),
+  KPIS_TABLE_NAME: resource(),
   /** The built-in model's bucket (AWS) or folder (local stack); neither = popular items only. */
   MODELS_BUCKET_NAME: optionalText(),
   MODEL_DIR: optionalText(),

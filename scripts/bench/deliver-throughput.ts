@@ -183,6 +183,11 @@ const createTables = async (client: DynamoDBClient) => {
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
   });
+  // Funnel counters and touches (each decision's transaction writes them).
+  await table('bench-Kpis', {
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  });
   await table('bench-Campaigns', { AttributeDefinitions: [{ AttributeName: 'campaignId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'campaignId', KeyType: 'HASH' }] });
   await table('bench-Timers', {
     AttributeDefinitions: [
@@ -200,6 +205,7 @@ const createTables = async (client: DynamoDBClient) => {
     CAMPAIGNS_TABLE_NAME: 'bench-Campaigns',
     TIMERS_TABLE_NAME: 'bench-Timers',
     EXPERIMENTS_TABLE_NAME: 'bench-Experiments',
+    KPIS_TABLE_NAME: 'bench-Kpis',
     DELIVERY_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:DeliveryEvents',
     PUSH_RATE_PER_SECOND: '100000',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -9,6 +9,8 @@ import { emptyCaps, FINAL_STATUSES, type CapsState, type DecisionRecord, type Le
 import { intervalMicros, reserveSlots, toMicros, fromMicros } from '../../layers/core/messaging/rate-limit';
 import { directRateLimiter } from '../../layers/core/messaging/rate-limiter';
 import type { CampaignSource, DeliveryEvents, DeliveryLedger, MessageOutcome, PushSender, Recommender, SlotReserver, SmsOptOuts, SmsSender } from '../../layers/core/ports';
+import type { MeasurementFacts } from '../../layers/core/kpis/funnel';
+import { InMemoryKpiStore } from './in-memory-kpi-store';
 import { InMemoryProfileStore } from './in-memory-ports';
 import { InMemoryTimerStore } from './in-memory-timer-store';
 
@@ -39,21 +41,26 @@ export class InMemoryDeliveryLedger implements DeliveryLedger {
     };
   }
 
-  async record(decision: DecisionRecord): Promise<'recorded' | 'decided-before'> {
+  /** The funnel's counters and touches, written with each decision as the DynamoDB ledger does. */
+  readonly kpis = new InMemoryKpiStore();
+
+  async record(decision: DecisionRecord, facts?: MeasurementFacts): Promise<'recorded' | 'decided-before'> {
     if (!this.undecided(decision)) return 'decided-before';
     this.write(decision);
+    this.kpis.decide(decision, facts);
     return 'recorded';
   }
 
   /** Called at the start of each commitSend; lets a test play a concurrent writer. */
   beforeCommitSend?: (decision: DecisionRecord) => void;
 
-  async commitSend(decision: DecisionRecord, caps: CapsState): Promise<'committed' | 'decided-before' | 'caps-changed'> {
+  async commitSend(decision: DecisionRecord, caps: CapsState, facts?: MeasurementFacts): Promise<'committed' | 'decided-before' | 'caps-changed'> {
     this.beforeCommitSend?.(decision);
     if (!this.undecided(decision)) return 'decided-before';
     if ((this.capsByUser.get(decision.userId)?.version ?? 0) !== caps.version) return 'caps-changed';
     this.capsByUser.set(decision.userId, { version: caps.version + 1, sends: structuredClone(caps.sends) });
     this.write(decision);
+    this.kpis.decide(decision, facts);
     this.commits++;
     return 'committed';
   }
@@ -71,6 +78,7 @@ export class InMemoryDeliveryLedger implements DeliveryLedger {
     const caps = this.capsByUser.get(replacement.userId) ?? emptyCaps();
     this.capsByUser.set(replacement.userId, { version: caps.version + 1, sends: caps.sends.filter((s) => s.messageId !== replacement.messageId) });
     this.write(replacement);
+    this.kpis.giveBack(replacement);
     this.commits--;
   }
 

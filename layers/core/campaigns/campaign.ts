@@ -20,11 +20,25 @@ export interface Campaign {
   /** In order of preference: the first channel the user can receive on is used (e.g. push, then SMS). */
   channels: Channel[];
   caps: CampaignCaps;
+  /** How long after a message a purchase is its conversion (the funnel, the holdout); unset = {@link DEFAULT_ATTRIBUTION_WINDOW_MS}. */
+  attributionWindowMs?: number;
+  /** Targets the daily review reports attainment against. */
+  goals?: CampaignGoals;
   /**
    * Staged rollout with a control group (docs/rollouts.md). Set, with its defaults, whenever the file has
    * `rollout` or `experiment`; such a campaign messages nobody until its rollout starts.
    */
   rollout?: RolloutPlan;
+}
+
+/** The default attribution window: a purchase within a day of the message (the rollouts' default too). */
+export const DEFAULT_ATTRIBUTION_WINDOW_MS = 86_400_000;
+
+export interface CampaignGoals {
+  /** Conversions per message sent. */
+  conversionRate?: number;
+  /** Opens or clicks per message sent. */
+  ctr?: number;
 }
 
 /** A campaign's rollout and experiment settings, defaults applied. */

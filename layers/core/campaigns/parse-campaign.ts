@@ -3,7 +3,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import campaignSchema from '../../../events/schemas/campaign.schema.json';
 import { EVENT_SCHEMAS } from '../contract/event-schemas';
 import type { EventType } from '../contract/pipeline-event';
-import type { Audience, Campaign, ContentVariant, EventPattern, ExperimentVariant, RolloutPlan, Trigger } from './campaign';
+import type { Audience, Campaign, CampaignGoals, ContentVariant, EventPattern, ExperimentVariant, RolloutPlan, Trigger } from './campaign';
 import { formatDuration, parseDuration } from './duration';
 import { CampaignInvalidError, type CampaignFieldError } from './errors';
 import { CAMPAIGN_PLACEHOLDERS, PRODUCT_PLACEHOLDER, placeholdersIn } from './placeholders';
@@ -25,6 +25,7 @@ export const DURATION_LIMITS_MS = {
   '/caps/oncePer': 365 * DAY_MS,
   '/rollout/bake': 14 * DAY_MS,
   '/experiment/attributionWindow': 30 * DAY_MS,
+  '/attributionWindow': 30 * DAY_MS,
 } as const;
 
 /** The seed's procedure (DESIGN.md): 5 → 20 → 50 → 100 %, 50/50 control, p < 0.05, guardrail at a 20% drop. */
@@ -59,6 +60,8 @@ export interface CampaignFile {
   content: (Omit<ContentVariant, 'recommendations'> & { recommendations?: number })[];
   channels: Campaign['channels'];
   caps: { oncePer: Duration };
+  attributionWindow?: Duration;
+  goals?: CampaignGoals;
   rollout?: {
     stages?: number[];
     bake?: Duration;
@@ -116,6 +119,8 @@ export const toCampaignFile = (campaign: Campaign): CampaignFile => {
     content: campaign.content,
     channels: campaign.channels,
     caps: { oncePer: formatDuration(campaign.caps.oncePerMs) },
+    ...(campaign.attributionWindowMs !== undefined && { attributionWindow: formatDuration(campaign.attributionWindowMs) }),
+    ...(campaign.goals && { goals: campaign.goals }),
     ...(campaign.rollout ? toRolloutFile(campaign.rollout) : {}),
   };
 };
@@ -402,6 +407,7 @@ const durationErrors = (file: CampaignFile): CampaignFieldError[] => {
     ['/caps/oncePer', file.caps.oncePer],
     ['/rollout/bake', file.rollout?.bake],
     ['/experiment/attributionWindow', file.experiment?.attributionWindow],
+    ['/attributionWindow', file.attributionWindow],
   ];
   const variantDelays = (file.experiment?.variants ?? []).flatMap((variant, index): CampaignFieldError[] => {
     if (variant.delay === undefined) return [];
@@ -519,6 +525,8 @@ const toCampaign = (file: CampaignFile): Campaign => {
     content: file.content.map((variant) => ({ ...variant, recommendations: variant.recommendations ?? 0 })),
     channels: file.channels,
     caps: { oncePerMs: ms(file.caps.oncePer) },
+    ...(file.attributionWindow !== undefined && { attributionWindowMs: ms(file.attributionWindow) }),
+    ...(file.goals && { goals: file.goals }),
     ...((file.rollout !== undefined || file.experiment !== undefined) && { rollout: toRolloutPlan(file) }),
   };
 };
@@ -532,7 +540,7 @@ const toRolloutPlan = (file: CampaignFile): RolloutPlan => {
   controlShare: rollout.controlShare ?? DEFAULT_ROLLOUT.controlShare,
   minimumPerArm: rollout.minimumPerArm ?? DEFAULT_ROLLOUT.minimumPerArm,
   guardrail: { ...DEFAULT_ROLLOUT.guardrail, ...rollout.guardrail },
-  attributionWindowMs: experiment.attributionWindow ? ms(experiment.attributionWindow) : DEFAULT_ROLLOUT.attributionWindowMs,
+  attributionWindowMs: ms(experiment.attributionWindow ?? file.attributionWindow ?? formatDuration(DEFAULT_ROLLOUT.attributionWindowMs)),
   alpha: experiment.alpha ?? DEFAULT_ROLLOUT.alpha,
   srmAlpha: experiment.srmAlpha ?? DEFAULT_ROLLOUT.srmAlpha,
   expectedConversion: experiment.expectedConversion ?? DEFAULT_ROLLOUT.expectedConversion,

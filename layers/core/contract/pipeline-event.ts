@@ -35,6 +35,8 @@ export interface EventProperties {
   price?: number;
   orderId?: string;
   currency?: string;
+  /** The coupon code applied to a purchase. */
+  couponCode?: string;
   items?: PurchaseItem[];
   traits?: Record<string, unknown>;
   timeZone?: string;

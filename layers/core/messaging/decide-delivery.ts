@@ -30,6 +30,8 @@ export type SuppressionReason =
   // A rollout: outside its current exposure, or in its control group (recorded as "would have been sent")
   | 'NOT_IN_ROLLOUT'
   | 'CONTROL_GROUP'
+  // The global holdout: never sent marketing, recorded as "would have been sent" (docs/measurement.md)
+  | 'HOLDOUT'
   // After the decision to send
   | 'CONTENT_INCOMPLETE'
   | 'ENDPOINT_DISABLED'

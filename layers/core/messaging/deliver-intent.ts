@@ -1,7 +1,10 @@
 import type { Campaign, ContentVariant, ExperimentVariant } from '../campaigns/campaign';
 import type { Clock } from '../clock';
 import type { CampaignSource, DeliveryEvents, DeliveryLedger, ExposureLog, MessageOutcome, ProfileStore, PushSender, Recommender, RolloutExposureSource, SmsOptOuts, SmsSender, TimerStore } from '../ports';
-import { assignArm } from '../rollouts/bucketing';
+import { assignArm, isInGlobalHoldout } from '../rollouts/bucketing';
+import { DEFAULT_ATTRIBUTION_WINDOW_MS } from '../campaigns/campaign';
+import type { MeasurementFacts } from '../kpis/funnel';
+import { destinationCountry } from './destination-country';
 import type { Profile } from '../profile/profile';
 import { decideDelivery, type DeferralReason, type SuppressionReason } from './decide-delivery';
 import type { DeliveryPolicy, SendChannel } from './delivery-policy';
@@ -105,6 +108,13 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
     if (decision.kind === 'defer') return defer(intent, deps, base, decision.reason, decision.until, now);
     if (decision.kind !== 'send' || !profile || !campaign) throw new Error(`unexpected decision ${decision.kind}`);
 
+    // The global holdout, like a rollout's control group, is decided where the send would happen, after
+    // every eligibility check: held users are the same kind of users as those messaged.
+    if (campaign.category === 'marketing' && isInGlobalHoldout(intent.userId, deps.policy.holdoutShare)) {
+      const held = selectVariant(campaign, profile)?.name;
+      return suppress(intent, deps, { ...base, reason: 'HOLDOUT', channel: decision.channel, ...(held && { variant: held }), detail: `would have been sent by ${decision.channel}` }, now, measurementFacts(campaign));
+    }
+
     // A rollout's arms are assigned where the send would happen, after every eligibility check, so control
     // and treatment are the same kind of users; both are recorded as exposed (intention to treat).
     let experimentVariant: ExperimentVariant | undefined;
@@ -162,10 +172,11 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
       channel: decision.channel,
       variant: rendered.content.variant,
       ...(experimentVariant && { experimentVariant: experimentVariant.name }),
+      ...(decision.channel === 'sms' && { destinationCountry: destinationCountry(decision.address) }),
       sendAt: slot.at.toISOString(),
     };
     const caps = { version: view.caps.version, sends: pruneSends([...view.caps.sends, send], now.getTime()) };
-    const committed = await deps.ledger.commitSend(sending, caps);
+    const committed = await deps.ledger.commitSend(sending, caps, measurementFacts(campaign, rendered.content.coupon));
     if (committed === 'decided-before') return { status: 'duplicate' };
     if (committed === 'caps-changed') {
       if (round >= MAX_CAPS_ATTEMPTS) throw new DeliveryCapsContentionError(intent.userId, round);
@@ -177,6 +188,11 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
     return publish(intent, deps, { campaign, channel: decision.channel, address: decision.address, content: rendered.content, sending });
   }
 };
+
+const measurementFacts = (campaign: Campaign, coupon?: string): MeasurementFacts => ({
+  attributionWindowMs: campaign.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS,
+  ...(coupon && { coupon }),
+});
 
 const activeCampaign = async (source: CampaignSource, id: string): Promise<Campaign | undefined> => (await source.active()).find((c) => c.id === id);
 
@@ -225,10 +241,11 @@ const withExperimentVariant = (content: ContentVariant, variant: ExperimentVaria
 const suppress = async (
   intent: Intent,
   deps: DeliverIntentDeps,
-  record: Base & { reason: SuppressionReason; detail?: string },
+  record: Base & { reason: SuppressionReason; detail?: string; channel?: SendChannel; variant?: string },
   now: Date,
+  facts?: MeasurementFacts,
 ): Promise<DeliveryResult> => {
-  if ((await deps.ledger.record({ ...record, status: 'suppressed' })) === 'decided-before') return { status: 'duplicate' };
+  if ((await deps.ledger.record({ ...record, status: 'suppressed' }, facts)) === 'decided-before') return { status: 'duplicate' };
   const outcome: MessageOutcome = { status: 'suppressed', reason: record.reason, ...(record.detail && { detail: record.detail }) };
   return { ...outcome, announced: await announce(intent, outcome, deps, now) };
 };

@@ -18,6 +18,11 @@ export interface DeliveryPolicy {
   ratePerSecond: Record<SendChannel, number>;
   /** How long a record may wait for a rate-limit slot before it is handed back to the queue. */
   maxRateWaitMs: number;
+  /**
+   * Share of users (0–0.5) in the global holdout: never sent marketing, recorded as "would have been
+   * sent" (`HOLDOUT`), the baseline every campaign's incrementality is measured against.
+   */
+  holdoutShare: number;
 }
 
 /** A delivery setting in the environment is not usable. */
@@ -41,6 +46,7 @@ export const DEFAULT_DELIVERY_SETTINGS = {
   PUSH_CAP_PER_24H: 3,
   MARKETING_CAP_PER_24H: 1,
   SMS_CAP_PER_24H: 1,
+  HOLDOUT_SHARE: 0,
 } as const;
 
 /**
@@ -61,6 +67,13 @@ export const readDeliveryPolicy = (env: Record<string, string | undefined>): Del
     return parsed;
   };
 
+  const share = (name: keyof typeof DEFAULT_DELIVERY_SETTINGS): number => {
+    const raw = value(name);
+    const parsed = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || parsed > 0.5) throw new DeliveryConfigInvalidError(name, `must be a share from 0 to 0.5, e.g. 0.05, got "${raw}"`);
+    return parsed;
+  };
+
   let quietHours: QuietHours;
   try {
     quietHours = parseQuietHours(value('QUIET_HOURS'));
@@ -77,5 +90,6 @@ export const readDeliveryPolicy = (env: Record<string, string | undefined>): Del
     caps: { push: count('PUSH_CAP_PER_24H', 0), sms: count('SMS_CAP_PER_24H', 0), marketing: count('MARKETING_CAP_PER_24H', 0) },
     ratePerSecond: { push: count('PUSH_RATE_PER_SECOND', 1), sms: count('SMS_RATE_PER_SECOND', 1) },
     maxRateWaitMs: DEFAULT_MAX_RATE_WAIT_MS,
+    holdoutShare: share('HOLDOUT_SHARE'),
   };
 };

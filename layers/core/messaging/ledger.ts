@@ -29,6 +29,8 @@ export interface DecisionRecord {
   variant?: string;
   /** The rollout's A/B variant the user is in. */
   experimentVariant?: string;
+  /** Where an SMS went, as an ISO 3166 country (its price depends on it); never the number. */
+  destinationCountry?: string;
   /** The rate-limit slot the send was scheduled at, ISO-8601. */
   sendAt?: string;
   providerMessageId?: string;

@@ -16,6 +16,8 @@ export interface RenderedContent {
   productIds: string[];
   /** Rich-push image. */
   imageUrl?: string;
+  /** The coupon code the message carries: a purchase with it counts as redeemed. */
+  coupon?: string;
 }
 
 export type RenderResult = { ok: true; content: RenderedContent } | { ok: false; missing: string[] };
@@ -91,6 +93,7 @@ export const renderContent = (input: { variant: ContentVariant; intent: Intent; 
       deepLink: deepLink.text,
       productIds: recommendations.slice(0, variant.recommendations),
       ...(variant.imageUrl && { imageUrl: variant.imageUrl }),
+      ...(variant.coupon && { coupon: variant.coupon }),
     },
   };
 };

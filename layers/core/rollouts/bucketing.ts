@@ -9,7 +9,7 @@ export const BUCKETS = 10_000;
  * first 32 bits of SHA-256) of the user, the campaign and the purpose: the same inputs always give the
  * same bucket, on every machine and after every redeploy; different purposes give independent buckets.
  */
-export const bucketOf = (userId: string, campaignId: string, purpose: 'exposure' | 'control' | 'variant'): number =>
+export const bucketOf = (userId: string, campaignId: string, purpose: 'exposure' | 'control' | 'variant' | 'holdout'): number =>
   createHash('sha256').update(`${purpose}\u0000${campaignId}\u0000${userId}`).digest().readUInt32BE(0) % BUCKETS;
 
 export type Assignment =
@@ -41,3 +41,13 @@ const variantAt = (point: number, variants: RolloutPlan['variants']): string => 
   }
   return variants.at(-1)!.name;
 };
+
+/** The campaign id the global holdout is bucketed under: one assignment per user for every campaign. */
+const GLOBAL = '*';
+
+/**
+ * Whether a user is in the global holdout of `share` (0–0.5): a stable bucket of their own, independent
+ * of every campaign's rollout buckets, so a user stays in it (or out) across campaigns and redeploys, and
+ * raising the share only adds users.
+ */
+export const isInGlobalHoldout = (userId: string, share: number): boolean => bucketOf(userId, GLOBAL, 'holdout') < Math.round(share * BUCKETS);

@@ -51,6 +51,7 @@ describeWithAws('deliver handler against DynamoDB Local', () => {
       CAMPAIGNS_TABLE_NAME: campaignsTable,
       TIMERS_TABLE_NAME: timersTable,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
+      KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
       PUSH_RATE_PER_SECOND: '5',
     };
     const campaigns = new DynamoCampaignStore(target.clients.document, campaignsTable);

@@ -42,6 +42,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       CAMPAIGNS_TABLE_NAME: resourceOf(stack, 'Campaigns').name,
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
+      KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
     };
     const campaigns = new DynamoCampaignStore(target.clients.document, env.CAMPAIGNS_TABLE_NAME!);
     for (const campaign of loadCampaignFiles(join(__dirname, '../../../events/campaigns'))) {

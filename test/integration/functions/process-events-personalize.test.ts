@@ -31,6 +31,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
       CAMPAIGNS_TABLE_NAME: resourceOf(stack, 'Campaigns').name,
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
+      KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
       PERSONALIZE_TRACKING_ID: TRACKING_ID,
     };
   });

@@ -8,6 +8,7 @@ const PROCESS_EVENTS_ENV = {
   CAMPAIGNS_TABLE_NAME: 'Campaigns',
   TIMERS_TABLE_NAME: 'Timers',
   EXPERIMENTS_TABLE_NAME: 'Experiments',
+  KPIS_TABLE_NAME: 'Kpis',
 };
 
 const problemsOf = (parse: () => unknown) => {

@@ -7,6 +7,7 @@ describe('readDeliveryPolicy', () => {
       caps: { push: 3, sms: 1, marketing: 1 },
       ratePerSecond: { push: 100, sms: 20 },
       maxRateWaitMs: 2_000,
+      holdoutShare: 0,
     });
   });
 
@@ -19,6 +20,7 @@ describe('readDeliveryPolicy', () => {
       PUSH_CAP_PER_24H: '5',
       MARKETING_CAP_PER_24H: '2',
       SMS_CAP_PER_24H: '0',
+      HOLDOUT_SHARE: '0.05',
     });
     expect(policy).toEqual({
       quietHours: { startMinute: 21 * 60 + 30, endMinute: 7 * 60 },
@@ -26,7 +28,12 @@ describe('readDeliveryPolicy', () => {
       caps: { push: 5, sms: 0, marketing: 2 },
       ratePerSecond: { push: 500, sms: 5 },
       maxRateWaitMs: 2_000,
+      holdoutShare: 0.05,
     });
+  });
+
+  it.each(['-0.1', '0.6', 'five percent'])('refuses a holdout share of %s, naming the variable', (raw) => {
+    expect(() => readDeliveryPolicy({ HOLDOUT_SHARE: raw })).toThrow(/^HOLDOUT_SHARE: must be a share from 0 to 0.5/);
   });
 
   it.each([

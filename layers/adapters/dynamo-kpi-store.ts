@@ -1,0 +1,162 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Order } from '../core/kpis/attribute-touches';
+import type { KpiIncrement, Touch } from '../core/kpis/funnel';
+import type { CounterRow } from '../core/kpis/kpi-report';
+import type { TouchLog } from '../core/ports';
+
+/** How long counters are kept: a year of trailing baselines and year-on-year comparisons. */
+const COUNTER_RETENTION_SECONDS = 400 * 86_400;
+/** A touch outlives its attribution window by a day, for late (out-of-order) events. */
+const TOUCH_GRACE_MS = 86_400_000;
+
+const counterPk = (campaignId: string, day: string) => `KPI#${campaignId}#${day}`;
+const touchPk = (userId: string) => `TOUCH#${userId}`;
+
+
+/**
+ * The `Kpis` table (pk `pk`, sk `sk`, TTL `expiresAt`), one concept per key shape:
+ * - `KPI#<campaign>#<UTC day>` / `<HH:MM>#<channel>#<variant>`: a cell's counters, changed only by ADD;
+ * - `TOUCH#<user>` / `<messageId>`: a send or holdout decision in its attribution window.
+ * Every counter change rides in the transaction of the fact it counts (a decision, an open, an order),
+ * each conditional, so counts are exact under retries and replays.
+ */
+export class DynamoKpiStore implements TouchLog {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async touchesOf(userId: string): Promise<Touch[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': touchPk(userId) }, ConsistentRead: true, ExclusiveStartKey: start }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items.map(toTouch);
+  }
+
+  async recordOpen(touch: Touch, at: string, increment: KpiIncrement): Promise<boolean> {
+    return this.conditionally([
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: touchPk(touch.userId), sk: touch.messageId },
+          UpdateExpression: 'SET openedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(openedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        },
+      },
+      counterUpdate(this.tableName, increment),
+    ]);
+  }
+
+  async recordOrder(touch: Touch, order: Order, at: string, first: boolean, increment: KpiIncrement): Promise<boolean> {
+    return this.conditionally([
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: touchPk(touch.userId), sk: touch.messageId },
+          UpdateExpression: 'SET convertedAt = if_not_exists(convertedAt, :at), #revenue = if_not_exists(#revenue, :zero) + :revenue ADD orders :order',
+          // `first` decides whether the converted counter moves: it must agree with the stored touch.
+          ConditionExpression: `attribute_exists(pk) AND NOT contains(orders, :orderId) AND ${first ? 'attribute_not_exists' : 'attribute_exists'}(convertedAt)`,
+          ExpressionAttributeNames: { '#revenue': `revenue:${order.currency}` },
+          ExpressionAttributeValues: { ':at': at, ':zero': 0, ':revenue': order.revenue, ':order': new Set([order.orderId]), ':orderId': order.orderId },
+        },
+      },
+      counterUpdate(this.tableName, increment),
+    ]);
+  }
+
+  /** The counters of one campaign on the given UTC days. */
+  async counters(campaignId: string, days: readonly string[]): Promise<CounterRow[]> {
+    const rows: CounterRow[] = [];
+    for (const day of days) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPk(campaignId, day) }, ExclusiveStartKey: start }),
+        );
+        rows.push(...(page.Items ?? []).map((item) => toCounterRow(campaignId, day, item)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return rows;
+  }
+
+  private async conditionally(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
+  }
+}
+
+/** The transaction item that adds an increment to its cell. */
+export const counterUpdate = (tableName: string, { cell, add }: KpiIncrement) => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expiresAt': Math.floor(Date.parse(`${cell.day}T00:00:00Z`) / 1000) + COUNTER_RETENTION_SECONDS };
+  const adds = Object.entries(add).map(([counter, amount], i) => {
+    names[`#c${i}`] = counter;
+    values[`:c${i}`] = amount;
+    return `#c${i} :c${i}`;
+  });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: { pk: counterPk(cell.campaignId, cell.day), sk: `${cell.slot}#${cell.channel}#${cell.variant}` },
+      UpdateExpression: `SET expiresAt = :expiresAt ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+};
+
+/** The transaction items that start a touch and remove it (a send given back). */
+export const touchPut = (tableName: string, touch: Touch) => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      pk: touchPk(touch.userId),
+      sk: touch.messageId,
+      ...touch,
+      expiresAt: Math.floor((Date.parse(touch.at) + touch.attributionWindowMs + TOUCH_GRACE_MS) / 1000),
+    },
+  },
+});
+
+export const touchDelete = (tableName: string, userId: string, messageId: string) => ({
+  Delete: { TableName: tableName, Key: { pk: touchPk(userId), sk: messageId } },
+});
+
+const toTouch = (item: Record<string, unknown>): Touch => {
+  const { pk: _pk, sk: _sk, expiresAt: _e, orders, ...rest } = item;
+  const revenue: Record<string, number> = {};
+  const touch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key.startsWith('revenue:')) revenue[key.slice('revenue:'.length)] = Number(value);
+    else touch[key] = value;
+  }
+  return {
+    ...(touch as unknown as Touch),
+    attributionWindowMs: Number(touch.attributionWindowMs),
+    ...(orders instanceof Set && { orders: [...(orders as Set<string>)] }),
+    ...(Object.keys(revenue).length > 0 && { revenue }),
+  };
+};
+
+const toCounterRow = (campaignId: string, day: string, item: Record<string, unknown>): CounterRow => {
+  const [slot, channel, ...variant] = String(item.sk).split('#');
+  const counters: Record<string, number> = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (!['pk', 'sk', 'expiresAt'].includes(key)) counters[key] = Number(value);
+  }
+  return { cell: { campaignId, day, slot: slot!, channel: channel!, variant: variant.join('#') }, counters };
+};
