@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../core/kpis/attribute-touches';
 import type { KpiIncrement, Touch } from '../core/kpis/funnel';
 import type { CounterRow } from '../core/kpis/kpi-report';
@@ -17,7 +17,8 @@ const touchPk = (userId: string) => `TOUCH#${userId}`;
 /**
  * The `Kpis` table (pk `pk`, sk `sk`, TTL `expiresAt`), one concept per key shape:
  * - `KPI#<campaign>#<UTC day>` / `<HH:MM>#<channel>#<variant>`: a cell's counters, changed only by ADD;
- * - `TOUCH#<user>` / `<messageId>`: a send or holdout decision in its attribution window.
+ * - `TOUCH#<user>` / `<messageId>`: a send or holdout decision in its attribution window;
+ * - `ALERT#<campaign>` / `<UTC day>#<rate>`: an anomaly alert raised (one per campaign, rate and day).
  * Every counter change rides in the transaction of the fact it counts (a decision, an open, an order),
  * each conditional, so counts are exact under retries and replays.
  */
@@ -86,6 +87,23 @@ export class DynamoKpiStore implements TouchLog {
       } while (start);
     }
     return rows;
+  }
+
+  /** Claims the one alert of a campaign's rate on a UTC day: false when it was raised already. */
+  async claimAlert(campaignId: string, rate: string, day: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `ALERT#${campaignId}`, sk: `${day}#${rate}`, expiresAt: Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + 30 * 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   private async conditionally(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {

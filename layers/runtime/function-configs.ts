@@ -1,4 +1,6 @@
 import { DEFAULT_DELIVERY_SETTINGS, readDeliveryPolicy } from '../core/messaging/delivery-policy';
+import { parseCosts } from '../core/kpis/costs';
+import { canonicalTimeZone } from '../core/time-zone';
 import { decimal, defineConfig, optionalText, parsedBy, resource, VariableInvalidError, wholeNumber, type Variable } from './config';
 import { parseRecommendationBlend, parseRecommendationBudget } from './recommender-from-environment';
 
@@ -62,6 +64,29 @@ export const DELIVER_CONFIG = defineConfig({
   PERSONALIZE_CAMPAIGN_ARN: optionalText(),
 });
 
+export const KPI_MONITOR_CONFIG = defineConfig({
+  KPIS_TABLE_NAME: resource(),
+  CAMPAIGNS_TABLE_NAME: resource(),
+  ALERTS_TOPIC_ARN: resource(),
+});
+
+export const DAILY_REVIEW_CONFIG = defineConfig({
+  KPIS_TABLE_NAME: resource(),
+  CAMPAIGNS_TABLE_NAME: resource(),
+  REPORTS_BUCKET_NAME: resource(),
+  REVIEWS_TOPIC_ARN: resource(),
+  /** The team's reporting time zone: the review's "yesterday" is a local day there. */
+  KPI_TIME_ZONE: parsedBy((raw) => canonicalTimeZone(raw ?? 'UTC') ?? fail('must be an IANA time zone, e.g. Europe/London')),
+  /** Cost settings (JSON, docs/measurement.md) for ROI. */
+  KPI_COSTS: parsedBy((raw) => {
+    try {
+      return parseCosts(raw);
+    } catch (error) {
+      return fail(`must be cost settings as JSON (docs/measurement.md): ${(error as Error).message}`);
+    }
+  }),
+});
+
 export const SWEEP_TIMERS_CONFIG = defineConfig({
   TIMERS_TABLE_NAME: resource(),
   INTENTS_QUEUE_URL: resource(),
@@ -95,6 +120,8 @@ export const FUNCTION_CONFIGS = {
   ingest: INGEST_CONFIG,
   'process-events': PROCESS_EVENTS_CONFIG,
   deliver: DELIVER_CONFIG,
+  'kpi-monitor': KPI_MONITOR_CONFIG,
+  'daily-review': DAILY_REVIEW_CONFIG,
   'sweep-timers': SWEEP_TIMERS_CONFIG,
   'nightly-profiles': NIGHTLY_PROFILES_CONFIG,
   'retrain-model': RETRAIN_MODEL_CONFIG,

@@ -2,8 +2,8 @@ import binomial from '@stdlib/random-base-binomial';
 import { judgeRateDrop, type DailyCount } from '../../layers/core/kpis/rate-drop';
 
 /** The rule the daily review applies: a 20% drop matters; one false alert per 200 unchanged campaign-days at most. */
-export const ANOMALY_RULE = { relativeDrop: 0.2, alpha: 0.005 } as const;
-export const BASELINE_DAYS = 7;
+export { ANOMALY_RULE, BASELINE_DAYS } from '../../layers/core/kpis/rate-drop';
+import { ANOMALY_RULE, BASELINE_DAYS } from '../../layers/core/kpis/rate-drop';
 
 export interface SimulationSettings {
   runs: number;

@@ -63,3 +63,8 @@ export const judgeRateDrop = ({ today, baseline, relativeDrop, alpha }: RateDrop
   const verdict = pValue < alpha && relativeChange <= -relativeDrop / 2 ? 'DROP' : 'STEADY';
   return { verdict, todayRate, baselineRate, relativeChange, pValue };
 };
+
+/** The rule the campaign monitor applies (and `npm run simulate:anomaly` proves): a 20% drop, α 0.005. */
+export const ANOMALY_RULE = { relativeDrop: 0.2, alpha: 0.005 } as const;
+/** Trailing days the baseline pools. */
+export const BASELINE_DAYS = 7;
