@@ -36,6 +36,7 @@ const defaultProperties: Partial<Record<PipelineEvent['type'], PipelineEvent['pr
   page_view: { page: '/home' },
   push_open: { messageId: 'm-1' },
   sms_click: { messageId: 'm-1' },
+  feedback: { rating: 4, placement: 'order-confirmation' },
   identify: { consent: { push: true }, pushEndpointArn: 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/abc' },
 };
 

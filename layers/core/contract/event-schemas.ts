@@ -2,6 +2,7 @@ import batch from '../../../events/schemas/batch.schema.json';
 import common from '../../../events/schemas/common.schema.json';
 import addToCart from '../../../events/schemas/events/add_to_cart.schema.json';
 import appOpen from '../../../events/schemas/events/app_open.schema.json';
+import feedback from '../../../events/schemas/events/feedback.schema.json';
 import identify from '../../../events/schemas/events/identify.schema.json';
 import login from '../../../events/schemas/events/login.schema.json';
 import pageView from '../../../events/schemas/events/page_view.schema.json';
@@ -29,5 +30,6 @@ export const EVENT_SCHEMAS: Record<EventType, object> = {
   purchase,
   push_open: pushOpen,
   sms_click: smsClick,
+  feedback,
   identify,
 };

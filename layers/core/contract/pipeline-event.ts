@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'purchase',
   'push_open',
   'sms_click',
+  'feedback',
   'identify',
 ] as const;
 
@@ -46,6 +47,12 @@ export interface EventProperties {
   consent?: Partial<Record<Channel, boolean>>;
   messageId?: string;
   campaignId?: string;
+  /** feedback: 1 (worst) to 5 (best). */
+  rating?: number;
+  /** feedback: what the user wrote; personal data, never logged. */
+  text?: string;
+  /** feedback: where it was asked for, a slug such as `order-confirmation`. */
+  placement?: string;
 }
 
 export interface EventContext {

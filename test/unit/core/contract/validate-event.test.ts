@@ -2,7 +2,7 @@ import { validateEvent } from '../../../../layers/core/contract/validate-event';
 import { eventFactory } from '../../../helpers/factories';
 
 describe('validateEvent', () => {
-  it.each(['app_open', 'login', 'page_view', 'product_view', 'add_to_cart', 'remove_from_cart', 'purchase', 'push_open', 'sms_click', 'identify'] as const)(
+  it.each(['app_open', 'login', 'page_view', 'product_view', 'add_to_cart', 'remove_from_cart', 'purchase', 'push_open', 'sms_click', 'feedback', 'identify'] as const)(
     'accepts a well-formed %s event',
     (type) => {
       // Act
@@ -46,6 +46,49 @@ describe('validateEvent', () => {
     // Assess
     expect(good.ok).toBe(true);
     expect(!bad.ok && bad.errors).toEqual([expect.objectContaining({ path: 'properties.phoneNumber' })]);
+  });
+
+  describe('feedback', () => {
+    const feedback = (properties: Record<string, unknown>) => ({ ...eventFactory({ type: 'feedback' }), properties });
+
+    it('accepts a rating with its text, placement and the message it answers', () => {
+      // Prepare
+      const event = feedback({ rating: 5, text: '很好用，发货很快', placement: 'push', messageId: 'm-1', campaignId: 'related-products-after-purchase' });
+
+      // Act & Assess
+      expect(validateEvent(event)).toEqual({ ok: true, value: event });
+    });
+
+    it.each([
+      ['0', 0, 'INVALID_VALUE'],
+      ['6', 6, 'INVALID_VALUE'],
+      ['4.5', 4.5, 'WRONG_TYPE'],
+      ['"5"', '5', 'WRONG_TYPE'],
+    ])('rejects the rating %s as %s at properties.rating', (_, rating, code) => {
+      // Act
+      const result = validateEvent(feedback({ rating, placement: 'push' }));
+
+      // Assess
+      expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ path: 'properties.rating', code })] });
+    });
+
+    it('names a missing rating and placement, a placement that is not a slug and a text over 2,000 characters', () => {
+      // Act
+      const missing = validateEvent(feedback({ text: 'ok' }));
+      const bad = validateEvent(feedback({ rating: 3, placement: 'Order Confirmation', text: 'x'.repeat(2001) }));
+
+      // Assess
+      expect(!missing.ok && missing.errors.map(({ path, code }) => ({ path, code }))).toEqual([
+        { path: 'properties.rating', code: 'MISSING_FIELD' },
+        { path: 'properties.placement', code: 'MISSING_FIELD' },
+      ]);
+      expect(!bad.ok && bad.errors.map(({ path, code }) => ({ path, code }))).toEqual(
+        expect.arrayContaining([
+          { path: 'properties.placement', code: 'INVALID_VALUE' },
+          { path: 'properties.text', code: 'INVALID_VALUE' },
+        ]),
+      );
+    });
   });
 
   it('reports a missing required field by its path', () => {

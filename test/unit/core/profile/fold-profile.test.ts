@@ -121,6 +121,26 @@ describe('foldProfile', () => {
     expect(profile.consent.sms?.granted).toBe(true);
   });
 
+  it('counts feedback once, as an interaction, and keeps neither its rating nor its text', () => {
+    // Prepare
+    const feedback = ingestedEventFactory({
+      type: 'feedback',
+      timestamp: '2026-11-22T10:30:00.000Z',
+      properties: { rating: 2, text: 'The parcel arrived broken', placement: 'order-confirmation' },
+    });
+
+    // Act
+    const first = foldProfile(emptyProfile('user-1'), [feedback]);
+    const again = foldProfile(first.profile, [feedback]);
+
+    // Assess
+    expect(first.applied).toEqual([feedback]);
+    expect(first.profile).toMatchObject({ counters: { feedback: 1 }, activityDays: { '2026-11-22': 1 }, lastSeenAt: '2026-11-22T10:30:00.000Z' });
+    expect(JSON.stringify({ ...first.profile, seenInsertIds: undefined })).not.toContain('broken');
+    expect(again.applied).toEqual([]);
+    expect(again.profile).toBe(first.profile);
+  });
+
   it('does not mutate the profile it is given', () => {
     // Prepare
     const before = emptyProfile('user-1');
