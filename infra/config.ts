@@ -4,7 +4,8 @@ import type { IConstruct } from 'constructs';
 import { canonicalTimeZone } from '../layers/core/time-zone';
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryConfigInvalidError, readDeliveryPolicy } from '../layers/core/messaging/delivery-policy';
 import type { Variable } from '../layers/runtime/config';
-import { DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS, DELIVER_CONFIG, NIGHTLY_PROFILES_CONFIG, PROCESS_EVENTS_CONFIG, RETRAIN_MODEL_CONFIG } from '../layers/runtime/function-configs';
+import { DAILY_REVIEW_CONFIG, DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS, DELIVER_CONFIG, NIGHTLY_PROFILES_CONFIG, PROCESS_EVENTS_CONFIG, RETRAIN_MODEL_CONFIG } from '../layers/runtime/function-configs';
+import { DEFAULT_COSTS } from '../layers/core/kpis/costs';
 
 /**
  * Deployment-time settings of the pipeline. Every field has a default suited to a small production
@@ -54,6 +55,14 @@ export interface PipelineConfig {
   readonly deliverySettings: Readonly<Partial<Record<DeliverySetting, string>>>;
   /** How long functions serve the campaigns they read before reading the `Campaigns` table again. */
   readonly campaignCacheTtlSeconds: number;
+  /** The team's reporting time zone: the daily review's days and schedule (`KPI_TIME_ZONE`). */
+  readonly kpiTimeZone: TimeZone;
+  /** Hour of the day (0–23, in {@link kpiTimeZone}) the daily review is written and sent. */
+  readonly reviewHour: number;
+  /** What messaging costs, as JSON (`KPI_COSTS`, docs/measurement.md): SMS by country, push, coupons, commission. */
+  readonly measurementCosts: string;
+  /** Email addresses subscribed to the `Reviews` topic (each confirms by email). */
+  readonly reviewEmails: readonly string[];
   /** How late the oldest due timer may be (sweep-timers' `OldestTimerDueLag`) before the alarm goes off. */
   readonly timerLagAlarmThreshold: Duration;
   /** IANA time zone the nightly retraining schedule is evaluated in. */
@@ -81,6 +90,7 @@ export const DELIVERY_CONTEXT_KEYS = {
   PUSH_CAP_PER_24H: 'pipeline:pushCapPer24h',
   MARKETING_CAP_PER_24H: 'pipeline:marketingCapPer24h',
   SMS_CAP_PER_24H: 'pipeline:smsCapPer24h',
+  HOLDOUT_SHARE: 'pipeline:holdoutShare',
 } as const;
 
 /** One of deliver's delivery-policy variables. */
@@ -105,6 +115,10 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   // Written out so the deployed function shows the values in force; DEFAULT_TIME_ZONE has none.
   deliverySettings: Object.fromEntries(Object.entries(DEFAULT_DELIVERY_SETTINGS).map(([name, value]) => [name, String(value)])),
   campaignCacheTtlSeconds: DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS,
+  kpiTimeZone: TimeZone.of('UTC'),
+  reviewHour: 9,
+  measurementCosts: JSON.stringify(DEFAULT_COSTS),
+  reviewEmails: [],
   // Five sweeps missed or a backlog five minutes deep: customers get "24 h later" messages late.
   timerLagAlarmThreshold: Duration.minutes(5),
   retrainingScheduleTimeZone: TimeZone.of('UTC'),
@@ -128,6 +142,10 @@ export const PIPELINE_CONTEXT_KEYS = {
   scoringScheduleTimeZone: 'pipeline:scoringScheduleTimeZone',
   scoringScheduleHour: 'pipeline:scoringScheduleHour',
   campaignCacheTtlSeconds: 'pipeline:campaignCacheTtlSeconds',
+  kpiTimeZone: 'pipeline:kpiTimeZone',
+  reviewHour: 'pipeline:reviewHour',
+  measurementCosts: 'pipeline:measurementCosts',
+  reviewEmails: 'pipeline:reviewEmails',
   timerLagAlarmThresholdMinutes: 'pipeline:timerLagAlarmThresholdMinutes',
   retrainingScheduleTimeZone: 'pipeline:retrainingScheduleTimeZone',
   retrainingScheduleHour: 'pipeline:retrainingScheduleHour',
@@ -178,6 +196,14 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     scoringScheduleTimeZone: optional(read(keys.scoringScheduleTimeZone), (v) => ianaTimeZone(keys.scoringScheduleTimeZone, v)),
     scoringScheduleHour: optional(read(keys.scoringScheduleHour), (v) => hourOfDay(keys.scoringScheduleHour, v)),
     campaignCacheTtlSeconds: optional(read(keys.campaignCacheTtlSeconds), (v) => asVariable(keys.campaignCacheTtlSeconds, PROCESS_EVENTS_CONFIG.schema.CAMPAIGN_CACHE_TTL_SECONDS, v)),
+    kpiTimeZone: optional(read(keys.kpiTimeZone), (v) => ianaTimeZone(keys.kpiTimeZone, v)),
+    reviewHour: optional(read(keys.reviewHour), (v) => hourOfDay(keys.reviewHour, v)),
+    measurementCosts: optional(read(keys.measurementCosts), (v) => {
+      const json = typeof v === 'string' ? v : JSON.stringify(v);
+      asVariable(keys.measurementCosts, DAILY_REVIEW_CONFIG.schema.KPI_COSTS, json);
+      return json;
+    }),
+    reviewEmails: optional(read(keys.reviewEmails), (v) => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((e) => e.trim()).filter(Boolean)),
     timerLagAlarmThreshold: optional(read(keys.timerLagAlarmThresholdMinutes), (v) => Duration.minutes(positiveInteger(keys.timerLagAlarmThresholdMinutes, v))),
     retrainingScheduleTimeZone: optional(read(keys.retrainingScheduleTimeZone), (v) => ianaTimeZone(keys.retrainingScheduleTimeZone, v)),
     retrainingScheduleHour: optional(read(keys.retrainingScheduleHour), (v) => hourOfDay(keys.retrainingScheduleHour, v)),

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { resolvePipelineConfig, type PipelineConfig } from './config';
 import { CampaignTimers } from './constructs/campaign-timers';
 import { Ingest } from './constructs/ingest';
+import { Measurement } from './constructs/measurement';
 import { Messaging } from './constructs/messaging';
 import { Observability } from './constructs/observability';
 import { Processing } from './constructs/processing';
@@ -42,6 +43,8 @@ export class MarketingPipelineStack extends Stack {
   readonly recommendations: Recommendations;
   /** The Rollout state machine, its step function and the Reports bucket. */
   readonly rollouts: Rollouts;
+  /** kpi-monitor, daily-review, their schedules and the `Reviews` topic. */
+  readonly measurement: Measurement;
   /** Alarms. */
   readonly observability: Observability;
 
@@ -115,6 +118,15 @@ export class MarketingPipelineStack extends Stack {
       removalPolicy: config.removalPolicy,
       functionDefaults,
     });
+    this.measurement = new Measurement(this, 'Measurement', {
+      kpisTable: this.profileStore.kpisTable,
+      campaignsTable: this.profileStore.campaignsTable,
+      reportsBucket: this.rollouts.reportsBucket,
+      alertsTopic: this.messaging.alertsTopic,
+      review: { timeZone: config.kpiTimeZone, hour: config.reviewHour, emails: config.reviewEmails },
+      costs: config.measurementCosts,
+      functionDefaults,
+    });
     this.observability = new Observability(this, 'Observability', {
       alertsTopic: this.messaging.alertsTopic,
       processEventsFunction: this.processing.processEventsFunction,
@@ -129,6 +141,7 @@ export class MarketingPipelineStack extends Stack {
         NightlyProfilesScheduleDlq: this.profileScoring.scheduleDlq,
         SweepTimersScheduleDlq: this.campaignTimers.scheduleDlq,
         RetrainModelScheduleDlq: this.recommendations.scheduleDlq,
+        MeasurementScheduleDlq: this.measurement.scheduleDlq,
       },
       functions: {
         Ingest: this.ingest.ingestFunction,
@@ -138,6 +151,8 @@ export class MarketingPipelineStack extends Stack {
         SweepTimers: this.campaignTimers.sweepTimersFunction,
         RetrainModel: this.recommendations.retrainModelFunction,
         RolloutStep: this.rollouts.rolloutStepFunction,
+        KpiMonitor: this.measurement.kpiMonitorFunction,
+        DailyReview: this.measurement.dailyReviewFunction,
       },
       stateMachines: { RetrainModel: this.recommendations.stateMachine, Rollout: this.rollouts.stateMachine },
     });
@@ -151,6 +166,7 @@ export class MarketingPipelineStack extends Stack {
       description: 'Write key id: aws apigateway get-api-key --include-value --api-key <id>',
       value: this.ingest.apiKey.keyId,
     });
+    new CfnOutput(this, 'ReviewsTopicArn', { description: 'The daily review: subscribe by email (or set pipeline:reviewEmails)', value: this.measurement.reviewsTopic.topicArn });
     new CfnOutput(this, 'AlertsTopicArn', { description: 'Subscribe the on-call channel here', value: this.messaging.alertsTopic.topicArn });
     new CfnOutput(this, 'DeliveryEventsTopicArn', { description: 'Delivery outcomes', value: this.messaging.deliveryEventsTopic.topicArn });
     new CfnOutput(this, 'CampaignsTableName', {

@@ -12,6 +12,7 @@ import { awsClientConfig } from '../../layers/runtime/aws-client-config';
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
 import { DynamoKpiStore } from '../../layers/adapters/dynamo-kpi-store';
 import { attributeTouches, type TouchAttributionResult } from '../../layers/core/kpis/attribute-touches';
+import { behaviourOf } from '../../layers/core/kpis/behaviour';
 import { SqsIntentQueue } from '../../layers/adapters/sqs-intent-queue';
 import { SqsPoisonSink } from '../../layers/adapters/sqs-poison-sink';
 import { systemClock, type Clock } from '../../layers/core/clock';
@@ -120,6 +121,11 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     metrics.addMetric('RolloutConversions', MetricUnit.Count, attribution.conversions);
     metrics.addMetric('RolloutClicks', MetricUnit.Count, attribution.clicks);
     for (const [userId, error] of attribution.failed) logger.error('rollout attribution failed; records will be retried', { userId, ...loggedError(error) });
+    // The programme's behaviour and feedback for the daily review, from the events new to their profile.
+    const behaviour = behaviourOf(result.appliedEvents);
+    await touches.recordBehaviour(behaviour.increments, behaviour.feedback);
+    if (behaviour.feedback.length > 0) metrics.addMetric('FeedbackReceived', MetricUnit.Count, behaviour.feedback.length);
+
     // Every campaign's funnel: opens and orders attributed to the sends (and holdout decisions) before them.
     const funnel = await attributeTouches(held, touches);
     emitFunnel(funnel);
@@ -149,7 +155,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   }, observability);
 };
 
-const summary = ({ failed, refused, ...counts }: Awaited<ReturnType<typeof processEvents>>) => ({ ...counts, failedUsers: failed.size, refused: refused.length });
+const summary = ({ failed, refused, appliedEvents: _applied, ...counts }: Awaited<ReturnType<typeof processEvents>>) => ({ ...counts, failedUsers: failed.size, refused: refused.length });
 
 
 export const handler = lazyHandler(() => createProcessEventsHandler(process.env));

@@ -106,8 +106,8 @@ export class Processing extends Construct {
     grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
     // DynamoExperimentStore: exposuresOf (Query), recordOutcome (a transaction of two Updates).
     grantTableActions(props.experimentsTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem']);
-    // DynamoKpiStore: touchesOf (Query), recordOpen / recordOrder (a transaction of two Updates).
-    grantTableActions(props.kpisTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem']);
+    // DynamoKpiStore: touchesOf (Query), recordOpen / recordOrder (a transaction of two Updates), recordBehaviour (Update, Put).
+    grantTableActions(props.kpisTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem']);
     if (props.personalizeEvents) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['personalize:PutEvents'], resources: [props.personalizeEvents.eventTrackerArn] }));
     }

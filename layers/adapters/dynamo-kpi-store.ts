@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../core/kpis/attribute-touches';
+import type { BehaviourIncrement, KeptFeedback } from '../core/kpis/behaviour';
 import type { KpiIncrement, Touch } from '../core/kpis/funnel';
 import type { CounterRow } from '../core/kpis/kpi-report';
 import type { TouchLog } from '../core/ports';
@@ -9,6 +10,8 @@ import type { TouchLog } from '../core/ports';
 const COUNTER_RETENTION_SECONDS = 400 * 86_400;
 /** A touch outlives its attribution window by a day, for late (out-of-order) events. */
 const TOUCH_GRACE_MS = 86_400_000;
+/** Feedback texts are personal data: kept a month, for the daily review's examples. */
+const FEEDBACK_RETENTION_SECONDS = 30 * 86_400;
 
 const counterPk = (campaignId: string, day: string) => `KPI#${campaignId}#${day}`;
 const touchPk = (userId: string) => `TOUCH#${userId}`;
@@ -18,7 +21,9 @@ const touchPk = (userId: string) => `TOUCH#${userId}`;
  * The `Kpis` table (pk `pk`, sk `sk`, TTL `expiresAt`), one concept per key shape:
  * - `KPI#<campaign>#<UTC day>` / `<HH:MM>#<channel>#<variant>`: a cell's counters, changed only by ADD;
  * - `TOUCH#<user>` / `<messageId>`: a send or holdout decision in its attribution window;
- * - `ALERT#<campaign>` / `<UTC day>#<rate>`: an anomaly alert raised (one per campaign, rate and day).
+ * - `ALERT#<campaign>` / `<UTC day>#<rate>`: an anomaly alert raised (one per campaign, rate and day);
+ * - `BEHAVIOUR#<UTC day>` / `<HH:MM>`: the programme's behaviour counters (sessions, views, dwell...);
+ * - `FEEDBACK#<UTC day>` / `<time>#<insertId>`: feedback with its sentiment, kept 30 days.
  * Every counter change rides in the transaction of the fact it counts (a decision, an open, an order),
  * each conditional, so counts are exact under retries and replays.
  */
@@ -89,6 +94,48 @@ export class DynamoKpiStore implements TouchLog {
     return rows;
   }
 
+  /**
+   * Adds a batch's behaviour (one Update per quarter-hour cell) and keeps its feedback (a Put per item,
+   * keyed by the event: idempotent). Not transactional with the profile write: a crash in between
+   * loses a batch's behaviour counts (the retry finds its events applied), it never counts them twice.
+   */
+  async recordBehaviour(increments: readonly BehaviourIncrement[], feedback: readonly KeptFeedback[]): Promise<void> {
+    await Promise.all([
+      ...increments.map((increment) => this.client.send(new UpdateCommand(behaviourUpdate(this.tableName, increment)))),
+      ...feedback.map((item) =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: `FEEDBACK#${item.at.slice(0, 10)}`, sk: `${item.at}#${item.insertId}`, ...item, expiresAt: Math.floor(Date.parse(item.at) / 1000) + FEEDBACK_RETENTION_SECONDS },
+          }),
+        ),
+      ),
+    ]);
+  }
+
+  /** The behaviour cells of the given UTC days. */
+  async behaviour(days: readonly string[]): Promise<BehaviourIncrement[]> {
+    const items = (await Promise.all(days.map((day) => this.queryAll(`BEHAVIOUR#${day}`)))).flat();
+    return items.map(({ pk, sk, expiresAt: _e, ...counters }) => ({ day: String(pk).slice('BEHAVIOUR#'.length), slot: String(sk), add: Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, Number(v)])) }));
+  }
+
+  /** The feedback kept on the given UTC days. */
+  async feedback(days: readonly string[]): Promise<KeptFeedback[]> {
+    const items = (await Promise.all(days.map((day) => this.queryAll(`FEEDBACK#${day}`)))).flat();
+    return items.map(({ pk: _pk, sk: _sk, expiresAt: _e, ...item }) => ({ ...(item as unknown as KeptFeedback), rating: Number(item.rating) }));
+  }
+
+  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   /** Claims the one alert of a campaign's rate on a UTC day: false when it was raised already. */
   async claimAlert(campaignId: string, rate: string, day: string): Promise<boolean> {
     try {
@@ -135,6 +182,17 @@ export const counterUpdate = (tableName: string, { cell, add }: KpiIncrement) =>
       ExpressionAttributeValues: values,
     },
   };
+};
+
+const behaviourUpdate = (tableName: string, { day, slot, add }: BehaviourIncrement) => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expiresAt': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + COUNTER_RETENTION_SECONDS };
+  const adds = Object.entries(add).map(([counter, amount], i) => {
+    names[`#c${i}`] = counter;
+    values[`:c${i}`] = amount;
+    return `#c${i} :c${i}`;
+  });
+  return { TableName: tableName, Key: { pk: `BEHAVIOUR#${day}`, sk: slot }, UpdateExpression: `SET expiresAt = :expiresAt ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 };
 
 /** The transaction items that start a touch and remove it (a send given back). */

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,5 +21,6 @@ export const createAwsClients = (tracer?: Tracer) => {
     kinesis: () => traced(new KinesisClient(awsClientConfig())),
     sqs: () => traced(new SQSClient(awsClientConfig())),
     sns: () => traced(new SNSClient(awsClientConfig())),
+    s3: () => traced(new S3Client(awsClientConfig())),
   };
 };

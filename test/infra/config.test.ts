@@ -42,6 +42,11 @@ describe('resolvePipelineConfig', () => {
       'pipeline:pushCapPer24h': '5',
       'pipeline:marketingCapPer24h': '2',
       'pipeline:smsCapPer24h': '0',
+      'pipeline:holdoutShare': '0.05',
+      'pipeline:kpiTimeZone': 'Asia/Shanghai',
+      'pipeline:reviewHour': '8',
+      'pipeline:measurementCosts': '{"currency":"CNY","smsPrice":{"CN":0.05},"commissionRate":0.05}',
+      'pipeline:reviewEmails': 'growth@example.com, ceo@example.com',
     });
 
     // Act
@@ -57,7 +62,11 @@ describe('resolvePipelineConfig', () => {
       manageApiGatewayAccountRole: false,
       rfmCurrency: 'EUR',
       scoringScheduleHour: 0,
+      reviewHour: 8,
+      measurementCosts: '{"currency":"CNY","smsPrice":{"CN":0.05},"commissionRate":0.05}',
+      reviewEmails: ['growth@example.com', 'ceo@example.com'],
     });
+    expect(config.kpiTimeZone.timezoneName).toBe('Asia/Shanghai');
     expect(config.scoringScheduleTimeZone.timezoneName).toBe('Europe/London');
     expect(config.streamRetention.toHours()).toBe(48);
     expect(config.iteratorAgeAlarmThreshold.toSeconds()).toBe(300);
@@ -71,7 +80,13 @@ describe('resolvePipelineConfig', () => {
       PUSH_CAP_PER_24H: '5',
       MARKETING_CAP_PER_24H: '2',
       SMS_CAP_PER_24H: '0',
+      HOLDOUT_SHARE: '0.05',
     });
+  });
+
+  it('refuses cost settings the daily review could not read, naming the key', () => {
+    const app = new App({ context: { 'pipeline:measurementCosts': '{"commissionRate": 3}' } });
+    expect(() => resolvePipelineConfig(app)).toThrow(/pipeline:measurementCosts.*commissionRate/);
   });
 
   it('reads the retraining settings, and Personalize only as all four ARNs', () => {

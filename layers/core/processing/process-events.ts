@@ -1,4 +1,5 @@
 import type { DecodedEvent } from '../contract/decode-records';
+import type { IngestedEvent } from '../contract/pipeline-event';
 import type { FieldError } from '../contract/validate-event';
 import { ProfileVersionConflictError } from '../errors';
 import type { CampaignSource, IntentQueue, ProfileStore, TimerStore } from '../ports';
@@ -35,6 +36,8 @@ export interface ProcessEventsResult {
   /** Records of users written (or with nothing to write) that the profile could not take: to park, never to drop. */
   refused: RefusedRecord[];
   applied: number;
+  /** The events applied (new to their profile), for what counts each event once (the behaviour counters). */
+  appliedEvents: IngestedEvent[];
   duplicates: number;
   profilesWritten: number;
   versionConflicts: number;
@@ -64,6 +67,7 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
     failed: new Map(),
     refused: [],
     applied: 0,
+    appliedEvents: [],
     duplicates: 0,
     profilesWritten: 0,
     versionConflicts: 0,
@@ -114,6 +118,7 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
           result.profilesWritten++;
         }
         result.applied += applied.length;
+        result.appliedEvents.push(...applied);
         result.duplicates += events.length - applied.length - refused.length;
         const refusedEvents = new Map(refused.map((r) => [r.event, r.errors]));
         for (const { sequenceNumber, profileKey, event } of events) {

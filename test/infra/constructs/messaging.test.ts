@@ -94,7 +94,7 @@ describe('Messaging', () => {
     const names = Object.keys(topics).sort();
 
     // Assess
-    expect(names).toEqual(['Alerts', 'DeliveryEvents']);
+    expect(names).toEqual(['Alerts', 'DeliveryEvents', 'Reviews']);
     expect(JSON.stringify(topics.DeliveryEvents?.Properties?.KmsMasterKeyId)).toContain(':alias/aws/sns');
     for (const topic of names) {
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {

@@ -79,7 +79,7 @@ describe('Observability', () => {
     expect(configured?.Properties?.Threshold).toBe(15 * 60_000);
   });
 
-  it.each(['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq', 'SweepTimersScheduleDlq', 'RetrainModelScheduleDlq'])('alarms as soon as %s holds a message', (queue) => {
+  it.each(['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq', 'SweepTimersScheduleDlq', 'RetrainModelScheduleDlq', 'MeasurementScheduleDlq'])('alarms as soon as %s holds a message', (queue) => {
     // Prepare
     const depth = alarms.filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible');
 
@@ -105,7 +105,7 @@ describe('Observability', () => {
     const functions = errors.map((a) => (a.Properties?.Dimensions as [{ Value: { Ref: string } }])[0].Value.Ref).sort();
 
     // Assess
-    expect(functions).toEqual(['DeliverFunction', 'IngestFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'RetrainModelFunction', 'RolloutStepFunction', 'SweepTimersFunction']);
+    expect(functions).toEqual(['DailyReviewFunction', 'DeliverFunction', 'IngestFunction', 'KpiMonitorFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'RetrainModelFunction', 'RolloutStepFunction', 'SweepTimersFunction']);
   });
 
   it('notifies the Alerts topic from every alarm', () => {

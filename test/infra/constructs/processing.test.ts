@@ -68,7 +68,7 @@ describe('Processing', () => {
     });
   });
 
-  it('lets process-events read the stream, read and write Profiles, read Campaigns, arm Timers, attribute rollout outcomes, and send to Intents and EventsDlq only', () => {
+  it('lets process-events read the stream, read and write Profiles, read Campaigns, arm Timers, attribute rollout and funnel outcomes, and send to Intents and EventsDlq only', () => {
     // Prepare
     const allowed = allowedActionsOf(template, 'ProcessEventsFunction');
 
@@ -79,11 +79,11 @@ describe('Processing', () => {
     for (const [, resources] of byService('kinesis')) expect(resources).toEqual([arnOf('Events')]);
     const tablesOf = (action: string) => (allowed.get(action) ?? []).map((r) => JSON.stringify(r)).sort();
     const arns = (...tables: string[]) => tables.map((t) => JSON.stringify(arnOf(t))).sort();
-    expect(tablesOf('dynamodb:UpdateItem')).toEqual(arns('Profiles', 'Experiments'));
+    expect(tablesOf('dynamodb:UpdateItem')).toEqual(arns('Profiles', 'Experiments', 'Kpis'));
     expect(tablesOf('dynamodb:Scan')).toEqual(arns('Profiles', 'Campaigns'));
-    expect(tablesOf('dynamodb:PutItem')).toEqual(arns('Profiles', 'Timers'));
+    expect(tablesOf('dynamodb:PutItem')).toEqual(arns('Profiles', 'Timers', 'Kpis'));
     expect(tablesOf('dynamodb:DeleteItem')).toEqual(arns('Profiles', 'Timers'));
-    expect(tablesOf('dynamodb:Query')).toEqual(arns('Profiles', 'Experiments'));
+    expect(tablesOf('dynamodb:Query')).toEqual(arns('Profiles', 'Experiments', 'Kpis'));
     expect(JSON.stringify(byService('dynamodb'))).not.toContain('/index/');
     expect(allowed.get('sqs:SendMessage')).toEqual(expect.arrayContaining([arnOf('Intents'), arnOf('EventsDlq')]));
     const queues = [JSON.stringify(arnOf('Intents')), JSON.stringify(arnOf('EventsDlq'))];

@@ -44,7 +44,7 @@ describe('ProfileStore', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
-    expect(Object.keys(tables).sort()).toEqual(['Campaigns', 'Experiments', 'Messages', 'Profiles', 'Timers']);
+    expect(Object.keys(tables).sort()).toEqual(['Campaigns', 'Experiments', 'Kpis', 'Messages', 'Profiles', 'Timers']);
   });
 
   it('creates Campaigns keyed by campaignId', () => {

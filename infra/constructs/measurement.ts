@@ -1,0 +1,136 @@
+import { Duration, type TimeZone } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DAILY_REVIEW_CONFIG, KPI_MONITOR_CONFIG } from '../../layers/runtime/function-configs';
+import { createDeadLetterQueue } from '../create-dead-letter-queue';
+import { createFunction, type FunctionDefaults } from '../create-function';
+import { grantTableActions } from '../grant-table-actions';
+import { pinLogicalId } from '../logical-id';
+import { acknowledgeNagFinding } from '../nag';
+import { scheduleFunction, type RetryBudget } from '../schedule-function';
+
+/** Scheduler's retries of an invocation Lambda did not accept: the next hourly check is as good after an hour. */
+const MONITOR_DELIVERY_RETRY: RetryBudget = { attempts: 3, maxEventAge: Duration.hours(1) };
+/** A failed check is repeated by the next one: no retry, no DLQ entry. */
+const MONITOR_RUN_RETRY: RetryBudget = { attempts: 0, maxEventAge: Duration.hours(1) };
+/** The review is worth delivering late the same morning, and a failed one is retried twice. */
+const REVIEW_RETRY: RetryBudget = { attempts: 2, maxEventAge: Duration.hours(3) };
+
+/** Props of {@link Measurement}. */
+export interface MeasurementProps {
+  /** Read: counters, behaviour and feedback; written: alert claims. */
+  readonly kpisTable: dynamodb.ITable;
+  /** Read: which campaigns exist, their names and goals. */
+  readonly campaignsTable: dynamodb.ITable;
+  /** Where the reviews are written (`reviews/<day>.html`), next to the rollout reports. */
+  readonly reportsBucket: s3.IBucket;
+  /** Where campaign anomalies are published. */
+  readonly alertsTopic: sns.ITopic;
+  /** The reporting time zone and hour of the daily review. */
+  readonly review: { readonly timeZone: TimeZone; readonly hour: number; readonly emails: readonly string[] };
+  /** `KPI_COSTS`. */
+  readonly costs: string;
+  readonly functionDefaults: FunctionDefaults;
+}
+
+/**
+ * Measurement beyond the counters: kpi-monitor (hourly, a campaign's conversion or CTR dropping 20% →
+ * `Alerts`), daily-review (every day at the configured hour in the reporting time zone → an HTML page in
+ * `Reports` and a summary on the `Reviews` topic people subscribe to by email), their EventBridge
+ * Scheduler schedules and `MeasurementScheduleDlq`.
+ */
+export class Measurement extends Construct {
+  readonly kpiMonitorFunction: lambda.IFunction;
+  readonly dailyReviewFunction: lambda.IFunction;
+  /** `Reviews`: the daily review's summary and link. */
+  readonly reviewsTopic: sns.ITopic;
+  readonly scheduleDlq: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: MeasurementProps) {
+    super(scope, id);
+    const dlq = createDeadLetterQueue(this, 'MeasurementScheduleDlq');
+    acknowledgeNagFinding(
+      dlq,
+      'AwsSolutions-SQS3',
+      'MeasurementScheduleDlq is itself a dead-letter queue: the DeadLetterConfig of the KpiMonitor and DailyReview schedule targets and the on-failure destination of daily-review. The rule only recognises queues named in a redrive policy or a function DeadLetterConfig.',
+    );
+    this.scheduleDlq = dlq;
+    const reviews = pinLogicalId(new sns.Topic(this, 'Reviews', { enforceSSL: true, displayName: 'Daily campaign review' }), 'Reviews');
+    for (const email of props.review.emails) reviews.addSubscription(new subscriptions.EmailSubscription(email));
+    this.reviewsTopic = reviews;
+
+    const monitor = pinLogicalId(
+      createFunction(this, 'KpiMonitorFunction', {
+        ...props.functionDefaults,
+        config: KPI_MONITOR_CONFIG,
+        entry: 'functions/measurement/kpi-monitor.handler.ts',
+        serviceName: 'kpi-monitor',
+        description: 'Hourly: alerts when a campaign’s conversion or CTR over 24 h drops 20% against its 7 days before',
+        timeout: Duration.minutes(1),
+        environment: { KPIS_TABLE_NAME: props.kpisTable.tableName, CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName, ALERTS_TOPIC_ARN: props.alertsTopic.topicArn },
+      }),
+      'KpiMonitorFunction',
+    );
+    // DynamoKpiStore.counters (Query), claimAlert (conditional PutItem); DynamoCampaignStore.active (Scan).
+    grantTableActions(props.kpisTable, monitor, ['dynamodb:Query', 'dynamodb:PutItem']);
+    grantTableActions(props.campaignsTable, monitor, ['dynamodb:Scan']);
+    props.alertsTopic.grantPublish(monitor);
+    this.kpiMonitorFunction = monitor;
+
+    const review = pinLogicalId(
+      createFunction(this, 'DailyReviewFunction', {
+        ...props.functionDefaults,
+        config: DAILY_REVIEW_CONFIG,
+        entry: 'functions/measurement/daily-review.handler.ts',
+        serviceName: 'daily-review',
+        description: 'Daily: yesterday’s campaigns against the day before, the 7-day average and their goals, lift, ROI, behaviour and feedback',
+        timeout: Duration.minutes(2),
+        memorySize: 512,
+        environment: {
+          KPIS_TABLE_NAME: props.kpisTable.tableName,
+          CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
+          REPORTS_BUCKET_NAME: props.reportsBucket.bucketName,
+          REVIEWS_TOPIC_ARN: reviews.topicArn,
+          KPI_TIME_ZONE: props.review.timeZone.timezoneName,
+          KPI_COSTS: props.costs,
+        },
+      }),
+      'DailyReviewFunction',
+    );
+    grantTableActions(props.kpisTable, review, ['dynamodb:Query']);
+    grantTableActions(props.campaignsTable, review, ['dynamodb:Scan']);
+    review.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.reportsBucket.arnForObjects('reviews/*')] }));
+    acknowledgeNagFinding(
+      review.role!,
+      'AwsSolutions-IAM5[Resource::<Reports.Arn>/reviews/*]',
+      'daily-review writes reviews/<day>.html, one per day: the keys cannot be listed at deploy time. Put only, that prefix only.',
+    );
+    reviews.grantPublish(review);
+    this.dailyReviewFunction = review;
+
+    scheduleFunction(this, 'KpiMonitorSchedule', {
+      fn: monitor,
+      description: 'Runs kpi-monitor every hour',
+      expression: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      deliveryRetry: MONITOR_DELIVERY_RETRY,
+      runRetry: MONITOR_RUN_RETRY,
+      dlq,
+      failedRunsToDlq: false,
+    });
+    scheduleFunction(this, 'DailyReviewSchedule', {
+      fn: review,
+      description: `Runs daily-review every day at ${String(props.review.hour).padStart(2, '0')}:00 ${props.review.timeZone.timezoneName}`,
+      expression: scheduler.ScheduleExpression.cron({ minute: '0', hour: String(props.review.hour), timeZone: props.review.timeZone }),
+      deliveryRetry: REVIEW_RETRY,
+      runRetry: REVIEW_RETRY,
+      dlq,
+    });
+  }
+}
