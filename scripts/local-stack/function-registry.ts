@@ -5,6 +5,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createSweepTimersHandler } from '../../functions/campaigns/sweep-timers.handler';
 import { createDeliverHandler } from '../../functions/messaging/deliver.handler';
+import { createDailyReviewHandler } from '../../functions/measurement/daily-review.handler';
+import { createKpiMonitorHandler } from '../../functions/measurement/kpi-monitor.handler';
 import { createIngestHandler } from '../../functions/ingest/ingest.handler';
 import { createNightlyProfilesHandler } from '../../functions/profiles/nightly-profiles.handler';
 import { createProcessEventsHandler } from '../../functions/processing/process-events.handler';
@@ -38,6 +40,8 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/campaigns/sweep-timers.handler.ts': (env, deps) => createSweepTimersHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, clock: deps.clock }),
   'functions/profiles/nightly-profiles.handler.ts': (env, deps) => createNightlyProfilesHandler(env, { dynamo: deps.dynamo, clock: deps.clock }),
   'functions/recommendations/retrain-model.handler.ts': (env, deps) => createRetrainModelHandler(env, { s3: deps.s3, clock: deps.clock }),
+  'functions/measurement/kpi-monitor.handler.ts': (env, deps) => createKpiMonitorHandler(env, { dynamo: deps.dynamo, sns: deps.sns, clock: deps.clock }),
+  'functions/measurement/daily-review.handler.ts': (env, deps) => createDailyReviewHandler(env, { dynamo: deps.dynamo, s3: deps.s3, sns: deps.sns, clock: deps.clock }),
   'functions/rollouts/rollout-step.handler.ts': (env, deps) => createRolloutStepHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
 };
 

@@ -73,6 +73,11 @@ export interface LocalStackOptions {
    * none. @default none: the bucket starts empty and deliver serves popular items until a retraining
    */
   seedModelFrom?: string;
+  /**
+   * Values that replace a function's template environment variable of the same name, where the function
+   * has it (e.g. `{ HOLDOUT_SHARE: '0.2' }`, `{ KPI_TIME_ZONE: 'Europe/London' }`). @default none
+   */
+  environment?: Readonly<Record<string, string>>;
 }
 
 export interface LocalStack {
@@ -167,7 +172,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const resolved = resolveFunctions(template, stack);
     const identity = { region: emulators.region, accountId: emulators.accountId };
     const functions: Record<string, LambdaHandler<any, any>> = {};
-    for (const fn of resolved) functions[fn.logicalId] = createFunction({ ...fn, environment: { ...fn.environment, ...localOverrides(fn.environment) } }, clients);
+    for (const fn of resolved) functions[fn.logicalId] = createFunction({ ...fn, environment: { ...fn.environment, ...localOverrides(fn.environment, options.environment) } }, clients);
     const byId = new Map(resolved.map((fn) => [fn.logicalId, fn]));
     const profilesTable = Object.values(stack.resources).find((r) => r.logicalId === 'Profiles')?.name;
     const profiles = profilesTable ? new DynamoProfileStore(clients.dynamo, profilesTable) : undefined;
@@ -294,8 +299,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         // Waits take no time when the clock is not the system's: a test moves it, not the wall clock.
         result = await runStateMachine(machine, taskTargets, { execution, ...(options.clock && { waitMs: 0 }) });
       }
+      const page = await copyScheduledPage(clients, result);
+      if (page) say.info(`${schedule.logicalId}: ${page}`);
       say.scheduled(schedule.logicalId, result);
-      return result;
+      return page ? { ...(result as object), file: page } : result;
     };
     if (options.runSchedules) {
       for (const schedule of schedules.filter((s) => s.rateMs !== undefined)) {
@@ -416,8 +423,26 @@ export const SEED_CAMPAIGNS_DIR = join(__dirname, '../../events/campaigns');
  * What differs from the template locally: campaigns are read on every batch (no cache), so `npm run
  * campaigns -- activate|deactivate` takes effect at once, and a virtual clock never serves stale ones.
  */
-const localOverrides = (environment: Readonly<Record<string, string>>): Record<string, string> =>
-  'CAMPAIGN_CACHE_TTL_SECONDS' in environment ? { CAMPAIGN_CACHE_TTL_SECONDS: '0' } : {};
+const localOverrides = (environment: Readonly<Record<string, string>>, replacements: Readonly<Record<string, string>> = {}): Record<string, string> => ({
+  ...('CAMPAIGN_CACHE_TTL_SECONDS' in environment && { CAMPAIGN_CACHE_TTL_SECONDS: '0' }),
+  ...Object.fromEntries(Object.entries(replacements).filter(([name]) => name in environment)),
+});
+
+/**
+ * Copies an HTML page a scheduled function wrote to a local bucket (it returns `location: s3://…`, like
+ * the daily review) to `.local-stack/reports/`, returning the file.
+ */
+const copyScheduledPage = async (clients: LocalDependencies, result: unknown): Promise<string | undefined> => {
+  const location = (result as { location?: unknown } | undefined)?.location;
+  const match = typeof location === 'string' ? /^s3:\/\/([^/]+)\/(.+\.html)$/.exec(location) : null;
+  if (!match) return undefined;
+  const body = await new S3Objects(clients.s3, match[1]!).read(match[2]!);
+  if (!body) return undefined;
+  const file = join(LOCAL_REPORTS_DIR, match[2]!.replaceAll('/', '-'));
+  mkdirSync(LOCAL_REPORTS_DIR, { recursive: true });
+  writeFileSync(file, body);
+  return file;
+};
 
 /** Copies the folder's current model into the bucket and promotes it there; undefined when the folder has none. */
 const seedModel = async (folder: string, s3: S3Client, bucket: string): Promise<string | undefined> => {
