@@ -5,12 +5,22 @@ import type { LocalStack } from './local-stack';
 /**
  * npm start's control endpoint on 127.0.0.1 for the command-line tools: `POST /rollouts` with
  * `{ campaignId, bakeSeconds? }` runs the Rollout state machine in this process (where the functions
- * and emulators are), in the background; the console narrates it. Not part of the deployed API.
+ * and emulators are), in the background; the console narrates it. `POST /schedules/<logical id>` runs
+ * what a schedule of the template starts (the daily review) now and answers its result. Not part of the
+ * deployed API.
  */
-export const startControlServer = async (stack: Pick<LocalStack, 'runRollout'>) => {
+export const startControlServer = async (stack: Pick<LocalStack, 'runRollout' | 'runSchedule'>) => {
   const server = createServer((request, response) => {
+    const schedule = request.method === 'POST' ? /^\/schedules\/([A-Za-z0-9]+)$/.exec(request.url ?? '') : null;
+    if (schedule) {
+      stack
+        .runSchedule(schedule[1]!)
+        .then((result) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null)))
+        .catch((error: Error) => response.writeHead(error.message.includes('has no schedule') ? 404 : 500).end(error.message));
+      return;
+    }
     if (request.method !== 'POST' || request.url !== '/rollouts') {
-      response.writeHead(404).end('POST /rollouts only');
+      response.writeHead(404).end('POST /rollouts or POST /schedules/<id> only');
       return;
     }
     let body = '';

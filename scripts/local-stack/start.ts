@@ -27,6 +27,8 @@ Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Created from th
   Read a profile    npm run profile -- user-42 --messages
   Replay real data  npm run replay -- --sample 10
   Staged rollout    npm run rollout -- start <campaignId> --bake 60   (campaigns with a rollout section; reports in .local-stack/reports/)
+  Campaign KPIs     npm run kpis -- --by channel   (funnel, lift over the holdout, ROI)
+  Daily review      npm run review   (yesterday's review, written to .local-stack/reports/)
 
 Watching (Ctrl-C to stop):`);
 
