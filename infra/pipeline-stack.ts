@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { resolvePipelineConfig, type PipelineConfig } from './config';
 import { CampaignTimers } from './constructs/campaign-timers';
+import { Dashboard } from './constructs/dashboard';
 import { Ingest } from './constructs/ingest';
 import { Measurement } from './constructs/measurement';
 import { Messaging } from './constructs/messaging';
@@ -22,7 +23,7 @@ export interface MarketingPipelineStackProps extends StackProps {
 /**
  * The whole pipeline in one stack: one construct per capability, each handed only the resources it
  * uses, wired in data-flow order (store → ingest → messaging → processing → campaign timers → profile
- * scoring → observability).
+ * scoring → observability → dashboard).
  */
 export class MarketingPipelineStack extends Stack {
   /** The settings the stack was built with, after defaults, context and props. */
@@ -47,6 +48,8 @@ export class MarketingPipelineStack extends Stack {
   readonly measurement: Measurement;
   /** Alarms. */
   readonly observability: Observability;
+  /** The CloudWatch dashboard: campaign funnel and pipeline health. */
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MarketingPipelineStackProps = {}) {
     super(scope, id, props);
@@ -127,6 +130,26 @@ export class MarketingPipelineStack extends Stack {
       costs: config.measurementCosts,
       functionDefaults,
     });
+    // The dashboard graphs what the alarms watch: one map of each for both.
+    const deadLetterQueues = {
+      EventsDlq: this.processing.eventsDlq,
+      IntentsDlq: this.messaging.intentsDlq,
+      NightlyProfilesScheduleDlq: this.profileScoring.scheduleDlq,
+      SweepTimersScheduleDlq: this.campaignTimers.scheduleDlq,
+      RetrainModelScheduleDlq: this.recommendations.scheduleDlq,
+      MeasurementScheduleDlq: this.measurement.scheduleDlq,
+    };
+    const functions = {
+      Ingest: this.ingest.ingestFunction,
+      ProcessEvents: this.processing.processEventsFunction,
+      Deliver: this.messaging.deliverFunction,
+      NightlyProfiles: this.profileScoring.nightlyProfilesFunction,
+      SweepTimers: this.campaignTimers.sweepTimersFunction,
+      RetrainModel: this.recommendations.retrainModelFunction,
+      RolloutStep: this.rollouts.rolloutStepFunction,
+      KpiMonitor: this.measurement.kpiMonitorFunction,
+      DailyReview: this.measurement.dailyReviewFunction,
+    };
     this.observability = new Observability(this, 'Observability', {
       alertsTopic: this.messaging.alertsTopic,
       processEventsFunction: this.processing.processEventsFunction,
@@ -135,26 +158,17 @@ export class MarketingPipelineStack extends Stack {
       // Four fifths of the timeout: time to move the rescoring off a single invocation before it times out.
       nightlyProfilesDurationThreshold: Duration.seconds(NIGHTLY_PROFILES_TIMEOUT.toSeconds() * 0.8),
       timerLagThreshold: config.timerLagAlarmThreshold,
-      deadLetterQueues: {
-        EventsDlq: this.processing.eventsDlq,
-        IntentsDlq: this.messaging.intentsDlq,
-        NightlyProfilesScheduleDlq: this.profileScoring.scheduleDlq,
-        SweepTimersScheduleDlq: this.campaignTimers.scheduleDlq,
-        RetrainModelScheduleDlq: this.recommendations.scheduleDlq,
-        MeasurementScheduleDlq: this.measurement.scheduleDlq,
-      },
-      functions: {
-        Ingest: this.ingest.ingestFunction,
-        ProcessEvents: this.processing.processEventsFunction,
-        Deliver: this.messaging.deliverFunction,
-        NightlyProfiles: this.profileScoring.nightlyProfilesFunction,
-        SweepTimers: this.campaignTimers.sweepTimersFunction,
-        RetrainModel: this.recommendations.retrainModelFunction,
-        RolloutStep: this.rollouts.rolloutStepFunction,
-        KpiMonitor: this.measurement.kpiMonitorFunction,
-        DailyReview: this.measurement.dailyReviewFunction,
-      },
+      deadLetterQueues,
+      functions,
       stateMachines: { RetrainModel: this.recommendations.stateMachine, Rollout: this.rollouts.stateMachine },
+    });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      processEventsFunction: this.processing.processEventsFunction,
+      iteratorAgeThreshold: config.iteratorAgeAlarmThreshold,
+      timerLagThreshold: config.timerLagAlarmThreshold,
+      deadLetterQueues,
+      functions,
+      alarms: this.observability.alarms,
     });
 
     new CfnOutput(this, 'RolloutStateMachineArn', { description: 'npm run rollout -- start <campaign> starts it (ROLLOUT_STATE_MACHINE_ARN)', value: this.rollouts.stateMachine.stateMachineArn });
@@ -167,6 +181,7 @@ export class MarketingPipelineStack extends Stack {
       value: this.ingest.apiKey.keyId,
     });
     new CfnOutput(this, 'ReviewsTopicArn', { description: 'The daily review: subscribe by email (or set pipeline:reviewEmails)', value: this.measurement.reviewsTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard: campaign funnel and pipeline health', value: this.dashboard.dashboard.dashboardName });
     new CfnOutput(this, 'AlertsTopicArn', { description: 'Subscribe the on-call channel here', value: this.messaging.alertsTopic.topicArn });
     new CfnOutput(this, 'DeliveryEventsTopicArn', { description: 'Delivery outcomes', value: this.messaging.deliveryEventsTopic.topicArn });
     new CfnOutput(this, 'CampaignsTableName', {

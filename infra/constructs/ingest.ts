@@ -18,6 +18,9 @@ export const BATCH_SCHEMA_FILE = 'events/schemas/batch.schema.json';
 /** Name of the API stage; the route itself is `/v1/events`, so the URL ends in `/live/v1/events`. */
 export const API_STAGE_NAME = 'live';
 
+/** `POWERTOOLS_SERVICE_NAME` of ingest: the `service` dimension of its metrics (`EventsAccepted`, `EventsRejected`). */
+export const INGEST_SERVICE_NAME = 'ingest';
+
 /** Props of {@link Ingest}. */
 export interface IngestProps {
   /** Shards of the `Events` stream. */
@@ -72,7 +75,7 @@ export class Ingest extends Construct {
         ...props.functionDefaults,
         config: INGEST_CONFIG,
         entry: 'functions/ingest/ingest.handler.ts',
-        serviceName: 'ingest',
+        serviceName: INGEST_SERVICE_NAME,
         description: 'POST /v1/events: validates each event and writes the batch to the Events stream',
         // API Gateway gives up after 29 s; a PutRecords call with retries fits well within 10.
         timeout: Duration.seconds(10),

@@ -20,6 +20,9 @@ export const INTENTS_MAX_RECEIVE_COUNT = 5;
 /** Timeout of the deliver function; the `Intents` visibility timeout is six times this. */
 export const DELIVER_TIMEOUT = Duration.seconds(30);
 
+/** `POWERTOOLS_SERVICE_NAME` of deliver: the `service` dimension of its metrics (`Deliveries`, `CampaignSent`, ...). */
+export const DELIVER_SERVICE_NAME = 'deliver';
+
 /** Props of {@link Messaging}. */
 export interface MessagingProps {
   /** Read for consent and the push endpoint. */
@@ -97,7 +100,7 @@ export class Messaging extends Construct {
         ...props.functionDefaults,
         config: DELIVER_CONFIG,
         entry: 'functions/messaging/deliver.handler.ts',
-        serviceName: 'deliver',
+        serviceName: DELIVER_SERVICE_NAME,
         description: 'Checks eligibility (consent, quiet hours, caps), claims the message id and sends the push or SMS under the global rate',
         timeout: DELIVER_TIMEOUT,
         environment: {

@@ -9,6 +9,34 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../create-function';
 import { SWEEP_TIMERS_SERVICE_NAME } from './campaign-timers';
+import { INGEST_SERVICE_NAME } from './ingest';
+
+/** Width of the ingest-volume anomaly band, in standard deviations of CloudWatch's model (its default). */
+export const INGEST_ANOMALY_BAND_STD_DEVS = 2;
+
+/** Period of the ingest-volume anomaly alarm and of the volume the dashboard shows beside it. */
+export const INGEST_VOLUME_PERIOD = Duration.minutes(5);
+
+/**
+ * Events accepted by ingest per 5 minutes, 0 when no request arrived: `FILL` turns "no data" into the
+ * zero it means here, so the anomaly model learns the quiet hours as zeros and a stop of all traffic in
+ * an hour that is normally busy reads as far below the band (missing data would be no evidence at all).
+ */
+export const acceptedEventsVolume = (): cloudwatch.MathExpression =>
+  new cloudwatch.MathExpression({
+    expression: 'FILL(accepted, 0)',
+    usingMetrics: {
+      accepted: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'EventsAccepted',
+        dimensionsMap: { service: INGEST_SERVICE_NAME },
+        statistic: cloudwatch.Stats.SUM,
+        period: INGEST_VOLUME_PERIOD,
+      }),
+    },
+    period: INGEST_VOLUME_PERIOD,
+    label: 'Events accepted',
+  });
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {
@@ -35,7 +63,8 @@ export interface ObservabilityProps {
 /**
  * Alarms that page someone, all notifying the `Alerts` topic: process-events iterator age (the
  * pipeline falls behind), nightly-profiles duration (the table outgrows one invocation), timer lag
- * (delayed campaigns fire late or not at all), depth of
+ * (delayed campaigns fire late or not at all), ingest volume outside its anomaly band (producers
+ * stopped sending, or send far too much), depth of
  * every DLQ (something was given up on), and function errors (an invocation failed as a whole, which
  * partial batch responses otherwise avoid).
  */
@@ -92,6 +121,22 @@ export class Observability extends Construct {
         datapointsToAlarm: 3,
         // The sweep reports every minute, 0 when nothing is due: no data means it is not running.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+    );
+
+    alarms.push(
+      new cloudwatch.AnomalyDetectionAlarm(this, 'IngestVolumeAnomaly', {
+        metric: acceptedEventsVolume(),
+        stdDevs: INGEST_ANOMALY_BAND_STD_DEVS,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,
+        alarmDescription:
+          'Accepted events left their expected band for 15 minutes: too few (a producer or app release stopped sending, the API key or endpoint changed) or too many (a retry storm, a bot, a duplicated producer)',
+        // Three periods out of three: one odd 5-minute sum (a batch job's burst, a quiet spell) is not an incident.
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // FILL already turns no traffic into zeros: what is still missing is CloudWatch having nothing
+        // to return at all (a new stack, no history), which says nothing about an anomaly.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
 

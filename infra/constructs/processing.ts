@@ -13,6 +13,9 @@ import { createDeadLetterQueue } from '../create-dead-letter-queue';
 import { grantTableActions } from '../grant-table-actions';
 import { PROCESS_EVENTS_CONFIG } from '../../layers/runtime/function-configs';
 
+/** `POWERTOOLS_SERVICE_NAME` of process-events: the `service` dimension of its metrics (`CampaignOpened`, `CampaignConverted`, ...). */
+export const PROCESS_EVENTS_SERVICE_NAME = 'process-events';
+
 /** Props of {@link Processing}. */
 export interface ProcessingProps {
   /** The stream process-events consumes. */
@@ -66,7 +69,7 @@ export class Processing extends Construct {
         ...props.functionDefaults,
         config: PROCESS_EVENTS_CONFIG,
         entry: 'functions/processing/process-events.handler.ts',
-        serviceName: 'process-events',
+        serviceName: PROCESS_EVENTS_SERVICE_NAME,
         description: 'Folds Events stream batches into profiles, evaluates campaign triggers, arms timers and emits due intents',
         memorySize: 1024,
         timeout: Duration.minutes(1),

@@ -90,7 +90,7 @@ describe('MarketingPipelineStack', () => {
     expect(JSON.stringify(withManaged[0]?.Properties?.ManagedPolicyArns)).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
   });
 
-  it('outputs the endpoint URL, the API key id, the topic ARNs and the name of the nightly function', () => {
+  it('outputs the endpoint URL, the API key id, the topic ARNs, the dashboard and the name of the nightly function', () => {
     // Prepare
     const outputs = template.toJSON().Outputs;
 
@@ -98,7 +98,8 @@ describe('MarketingPipelineStack', () => {
     const names = Object.keys(outputs);
 
     // Assess
-    expect(names).toEqual(expect.arrayContaining(['EventsEndpointUrl', 'IngestApiKeyId', 'AlertsTopicArn', 'DeliveryEventsTopicArn', 'NightlyProfilesFunctionName']));
+    expect(names).toEqual(expect.arrayContaining(['EventsEndpointUrl', 'IngestApiKeyId', 'AlertsTopicArn', 'DeliveryEventsTopicArn', 'DashboardName', 'NightlyProfilesFunctionName']));
+    expect(outputs.DashboardName.Value).toEqual({ Ref: 'PipelineDashboard' });
     expect(outputs.NightlyProfilesFunctionName.Value).toEqual({ Ref: 'NightlyProfilesFunction' });
     expect(JSON.stringify(outputs.EventsEndpointUrl.Value)).toContain('/v1/events');
   });

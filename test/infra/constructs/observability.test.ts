@@ -79,6 +79,39 @@ describe('Observability', () => {
     expect(configured?.Properties?.Threshold).toBe(15 * 60_000);
   });
 
+  it('alarms when accepted events leave their anomaly band, too few or too many, for 15 minutes', () => {
+    // Prepare
+    const anomaly = alarms.filter((a) => a.Properties?.ThresholdMetricId !== undefined);
+
+    // Act
+    const properties = anomaly[0]?.Properties;
+    const queries = properties?.Metrics as { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: unknown }[];
+    const byId = new Map(queries.map((q) => [q.Id, q]));
+
+    // Assess
+    expect(anomaly).toHaveLength(1);
+    expect(properties).toMatchObject({
+      ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'Alerts' }],
+    });
+    expect(properties).not.toHaveProperty('Threshold');
+    const band = byId.get(properties?.ThresholdMetricId as string);
+    expect(band).toMatchObject({ Expression: 'ANOMALY_DETECTION_BAND(m0, 2)', ReturnData: true });
+    // No request in 5 minutes is a count of 0, which the model judges, not missing data.
+    expect(byId.get('m0')).toMatchObject({ Expression: 'FILL(accepted, 0)', ReturnData: true });
+    expect(byId.get('accepted')).toMatchObject({
+      ReturnData: false,
+      MetricStat: {
+        Metric: { Namespace: 'MarketingPipeline', MetricName: 'EventsAccepted', Dimensions: [{ Name: 'service', Value: 'ingest' }] },
+        Period: 300,
+        Stat: 'Sum',
+      },
+    });
+  });
+
   it.each(['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq', 'SweepTimersScheduleDlq', 'RetrainModelScheduleDlq', 'MeasurementScheduleDlq'])('alarms as soon as %s holds a message', (queue) => {
     // Prepare
     const depth = alarms.filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible');
