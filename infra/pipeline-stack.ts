@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { resolvePipelineConfig, type PipelineConfig } from './config';
+import { Analytics } from './constructs/analytics';
 import { CampaignTimers } from './constructs/campaign-timers';
 import { Dashboard } from './constructs/dashboard';
 import { Ingest } from './constructs/ingest';
@@ -50,6 +51,8 @@ export class MarketingPipelineStack extends Stack {
   readonly observability: Observability;
   /** The CloudWatch dashboard: campaign funnel and pipeline health. */
   readonly dashboard: Dashboard;
+  /** The decisions export, the Glue tables, the Athena workgroup and the named queries. */
+  readonly analytics: Analytics;
 
   constructor(scope: Construct, id: string, props: MarketingPipelineStackProps = {}) {
     super(scope, id, props);
@@ -150,6 +153,11 @@ export class MarketingPipelineStack extends Stack {
       KpiMonitor: this.measurement.kpiMonitorFunction,
       DailyReview: this.measurement.dailyReviewFunction,
     };
+    this.analytics = new Analytics(this, 'Analytics', {
+      bucket: this.recommendations.bucket,
+      deliveryEventsTopic: this.messaging.deliveryEventsTopic,
+      removalPolicy: config.removalPolicy,
+    });
     this.observability = new Observability(this, 'Observability', {
       alertsTopic: this.messaging.alertsTopic,
       processEventsFunction: this.processing.processEventsFunction,
@@ -196,6 +204,11 @@ export class MarketingPipelineStack extends Stack {
       description: 'Retrain now: aws stepfunctions start-execution --state-machine-arn <arn>',
       value: this.recommendations.stateMachine.stateMachineArn,
     });
+    new CfnOutput(this, 'AnalyticsWorkGroupName', {
+      description: 'Athena workgroup of the named queries: npm run query -- funnel --athena --from <day> --to <day>',
+      value: this.analytics.workGroup.ref,
+    });
+    new CfnOutput(this, 'AnalyticsDatabaseName', { description: 'Glue database of the events and decisions tables', value: this.analytics.databaseName });
     new CfnOutput(this, 'NightlyProfilesFunctionName', {
       description: 'Rerun the nightly rescoring: aws lambda invoke --invocation-type Event --function-name <name> /dev/null',
       value: this.profileScoring.nightlyProfilesFunction.functionName,

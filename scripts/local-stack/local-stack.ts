@@ -20,7 +20,7 @@ import { FUNCTION_FACTORIES, UnknownFunctionEntryError, type LocalDependencies }
 import { createLambdaContext, type LambdaHandler } from './lambda-runtime';
 import { LOCAL_API_KEY, LOCAL_INGEST_PORT, LOCAL_REPORTS_DIR } from './local-defaults';
 import { removeLocalState, writeLocalState } from './local-state';
-import { s3DeliveryHandler } from './firehose/s3-delivery';
+import { s3DeliveryFromQueueHandler, s3DeliveryHandler } from './firehose/s3-delivery';
 import { resolveStateMachines, runStateMachine } from './step-functions/run-state-machine';
 import { narrative, type Log } from './narrative';
 import { synthesizePipelineTemplate } from './pipeline-template';
@@ -33,6 +33,7 @@ import {
   resolveSchedules,
   resolveDeliveryStreams,
   type ProvisionedStack,
+  type DeliverySource,
   type ResolvedDeliveryStream,
   type ResolvedEventSourceMapping,
   type ResolvedFunction,
@@ -231,12 +232,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           : new SqsPoller({ sqs: clients.sqs, mapping, fn: local, identity, retryVisibilityTimeoutSeconds: options.sqsRetryVisibilityTimeoutSeconds ?? 2, ...sqsWait, ...timing }),
       );
     }
-    // Kinesis Data Firehose to S3 (the events archive): the same Kinesis poller, delivering to the bucket.
-    // A 1 s buffer instead of Firehose's minutes, so the archive is there when a test or a demo retrains.
+    // Kinesis Data Firehose to S3 (the events archive, the decisions export): the same pollers as the
+    // functions', delivering to the bucket. A 1 s buffer instead of Firehose's minutes, so the archive
+    // is there when a test or a demo retrains or queries.
     for (const stream of resolveDeliveryStreams(template, stack)) {
-      const mapping = firehoseMapping(stream);
-      const fn = { name: stream.logicalId, handler: s3DeliveryHandler(stream, clients.s3, clock), timeoutSeconds: 60, memorySizeMb: 128 };
-      pollers.push(new KinesisPoller({ kinesis: clients.kinesis, mapping, fn, identity, onError: (error: Error) => stopping || say.info(`archive error: ${error.message}`) }));
+      const onError = (error: Error) => stopping || say.info(`${stream.logicalId} error: ${error.message}`);
+      if (stream.source.kind === 'kinesis') {
+        const fn = { name: stream.logicalId, handler: s3DeliveryHandler(stream, clients.s3, clock), timeoutSeconds: 60, memorySizeMb: 128 };
+        pollers.push(new KinesisPoller({ kinesis: clients.kinesis, mapping: firehoseMapping(stream, stream.source), fn, identity, onError }));
+      } else {
+        const fn = { name: stream.logicalId, handler: s3DeliveryFromQueueHandler(stream, clients.s3, clock), timeoutSeconds: 60, memorySizeMb: 128 };
+        const mapping = { source: stream.source.queue, batchSize: 500, maximumBatchingWindowInSeconds: 1, reportBatchItemFailures: false };
+        const sqsWait = options.pollIntervalMs !== undefined ? { waitTimeSeconds: 0, pollIntervalMs: options.pollIntervalMs } : {};
+        pollers.push(new SqsPoller({ sqs: clients.sqs, mapping, fn, identity, onError, ...sqsWait }));
+      }
     }
     await Promise.all(pollers.map((p) => p.start()));
     stoppers.push(() => Promise.all(pollers.map((p) => p.stop())));
@@ -388,10 +397,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 };
 
 /** A Firehose delivery stream's Kinesis source as an event source mapping the Kinesis poller can run. */
-const firehoseMapping = (stream: ResolvedDeliveryStream): ResolvedEventSourceMapping => ({
+const firehoseMapping = (stream: ResolvedDeliveryStream, source: DeliverySource & { kind: 'kinesis' }): ResolvedEventSourceMapping => ({
   logicalId: `${stream.logicalId}Source`,
   functionLogicalId: stream.logicalId,
-  source: { kind: 'kinesis', ...stream.source },
+  source,
   enabled: true,
   batchSize: 10_000,
   maximumBatchingWindowInSeconds: 1,

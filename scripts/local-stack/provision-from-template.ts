@@ -1,7 +1,7 @@
 /**
  * Local resources from the synthesized CloudFormation template, so local and cloud cannot drift:
- * {@link provisionFromTemplate} creates tables, streams, queues, topics and SQS subscriptions in the
- * emulators; the `resolve*` functions read what the in-process runtime needs (functions and their
+ * {@link provisionFromTemplate} creates tables, streams, queues, topics and SQS subscriptions (Firehose
+ * ones through a stand-in queue) in the emulators; the `resolve*` functions read what the in-process runtime needs (functions and their
  * environment, event source mappings, the REST API) against the resulting resource map.
  */
 import { LOCAL_ACCOUNT_ID } from './emulators/emulator';
@@ -23,7 +23,7 @@ export { UnresolvableIntrinsicError, resolveIntrinsics } from './template/intrin
 export type { ProvisionClients } from './template/provision-clients';
 export { ENTRY_METADATA_KEY, resolveFunctions, type ResolvedFunction } from './template/resolve-functions';
 export { resolveSchedules, type ResolvedSchedule } from './template/resolve-schedules';
-export { resolveDeliveryStreams, type ResolvedDeliveryStream } from './template/resolve-delivery-streams';
+export { resolveDeliveryStreams, type DeliverySource, type ResolvedDeliveryStream } from './template/resolve-delivery-streams';
 export {
   resolveEventSourceMappings,
   type MappingEndpoint,

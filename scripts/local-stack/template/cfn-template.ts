@@ -27,9 +27,10 @@ export type ProvisionedType = (typeof PROVISIONED_TYPES)[number];
 
 /**
  * Types that are not created but that the local stack still knows by name and ARN, because other
- * resources refer to them (a function's name in an event source mapping, the API in its methods).
+ * resources refer to them (a function's name in an event source mapping, the API in its methods, a
+ * delivery stream as a subscription's endpoint).
  */
-export const VIRTUAL_TYPES = ['AWS::Lambda::Function', 'AWS::ApiGateway::RestApi'] as const;
+export const VIRTUAL_TYPES = ['AWS::Lambda::Function', 'AWS::ApiGateway::RestApi', 'AWS::KinesisFirehose::DeliveryStream'] as const;
 
 /** A resource the local stack knows: created in an emulator, or virtual (see {@link VIRTUAL_TYPES}). */
 export interface LocalResource {
@@ -40,6 +41,11 @@ export interface LocalResource {
   readonly arn: string;
   /** Queue URL, for queues. */
   readonly url?: string;
+  /**
+   * A subscription of protocol `firehose`: the local queue that stands in for the delivery stream's
+   * Direct PUT input (SNS fans out to SQS only locally); the stream's delivery polls it.
+   */
+  readonly queue?: { readonly name: string; readonly arn: string; readonly url: string };
   /** What `Ref` returns for this type. */
   readonly ref: string;
   /** What `Fn::GetAtt` can return, by attribute name (`Arn`, `QueueUrl`, `StreamArn`...). */

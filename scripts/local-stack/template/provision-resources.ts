@@ -37,10 +37,10 @@ export interface ProvisionResourcesOptions {
 }
 
 /**
- * Creates the template's tables, streams, queues, topics and SQS subscriptions, dependencies first
- * (a DLQ before the queue whose redrive policy names it, a queue before its subscription), each group
- * of independent resources in parallel. Functions and REST APIs are added to the map without being
- * created; everything else is listed as skipped.
+ * Creates the template's tables, streams, queues, topics and SQS and Firehose subscriptions,
+ * dependencies first (a DLQ before the queue whose redrive policy names it, a queue before its
+ * subscription), each group of independent resources in parallel. Functions, REST APIs and delivery
+ * streams are added to the map without being created; everything else is listed as skipped.
  */
 export const provisionResources = async (template: CfnTemplate, clients: ProvisionClients, options: ProvisionResourcesOptions): Promise<ProvisionedStack> => {
   const prefix = options.namePrefix ?? '';
@@ -69,7 +69,13 @@ export const provisionResources = async (template: CfnTemplate, clients: Provisi
       const id = logicalId.toLowerCase();
       const arn = `arn:${pseudoParameters.partition}:apigateway:${pseudoParameters.region}::/restapis/${id}`;
       resources[logicalId] = { logicalId, type: resource.Type, name, arn, ref: id, attributes: { RootResourceId: `${id}-root`, RestApiId: id } };
-    } else if (isProvisionedType(resource.Type) && !isNonSqsSubscription(resource)) {
+    } else if (resource.Type === 'AWS::KinesisFirehose::DeliveryStream') {
+      // Delivered by the local stack's pollers (see resolveDeliveryStreams); named here so that a
+      // subscription can name it as its endpoint.
+      const name = localName(logicalId, resource);
+      const arn = `arn:${pseudoParameters.partition}:firehose:${pseudoParameters.region}:${pseudoParameters.accountId}:deliverystream/${name}`;
+      resources[logicalId] = { logicalId, type: resource.Type, name, arn, ref: name, attributes: { Arn: arn } };
+    } else if (isProvisionedType(resource.Type) && !isUndeliverableSubscription(resource)) {
       pending.set(logicalId, resource);
     } else {
       skipped.push({ logicalId, type: resource.Type });
@@ -111,6 +117,6 @@ export const provisionResources = async (template: CfnTemplate, clients: Provisi
   return { resources, skipped, pseudoParameters };
 };
 
-/** Subscriptions to anything but SQS (email, lambda, https...) cannot be delivered locally. */
-const isNonSqsSubscription = (resource: CfnResource): boolean =>
+/** Subscriptions to anything but SQS and Firehose (email, lambda, https...) cannot be delivered locally. */
+const isUndeliverableSubscription = (resource: CfnResource): boolean =>
   resource.Type === 'AWS::SNS::Subscription' && !LOCAL_SUBSCRIPTION_PROTOCOLS.includes(String(resource.Properties?.Protocol));

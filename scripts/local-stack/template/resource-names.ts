@@ -20,6 +20,7 @@ const NAMING_RULES: Readonly<Record<string, NamingRule>> = {
   'AWS::Lambda::Function': { nameProperty: 'FunctionName', invalidChars: /[^A-Za-z0-9_-]/g, maxLength: 64 },
   'AWS::ApiGateway::RestApi': { nameProperty: 'Name', invalidChars: /[^\x20-\x7e]/g, maxLength: 1024 },
   'AWS::S3::Bucket': { nameProperty: 'BucketName', invalidChars: /[^a-z0-9.-]/g, maxLength: 63, lowercase: true },
+  'AWS::KinesisFirehose::DeliveryStream': { nameProperty: 'DeliveryStreamName', invalidChars: /[^A-Za-z0-9_.-]/g, maxLength: 64 },
 };
 
 /** The property of `type` that holds an explicit name (`TableName`, `QueueName`...), if it has one. */

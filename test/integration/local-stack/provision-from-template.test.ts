@@ -3,8 +3,13 @@ import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { startEmulators, type LocalEmulators } from '../../../scripts/local-stack/emulators';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { gunzipSync } from 'node:zlib';
+import { s3DeliveryFromQueueHandler } from '../../../scripts/local-stack/firehose/s3-delivery';
+import { toSqsRecord } from '../../../scripts/local-stack/pollers';
 import {
   provisionFromTemplate,
+  resolveDeliveryStreams,
   resolveEventSourceMappings,
   resolveFunctions,
   resolveRestApis,
@@ -12,6 +17,7 @@ import {
   type CfnTemplate,
   type ProvisionedStack,
 } from '../../../scripts/local-stack/provision-from-template';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 import { clientsFor } from './support/emulator-clients';
 import { synthTestTemplate, TEST_API_KEY, TEST_THROTTLE } from './support/synth-test-template';
 
@@ -93,6 +99,46 @@ describe('provisionFromTemplate', () => {
     await clients.sns.send(new PublishCommand({ TopicArn: resource('AWS::SNS::Topic', 'Updates').arn, Message: 'raw body' }));
     const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: resource('AWS::SQS::Queue', 'Work').url, WaitTimeSeconds: 1 }));
     expect(Messages.map((message) => message.Body)).toEqual(['raw body']);
+  });
+
+  it('stands a queue in for a Direct PUT delivery stream, subscribed raw to the topic as the firehose subscription says', async () => {
+    // Prepare
+    const [stream] = resolveDeliveryStreams(template, stack).filter((candidate) => candidate.source.kind === 'sns');
+    if (stream?.source.kind !== 'sns') throw new Error('no delivery stream fed by SNS was resolved');
+
+    // Act
+    await clients.sns.send(new PublishCommand({ TopicArn: resource('AWS::SNS::Topic', 'Outcomes').arn, Message: '{"status":"sent"}' }));
+    const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: stream.source.queue.url, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
+
+    // Assess
+    expect(stream).toMatchObject({
+      logicalId: id('AWS::KinesisFirehose::DeliveryStream', 'OutcomesExport'),
+      source: { kind: 'sns', topicLogicalIds: [id('AWS::SNS::Topic', 'Outcomes')], queue: { name: 't1-OutcomesExport-put' } },
+      bucket: resource('AWS::S3::Bucket', 'Exports').name,
+      prefix: 'outcomes/',
+      gzip: true,
+      newlineDelimited: true,
+    });
+    expect(Messages.map((message) => message.Body)).toEqual(['{"status":"sent"}']);
+  });
+
+  it('delivers what reaches the stand-in queue like Firehose: one gzip object of lines under <prefix>YYYY/MM/DD/HH/', async () => {
+    // Prepare
+    const [stream] = resolveDeliveryStreams(template, stack).filter((candidate) => candidate.source.kind === 'sns');
+    const at = new Date(Date.UTC(TEST_YEAR, 11, 1, 9, 30));
+    const messages = ['{"messageId":"m1"}', '{"messageId":"m2"}'].map((body, i) => ({ MessageId: `id-${i}`, Body: body }));
+    const event = { Records: messages.map((message) => toSqsRecord(message, { queueArn: 'arn:aws:sqs:us-east-1:000000000000:q', region: 'us-east-1' })) };
+
+    // Act
+    await s3DeliveryFromQueueHandler(stream!, clients.s3, () => at)(event);
+
+    // Assess
+    const day = at.toISOString().slice(0, 10).replaceAll('-', '/');
+    const { Contents = [] } = await clients.s3.send(new ListObjectsV2Command({ Bucket: stream!.bucket, Prefix: `outcomes/${day}/09/` }));
+    expect(Contents).toHaveLength(1);
+    expect(Contents[0]!.Key).toMatch(/\/OutcomesExport[0-9A-F]{8}-1-\d{4}-12-01-09-30-00-[0-9a-f-]{36}\.gz$/);
+    const object = await clients.s3.send(new GetObjectCommand({ Bucket: stream!.bucket, Key: Contents[0]!.Key }));
+    expect(gunzipSync(Buffer.from(await object.Body!.transformToByteArray())).toString()).toBe('{"messageId":"m1"}\n{"messageId":"m2"}\n');
   });
 
   it('reuses existing resources when run again, and keeps prefixed copies apart', async () => {

@@ -1,5 +1,8 @@
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -19,7 +22,8 @@ export const TEST_THROTTLE = { rateLimit: 1, burstLimit: 3 };
 /**
  * A small stack shaped like the pipeline's, synthesized with the real CDK (no bundling): a table with
  * TTL and a GSI, a two-shard stream, a queue with a DLQ, a topic with a raw SQS subscription, a queue
- * with an explicit name, an inline-code function whose environment references them through Ref,
+ * with an explicit name, a topic with a raw Firehose subscription to a Direct PUT delivery stream into
+ * a bucket, an inline-code function whose environment references them through Ref,
  * GetAtt, Join, Sub, Select and Split, a Kinesis and an SQS event source, and a REST API with an API
  * key, usage plan, request model and gateway responses.
  */
@@ -41,6 +45,21 @@ export const synthTestTemplate = (): CfnTemplate => {
   const topic = new sns.Topic(stack, 'Updates');
   topic.addSubscription(new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true }));
   new sqs.Queue(stack, 'Named', { queueName: 'explicit-name' });
+  // A Direct PUT delivery stream fed by a raw SNS firehose subscription, like the decisions export.
+  const exportsBucket = new s3.Bucket(stack, 'Exports');
+  const outcomes = new sns.Topic(stack, 'Outcomes');
+  const exportStream = new firehose.DeliveryStream(stack, 'OutcomesExport', {
+    destination: new firehose.S3Bucket(exportsBucket, { dataOutputPrefix: 'outcomes/', compression: firehose.Compression.GZIP }),
+  });
+  const subscriptionRole = new iam.Role(stack, 'OutcomesSubscriptionRole', { assumedBy: new iam.ServicePrincipal('sns.amazonaws.com') });
+  exportStream.grantPutRecords(subscriptionRole);
+  new sns.Subscription(stack, 'OutcomesSubscription', {
+    topic: outcomes,
+    protocol: sns.SubscriptionProtocol.FIREHOSE,
+    endpoint: exportStream.deliveryStreamArn,
+    rawMessageDelivery: true,
+    subscriptionRoleArn: subscriptionRole.roleArn,
+  });
 
   const fn = new lambda.Function(stack, 'Worker', {
     runtime: lambda.Runtime.NODEJS_24_X,
