@@ -62,6 +62,9 @@ export const DECISIONS_TABLE: AnalyticsTable = {
     { key: 'until', kind: 'string', comment: 'deferred until, ISO-8601' },
     { key: 'decidedAt', kind: 'string', comment: 'when the decision was taken, ISO-8601' },
     { key: 'at', kind: 'string', comment: 'when the outcome was published, ISO-8601' },
+    { key: 'funnelAt', kind: 'string', comment: 'when a final decision counts in the funnel (the send slot, else the decision), ISO-8601' },
+    { key: 'funnelChannel', kind: 'string', comment: 'the channel a final decision counts under (- when none was chosen)' },
+    { key: 'funnelVariant', kind: 'string', comment: 'the content variant a final decision counts under (- when none was chosen)' },
   ],
 };
 

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Intent } from '../core/messaging/intent';
+import type { FunnelFacts } from '../core/kpis/funnel';
 import type { DeliveryEvents, MessageOutcome } from '../core/ports';
 
 /**
@@ -12,7 +13,7 @@ export class SnsDeliveryEvents implements DeliveryEvents {
     private readonly topicArn: string,
   ) {}
 
-  async publish(intent: Intent, outcome: MessageOutcome, at: Date): Promise<void> {
+  async publish(intent: Intent, outcome: MessageOutcome, at: Date, funnel?: FunnelFacts): Promise<void> {
     await this.client.send(
       new PublishCommand({
         TopicArn: this.topicArn,
@@ -24,6 +25,8 @@ export class SnsDeliveryEvents implements DeliveryEvents {
           channel: ('channel' in outcome && outcome.channel) || intent.channel,
           at: at.toISOString(),
           ...outcome,
+          // The counters' time, channel and variant of a final decision: the SQL funnel groups by them.
+          ...funnel,
         }),
         MessageAttributes: {
           status: { DataType: 'String', StringValue: outcome.status },

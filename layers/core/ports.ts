@@ -12,7 +12,7 @@ import type { RunCounts } from './rollouts/arm-counts';
 import type { Exposure } from './rollouts/exposure';
 import type { RolloutState } from './rollouts/rollout-state';
 import type { Order } from './kpis/attribute-touches';
-import type { KpiIncrement, MeasurementFacts, Touch } from './kpis/funnel';
+import type { FunnelFacts, KpiIncrement, MeasurementFacts, Touch } from './kpis/funnel';
 
 /** Where profiles live. Implementations map their storage's conflict to {@link ProfileVersionConflictError}. */
 export interface ProfileStore {
@@ -111,7 +111,8 @@ export interface SlotReserver {
 
 /** Fan-out of delivery outcomes (analytics, the console, audits). */
 export interface DeliveryEvents {
-  publish(intent: Intent, outcome: MessageOutcome, at: Date): Promise<void>;
+  /** `funnel`: where a final decision counts in the campaign funnel (absent for deferrals). */
+  publish(intent: Intent, outcome: MessageOutcome, at: Date, funnel?: FunnelFacts): Promise<void>;
 }
 
 /** The campaigns the functions act on: the active ones, as stored by the campaigns CLI. */

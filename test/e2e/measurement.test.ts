@@ -10,6 +10,8 @@ import { parseCosts } from '../../layers/core/kpis/costs';
 import { cellOf } from '../../layers/core/kpis/funnel';
 import { utcDaysCovering } from '../../layers/core/kpis/kpi-report';
 import { isInGlobalHoldout } from '../../layers/core/rollouts/bucketing';
+import { runQueryOnDuckDb } from '../../scripts/analytics/duckdb-archive';
+import { downloadAnalyticsObjects } from '../../scripts/analytics/local-archive';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { formatKpis } from '../../scripts/kpis/format-kpis';
 import { postEvents } from '../helpers/post-events';
@@ -156,6 +158,31 @@ describe('campaign measurement on a virtual clock', () => {
     // Assess
     const later = summarizeKpis(await kpis().counters('measured-deal', utcDaysCovering(DAY0, DAY0)), { from: DAY0, to: `${TEST_YEAR}-11-25`, timeZone: 'Europe/London', costs: parseCosts(COSTS) });
     expect(later.campaigns[0]!.totals).toMatchObject({ converted: 16, orders: 17, revenue: { GBP: 180 } });
+
+    // Assess: the SQL funnel over the exported raw data (DuckDB over the local archive) equals the counters
+    const copy = mkdtempSync(join(tmpdir(), 'measured-sql-'));
+    try {
+      await downloadAnalyticsObjects(stack.clients.s3, stack.stack.resources.Models!.name, copy);
+      const { rows: sql } = await runQueryOnDuckDb({ root: copy, query: 'funnel', parameters: { from: DAY0, to: `${TEST_YEAR}-11-25`, windowHours: 24 } });
+      const counted = later.campaigns[0]!.totals;
+      expect(sql.filter((row) => row.campaign_id === 'measured-deal')).toEqual([
+        expect.objectContaining({
+          day: DAY0,
+          channel: 'push',
+          variant: 'default',
+          triggered: counted.triggered,
+          sent: counted.sent,
+          held: counted.held,
+          opened: counted.opened,
+          converted: counted.converted,
+          revenue: counted.revenue.GBP,
+          held_converted: counted.heldConverted,
+          held_revenue: counted.heldRevenue.GBP,
+        }),
+      ]);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('alerts on a campaign whose conversion dropped 20% or more, once, and not on an unchanged one', async () => {

@@ -9,7 +9,8 @@
 --   {{window_days}}            the window in whole days, rounded up (partition bounds only)
 --
 -- Each number is counted on the UTC day it happened:
---   triggered, sent, held, suppressed  day of the decision (decidedAt, else the publish time `at`)
+--   triggered, sent, held, suppressed  day the decision counts (funnelAt: the send slot, else decidedAt,
+--                                      else the publish time `at`), like the Kpis counters
 --   opened                             day of the message's earliest push_open / sms_click
 --   converted, held_converted          day of the earliest purchase in the window
 --   revenue, held_revenue              day of each purchase in the window
@@ -21,11 +22,12 @@ decisions_read AS (
     messageid AS message_id,
     userid AS user_id,
     campaignid AS campaign_id,
-    channel,
+    -- The counters' channel, variant and time (funnelChannel...: the same cell as the Kpis table).
+    coalesce(funnelchannel, channel) AS channel,
     status,
     reason,
-    coalesce(variant, '-') AS variant,
-    from_iso8601_timestamp(coalesce(decidedat, "at")) AS decided_at,
+    coalesce(funnelvariant, variant, '-') AS variant,
+    from_iso8601_timestamp(coalesce(funnelat, decidedat, "at")) AS decided_at,
     row_number() OVER (PARTITION BY messageid ORDER BY coalesce(decidedat, "at")) AS copy
   FROM {{decisions}}
   WHERE day BETWEEN replace(CAST(CAST(CAST({{from}} AS date) - INTERVAL '1' DAY * ({{window_days}} + 1) AS date) AS varchar), '-', '/')

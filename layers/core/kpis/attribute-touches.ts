@@ -55,7 +55,8 @@ export const attributeTouches = async (events: readonly { profileKey: string; ev
 
 const attributeOpen = async (event: PipelineEvent, touched: Touch[], touches: TouchLog, result: TouchAttributionResult): Promise<void> => {
   const touch = touched.find((t) => !t.held && t.messageId === event.properties?.messageId);
-  if (!touch || touch.openedAt) return;
+  // Opens count within the attribution window, like conversions (and like the SQL funnel).
+  if (!touch || touch.openedAt || Date.parse(event.timestamp) > Date.parse(touch.at) + touch.attributionWindowMs) return;
   const increment: KpiIncrement = { cell: cellOf(touch.campaignId, event.timestamp, touch.channel, touch.variant), add: { [COUNTERS.opened]: 1 } };
   if (await touches.recordOpen(touch, event.timestamp, increment)) {
     result.opened++;

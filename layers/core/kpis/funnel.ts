@@ -86,6 +86,24 @@ export const cellOf = (campaignId: string, at: string, channel?: string, variant
 const countedAt = (decision: DecisionRecord): string => decision.sendAt ?? decision.decidedAt;
 
 /**
+ * Where a final decision counts in the funnel, for the decisions export: the SQL over it (Athena,
+ * DuckDB) groups by the same time, channel and variant as the counters.
+ */
+export interface FunnelFacts {
+  decidedAt: string;
+  funnelAt: string;
+  funnelChannel: string;
+  funnelVariant: string;
+}
+
+export const funnelFactsOf = (decision: DecisionRecord): FunnelFacts => ({
+  decidedAt: decision.decidedAt,
+  funnelAt: countedAt(decision),
+  funnelChannel: decision.channel ?? '-',
+  funnelVariant: decision.variant ?? '-',
+});
+
+/**
  * The counters a final decision adds, and the touch it starts (a send or a holdout). Written in the same
  * transaction as the decision, which is conditional on the message being undecided: exactly once.
  */

@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { CampaignSource, DeliveryEvents, DeliveryLedger, ExposureLog, MessageOutcome, ProfileStore, PushSender, Recommender, RolloutExposureSource, SmsOptOuts, SmsSender, TimerStore } from '../ports';
 import { assignArm, isInGlobalHoldout } from '../rollouts/bucketing';
 import { DEFAULT_ATTRIBUTION_WINDOW_MS } from '../campaigns/campaign';
-import type { MeasurementFacts } from '../kpis/funnel';
+import { funnelFactsOf, type MeasurementFacts } from '../kpis/funnel';
 import { destinationCountry } from './destination-country';
 import type { Profile } from '../profile/profile';
 import { decideDelivery, type DeferralReason, type SuppressionReason } from './decide-delivery';
@@ -247,7 +247,7 @@ const suppress = async (
 ): Promise<DeliveryResult> => {
   if ((await deps.ledger.record({ ...record, status: 'suppressed' }, facts)) === 'decided-before') return { status: 'duplicate' };
   const outcome: MessageOutcome = { status: 'suppressed', reason: record.reason, ...(record.detail && { detail: record.detail }) };
-  return { ...outcome, announced: await announce(intent, outcome, deps, now) };
+  return { ...outcome, announced: await announce(intent, outcome, deps, now, { ...record, status: 'suppressed' }) };
 };
 
 /**
@@ -295,7 +295,7 @@ const publish = async (
       const replacement: DecisionRecord = { ...sending, status: 'suppressed', reason: error.reason, detail: error.code, decidedAt: at.toISOString() };
       await deps.ledger.giveBack(replacement, at);
       const outcome: MessageOutcome = { status: 'suppressed', reason: error.reason, detail: error.code };
-      return { ...outcome, announced: await announce(intent, outcome, deps, at) };
+      return { ...outcome, announced: await announce(intent, outcome, deps, at, replacement) };
     }
     if (error instanceof DeliverySendFailedError) {
       await deps.ledger.giveBack({ ...sending, status: 'failed', detail: error.code, decidedAt: at.toISOString() }, at);
@@ -303,18 +303,18 @@ const publish = async (
     }
     // No answer: the provider may have sent it. Keep the send counted and never retry it (at most once).
     await deps.ledger.confirm(intent.userId, intent.messageId, { status: 'unconfirmed', at });
-    return { status: 'unconfirmed', channel, variant: content.variant, announced: await announce(intent, { status: 'unconfirmed', channel }, deps, at) };
+    return { status: 'unconfirmed', channel, variant: content.variant, announced: await announce(intent, { status: 'unconfirmed', channel }, deps, at, sending) };
   }
   const at = deps.clock();
   await deps.ledger.confirm(intent.userId, intent.messageId, { status: 'sent', providerMessageId, at });
   const outcome: MessageOutcome = { status: 'sent', providerMessageId, channel, variant: content.variant };
-  return { status: 'sent', channel, variant: content.variant, providerMessageId, sendAt: new Date(sending.sendAt!), announced: await announce(intent, outcome, deps, at) };
+  return { status: 'sent', channel, variant: content.variant, providerMessageId, sendAt: new Date(sending.sendAt!), announced: await announce(intent, outcome, deps, at, sending) };
 };
 
 /** Best effort: the decision is already recorded, so a failed announcement must not make the queue retry. */
-const announce = async (intent: Intent, outcome: MessageOutcome, deps: DeliverIntentDeps, at: Date): Promise<boolean> => {
+const announce = async (intent: Intent, outcome: MessageOutcome, deps: DeliverIntentDeps, at: Date, decision?: DecisionRecord): Promise<boolean> => {
   try {
-    await deps.deliveryEvents.publish(intent, outcome, at);
+    await deps.deliveryEvents.publish(intent, outcome, at, decision && funnelFactsOf(decision));
     return true;
   } catch {
     return false;
