@@ -24,7 +24,7 @@ import { emptyProfile } from '../../layers/core/profile/profile';
 import { loadCampaignFiles } from '../campaigns/load-campaign-files';
 import { startDynamoDbLocal } from '../local-stack/emulators/dynamodb-local';
 import { DEFAULT_LOCAL_REGION, LOCAL_CREDENTIALS } from '../local-stack/emulators/emulator';
-import { countCommands } from './count-commands';
+import { countCommands, meterWrites, type WriteMeter } from './count-commands';
 
 export interface DeliverBenchResult {
   messages: number;
@@ -33,6 +33,8 @@ export interface DeliverBenchResult {
   messagesPerSecond: number;
   dynamoRequests: Map<string, number>;
   requestsPerMessage: number;
+  /** Write units per table, as DynamoDB bills them. */
+  writes: WriteMeter;
 }
 
 const CAMPAIGN_ID = 'browsed-three-pages';
@@ -80,6 +82,7 @@ export const benchDeliver = async (options: { messages: number; concurrency: num
       marshallOptions: { removeUndefinedValues: true },
     });
     const dynamoRequests = countCommands(counted);
+    const writes = meterWrites(counted);
     const sns = answeringSnsClient();
     const handlers = Array.from({ length: options.concurrency }, () =>
       createDeliverHandler(env, { dynamo: counted, sns, pushSns: sns, sqs: new SQSClient({ region: DEFAULT_LOCAL_REGION, credentials: LOCAL_CREDENTIALS }) }),
@@ -107,6 +110,7 @@ export const benchDeliver = async (options: { messages: number; concurrency: num
       messagesPerSecond: Math.round(intents.length / (elapsedMs / 1000)),
       dynamoRequests,
       requestsPerMessage: requests / intents.length,
+      writes,
     };
   } finally {
     client.destroy();
@@ -119,6 +123,9 @@ export const printDeliverBench = (result: DeliverBenchResult, concurrency: numbe
   const ops = [...result.dynamoRequests].map(([name, n]) => `${name.replace('Command', '')} ${(n / result.messages).toFixed(2)}`).join(', ');
   console.log(`deliver throughput:   ${result.messagesPerSecond.toLocaleString('en')} messages/s (${result.sent} of ${result.messages} sent in ${(result.elapsedMs / 1000).toFixed(1)} s, ${concurrency} invocations of ${BATCH} at once, DynamoDB Local, SNS in-process)`);
   console.log(`deliver DynamoDB:     ${result.requestsPerMessage.toFixed(2)} requests per message (${ops})`);
+  const units = [...result.writes].map(([table, w]) => `${table.replace(/^bench-/, '')} ${(w.units / result.messages).toFixed(2)}`).join(', ');
+  const total = [...result.writes.values()].reduce((sum, w) => sum + w.units, 0);
+  console.log(`deliver write units:  ${(total / result.messages).toFixed(2)} per message sent (${units})`);
 };
 
 /** A zone where it is around midday now, so quiet hours never get in the way of the benchmark. */
