@@ -6,7 +6,7 @@ import { DynamoKpiStore } from '../../layers/adapters/dynamo-kpi-store';
 import { SnsNotices } from '../../layers/adapters/sns-notices';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { utcDaysCovering } from '../../layers/core/kpis/kpi-report';
-import { describeAnomaly, findRateDrops } from '../../layers/core/kpis/monitor-campaigns';
+import { dailyWindows, describeAnomaly, findRateDrops } from '../../layers/core/kpis/monitor-campaigns';
 import { BASELINE_DAYS } from '../../layers/core/kpis/rate-drop';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
 import type { Environment } from '../../layers/runtime/config';
@@ -36,6 +36,14 @@ export const createKpiMonitorHandler = (env: Environment, overrides: KpiMonitorO
   const campaigns = new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME);
   const alerts = new SnsNotices(overrides.sns ?? clients.sns(), config.ALERTS_TOPIC_ARN);
   const clock = overrides.clock ?? systemClock;
+  /** Each campaign's exact rates over the last 24 hours, for the dashboard (one data point per campaign an hour). */
+  const emitRates = (campaignId: string, day: { sent: number; converted: number; opened: number }) => {
+    if (day.sent === 0) return;
+    const metric = metrics.singleMetric();
+    metric.addDimension('campaign', campaignId);
+    metric.addMetric('CampaignConversionRate24h', MetricUnit.Percent, (100 * day.converted) / day.sent);
+    metric.addMetric('CampaignClickThroughRate24h', MetricUnit.Percent, (100 * day.opened) / day.sent);
+  };
 
   return withObservability(async () => {
     const now = clock();
@@ -44,6 +52,7 @@ export const createKpiMonitorHandler = (env: Environment, overrides: KpiMonitorO
     const alerted: string[] = [];
     for (const campaign of await campaigns.active()) {
       const rows = await kpis.counters(campaign.id, days);
+      emitRates(campaign.id, dailyWindows(campaign.id, rows, now).windows[0]!);
       for (const anomaly of findRateDrops(campaign.id, rows, now)) {
         if (!(await kpis.claimAlert(campaign.id, anomaly.rate, today))) continue;
         const { subject, message } = describeAnomaly(anomaly);

@@ -9,6 +9,7 @@ import { SWEEP_TIMERS_SERVICE_NAME } from './campaign-timers';
 import { INGEST_SERVICE_NAME } from './ingest';
 import { DELIVER_SERVICE_NAME } from './messaging';
 import { acceptedEventsVolume, INGEST_ANOMALY_BAND_STD_DEVS, INGEST_VOLUME_PERIOD } from './observability';
+import { KPI_MONITOR_SERVICE_NAME } from './measurement';
 import { PROCESS_EVENTS_SERVICE_NAME } from './processing';
 
 /** Props of {@link Dashboard}. */
@@ -192,6 +193,15 @@ export class Dashboard extends Construct {
             opened: sum(FUNNEL.opened, 'Opened', DAY, selected),
             sent: sum(FUNNEL.sent, 'Sent', DAY, selected),
           }),
+        ],
+        leftYAxis: percent,
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Conversion and CTR per campaign, last 24 h (hourly, from the exact counters)',
+        left: [
+          search(`SEARCH('{${METRICS_NAMESPACE},campaign,service} MetricName="CampaignConversionRate24h" service="${KPI_MONITOR_SERVICE_NAME}"', 'Average', ${HOUR})`, `conversion · ${perCampaign}`, HOUR),
+          search(`SEARCH('{${METRICS_NAMESPACE},campaign,service} MetricName="CampaignClickThroughRate24h" service="${KPI_MONITOR_SERVICE_NAME}"', 'Average', ${HOUR})`, `CTR · ${perCampaign}`, HOUR),
         ],
         leftYAxis: percent,
         width: 8,

@@ -16,6 +16,9 @@ import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { scheduleFunction, type RetryBudget } from '../schedule-function';
 
+/** The monitor's service name: its metrics (the campaigns' 24-hour rates) carry it as `service`. */
+export const KPI_MONITOR_SERVICE_NAME = 'kpi-monitor';
+
 /** Scheduler's retries of an invocation Lambda did not accept: the next hourly check is as good after an hour. */
 const MONITOR_DELIVERY_RETRY: RetryBudget = { attempts: 3, maxEventAge: Duration.hours(1) };
 /** A failed check is repeated by the next one: no retry, no DLQ entry. */
@@ -71,7 +74,7 @@ export class Measurement extends Construct {
         ...props.functionDefaults,
         config: KPI_MONITOR_CONFIG,
         entry: 'functions/measurement/kpi-monitor.handler.ts',
-        serviceName: 'kpi-monitor',
+        serviceName: KPI_MONITOR_SERVICE_NAME,
         description: 'Hourly: alerts when a campaign’s conversion or CTR over 24 h drops 20% against its 7 days before',
         timeout: Duration.minutes(1),
         environment: { KPIS_TABLE_NAME: props.kpisTable.tableName, CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName, ALERTS_TOPIC_ARN: props.alertsTopic.topicArn },

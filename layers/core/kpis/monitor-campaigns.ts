@@ -19,12 +19,8 @@ export interface CampaignAnomaly {
   window: { from: string; to: string };
 }
 
-/**
- * A campaign's conversion and CTR over the last 24 hours against the 7 trailing 24-hour windows (sliding
- * on quarter-hour cells, so an hourly check judges whole days without waiting for midnight), with the rule
- * the simulation proves. Returns the drops only: a small campaign's `TOO_FEW` is silence, not an alert.
- */
-export const findRateDrops = (campaignId: string, rows: readonly CounterRow[], now: Date): CampaignAnomaly[] => {
+/** A campaign's sends, conversions and opens in 24-hour windows back from the last whole quarter-hour: [last 24 h, the 24 h before, …]. */
+export const dailyWindows = (campaignId: string, rows: readonly CounterRow[], now: Date) => {
   const end = Math.floor(now.getTime() / QUARTER_MS) * QUARTER_MS;
   const windows = Array.from({ length: BASELINE_DAYS + 1 }, () => ({ sent: 0, converted: 0, opened: 0 }));
   for (const { cell, counters } of rows) {
@@ -36,6 +32,16 @@ export const findRateDrops = (campaignId: string, rows: readonly CounterRow[], n
     window.converted += counters[COUNTERS.converted] ?? 0;
     window.opened += counters[COUNTERS.opened] ?? 0;
   }
+  return { end, windows };
+};
+
+/**
+ * A campaign's conversion and CTR over the last 24 hours against the 7 trailing 24-hour windows (sliding
+ * on quarter-hour cells, so an hourly check judges whole days without waiting for midnight), with the rule
+ * the simulation proves. Returns the drops only: a small campaign's `TOO_FEW` is silence, not an alert.
+ */
+export const findRateDrops = (campaignId: string, rows: readonly CounterRow[], now: Date): CampaignAnomaly[] => {
+  const { end, windows } = dailyWindows(campaignId, rows, now);
   const [today, ...trailing] = windows;
   return (Object.keys(WATCHED_RATES) as WatchedRate[]).flatMap((rate) => {
     const count = (w: (typeof windows)[number]): DailyCount => ({ trials: w.sent, successes: rate === 'conversion' ? w.converted : w.opened });
