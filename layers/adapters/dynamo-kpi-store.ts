@@ -34,16 +34,8 @@ export class DynamoKpiStore implements TouchLog {
   ) {}
 
   async touchesOf(userId: string): Promise<Touch[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': touchPk(userId) }, ConsistentRead: true, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items.map(toTouch);
+    // Strongly consistent: a send committed a moment ago must be there when its open arrives.
+    return (await this.queryAll(touchPk(userId), true)).map(toTouch);
   }
 
   async recordOpen(touch: Touch, at: string, increment: KpiIncrement): Promise<boolean> {
@@ -80,18 +72,8 @@ export class DynamoKpiStore implements TouchLog {
 
   /** The counters of one campaign on the given UTC days. */
   async counters(campaignId: string, days: readonly string[]): Promise<CounterRow[]> {
-    const rows: CounterRow[] = [];
-    for (const day of days) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPk(campaignId, day) }, ExclusiveStartKey: start }),
-        );
-        rows.push(...(page.Items ?? []).map((item) => toCounterRow(campaignId, day, item)));
-        start = page.LastEvaluatedKey;
-      } while (start);
-    }
-    return rows;
+    const items = await Promise.all(days.map((day) => this.queryAll(counterPk(campaignId, day))));
+    return days.flatMap((day, i) => items[i]!.map((item) => toCounterRow(campaignId, day, item)));
   }
 
   /**
@@ -125,11 +107,13 @@ export class DynamoKpiStore implements TouchLog {
     return items.map(({ pk: _pk, sk: _sk, expiresAt: _e, ...item }) => ({ ...(item as unknown as KeptFeedback), rating: Number(item.rating) }));
   }
 
-  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
+  private async queryAll(pk: string, consistent = false): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: start }));
+      const page = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: consistent, ExclusiveStartKey: start }),
+      );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -165,26 +149,12 @@ export class DynamoKpiStore implements TouchLog {
 }
 
 /** The transaction item that adds an increment to its cell. */
-export const counterUpdate = (tableName: string, { cell, add }: KpiIncrement) => {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':expiresAt': Math.floor(Date.parse(`${cell.day}T00:00:00Z`) / 1000) + COUNTER_RETENTION_SECONDS };
-  const adds = Object.entries(add).map(([counter, amount], i) => {
-    names[`#c${i}`] = counter;
-    values[`:c${i}`] = amount;
-    return `#c${i} :c${i}`;
-  });
-  return {
-    Update: {
-      TableName: tableName,
-      Key: { pk: counterPk(cell.campaignId, cell.day), sk: `${cell.slot}#${cell.channel}#${cell.variant}` },
-      UpdateExpression: `SET expiresAt = :expiresAt ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
-};
+export const counterUpdate = (tableName: string, { cell, add }: KpiIncrement) => ({
+  Update: { TableName: tableName, Key: { pk: counterPk(cell.campaignId, cell.day), sk: `${cell.slot}#${cell.channel}#${cell.variant}` }, ...addCounters(cell.day, add) },
+});
 
-const behaviourUpdate = (tableName: string, { day, slot, add }: BehaviourIncrement) => {
+/** `ADD` of each counter (names may hold any character), and the day's retention. */
+const addCounters = (day: string, add: Record<string, number>) => {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':expiresAt': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + COUNTER_RETENTION_SECONDS };
   const adds = Object.entries(add).map(([counter, amount], i) => {
@@ -192,8 +162,10 @@ const behaviourUpdate = (tableName: string, { day, slot, add }: BehaviourIncreme
     values[`:c${i}`] = amount;
     return `#c${i} :c${i}`;
   });
-  return { TableName: tableName, Key: { pk: `BEHAVIOUR#${day}`, sk: slot }, UpdateExpression: `SET expiresAt = :expiresAt ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return { UpdateExpression: `SET expiresAt = :expiresAt ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 };
+
+const behaviourUpdate = (tableName: string, { day, slot, add }: BehaviourIncrement) => ({ TableName: tableName, Key: { pk: `BEHAVIOUR#${day}`, sk: slot }, ...addCounters(day, add) });
 
 /** The transaction items that start a touch and remove it (a send given back). */
 export const touchPut = (tableName: string, touch: Touch) => ({
