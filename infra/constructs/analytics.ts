@@ -11,6 +11,7 @@ import { leadingComment, readQueryFiles, renderQuery } from '../analytics/render
 import { createPrivateBucket } from '../create-private-bucket';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
+import { removeFirehoseCidrMapping } from '../remove-firehose-cidr-mapping';
 
 /** First day partition projection knows: no archive object is older (the pipeline's first release year). */
 export const ANALYTICS_FIRST_DAY = '2026/01/01';
@@ -121,9 +122,7 @@ export class Analytics extends Construct {
       }),
     });
     pinLogicalId(stream, 'DecisionsExport');
-    // As for EventsArchive (see Recommendations): the CIDR mapping of a VPC destination, unused with S3.
-    const stack = Stack.of(this);
-    for (const child of stack.node.children) if (child.node.id.endsWith('aws-kinesisfirehose.CidrBlocks')) stack.node.tryRemoveChild(child.node.id);
+    removeFirehoseCidrMapping(this);
     for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', 'Resource::<Models.Arn>/*']) {
       acknowledgeNagFinding(
         stream,

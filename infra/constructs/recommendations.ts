@@ -19,6 +19,7 @@ import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { createSchedulerRole } from '../schedule-function';
 import { RETRAIN_MODEL_CONFIG } from '../../layers/runtime/function-configs';
+import { removeFirehoseCidrMapping } from '../remove-firehose-cidr-mapping';
 
 /** Timeout of retrain-model: Lambda's maximum, since the train step reads and trains on the whole archive. */
 export const RETRAIN_MODEL_TIMEOUT = Duration.minutes(15);
@@ -107,10 +108,7 @@ export class Recommendations extends Construct {
       }),
     });
     pinLogicalId(archive, 'EventsArchive');
-    // The construct adds a mapping of Firehose's CIDR blocks for `connections` (a destination in a VPC);
-    // with S3 as the destination nothing reads it, and CloudFormation flags an unused mapping (W7001).
-    const stack = Stack.of(this);
-    for (const child of stack.node.children) if (child.node.id.endsWith('aws-kinesisfirehose.CidrBlocks')) stack.node.tryRemoveChild(child.node.id);
+    removeFirehoseCidrMapping(this);
     // The role the Firehose L2 makes for the S3 destination: the delivery permissions AWS documents for
     // Firehose (multipart uploads, bucket location, listing), on this bucket only.
     for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', 'Resource::<Models.Arn>/*']) {

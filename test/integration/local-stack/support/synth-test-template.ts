@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { CfnTemplate } from '../../../../scripts/local-stack/provision-from-template';
+import { removeFirehoseCidrMapping } from '../../../../infra/remove-firehose-cidr-mapping';
 
 /** The API key value the test REST API declares. */
 export const TEST_API_KEY = 'local-stack-test-key-0001';
@@ -138,5 +139,6 @@ export const synthTestTemplate = (): CfnTemplate => {
   const plan = api.addUsagePlan('Plan', { throttle: TEST_THROTTLE, apiStages: [{ api, stage: api.deploymentStage }] });
   plan.addApiKey(api.addApiKey('Key', { value: TEST_API_KEY }));
 
+  removeFirehoseCidrMapping(stack);
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 };
