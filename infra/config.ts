@@ -63,6 +63,13 @@ export interface PipelineConfig {
   readonly measurementCosts: string;
   /** Email addresses subscribed to the `Reviews` topic (each confirms by email). */
   readonly reviewEmails: readonly string[];
+  /**
+   * Whether the stack creates the log groups SNS writes delivery status to (`create`), or subscribes to
+   * ones SNS already made (`existing`: SNS creates them on its first log, and a name cannot be created twice).
+   */
+  readonly deliveryStatusLogGroups: 'create' | 'existing';
+  /** Platform applications (`GCM/shop-app`, `APNS/shop-app`) whose push delivery status is counted as `delivered`. */
+  readonly pushPlatformApplications: readonly string[];
   /** How late the oldest due timer may be (sweep-timers' `OldestTimerDueLag`) before the alarm goes off. */
   readonly timerLagAlarmThreshold: Duration;
   /** IANA time zone the nightly retraining schedule is evaluated in. */
@@ -119,6 +126,8 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   reviewHour: 9,
   measurementCosts: JSON.stringify(DEFAULT_COSTS),
   reviewEmails: [],
+  deliveryStatusLogGroups: 'create',
+  pushPlatformApplications: [],
   // Five sweeps missed or a backlog five minutes deep: customers get "24 h later" messages late.
   timerLagAlarmThreshold: Duration.minutes(5),
   retrainingScheduleTimeZone: TimeZone.of('UTC'),
@@ -146,6 +155,8 @@ export const PIPELINE_CONTEXT_KEYS = {
   reviewHour: 'pipeline:reviewHour',
   measurementCosts: 'pipeline:measurementCosts',
   reviewEmails: 'pipeline:reviewEmails',
+  deliveryStatusLogGroups: 'pipeline:deliveryStatusLogGroups',
+  pushPlatformApplications: 'pipeline:pushPlatformApplications',
   timerLagAlarmThresholdMinutes: 'pipeline:timerLagAlarmThresholdMinutes',
   retrainingScheduleTimeZone: 'pipeline:retrainingScheduleTimeZone',
   retrainingScheduleHour: 'pipeline:retrainingScheduleHour',
@@ -204,6 +215,16 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
       return json;
     }),
     reviewEmails: optional(read(keys.reviewEmails), (v) => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((e) => e.trim()).filter(Boolean)),
+    deliveryStatusLogGroups: optional(read(keys.deliveryStatusLogGroups), (v) => {
+      if (v !== 'create' && v !== 'existing') throw new PipelineConfigError(keys.deliveryStatusLogGroups, v, '"create" or "existing"');
+      return v;
+    }),
+    pushPlatformApplications: optional(read(keys.pushPlatformApplications), (v) =>
+      (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((app) => app.trim()).filter(Boolean).map((app) => {
+        if (!/^(GCM|APNS|APNS_SANDBOX|ADM|BAIDU|WNS|MPNS)\/[\w.-]+$/.test(app)) throw new PipelineConfigError(keys.pushPlatformApplications, v, 'platform applications as <platform>/<name>, e.g. GCM/shop-app');
+        return app;
+      }),
+    ),
     timerLagAlarmThreshold: optional(read(keys.timerLagAlarmThresholdMinutes), (v) => Duration.minutes(positiveInteger(keys.timerLagAlarmThresholdMinutes, v))),
     retrainingScheduleTimeZone: optional(read(keys.retrainingScheduleTimeZone), (v) => ianaTimeZone(keys.retrainingScheduleTimeZone, v)),
     retrainingScheduleHour: optional(read(keys.retrainingScheduleHour), (v) => hourOfDay(keys.retrainingScheduleHour, v)),

@@ -131,6 +131,7 @@ export class MarketingPipelineStack extends Stack {
       alertsTopic: this.messaging.alertsTopic,
       review: { timeZone: config.kpiTimeZone, hour: config.reviewHour, emails: config.reviewEmails },
       costs: config.measurementCosts,
+      deliveryStatus: { logGroups: config.deliveryStatusLogGroups, pushApplications: config.pushPlatformApplications, retention: config.logRetention, removalPolicy: config.removalPolicy },
       functionDefaults,
     });
     // The dashboard graphs what the alarms watch: one map of each for both.
@@ -141,6 +142,7 @@ export class MarketingPipelineStack extends Stack {
       SweepTimersScheduleDlq: this.campaignTimers.scheduleDlq,
       RetrainModelScheduleDlq: this.recommendations.scheduleDlq,
       MeasurementScheduleDlq: this.measurement.scheduleDlq,
+      DeliveryStatusDlq: this.measurement.deliveryStatusDlq,
     };
     const functions = {
       Ingest: this.ingest.ingestFunction,
@@ -152,6 +154,7 @@ export class MarketingPipelineStack extends Stack {
       RolloutStep: this.rollouts.rolloutStepFunction,
       KpiMonitor: this.measurement.kpiMonitorFunction,
       DailyReview: this.measurement.dailyReviewFunction,
+      DeliveryStatus: this.measurement.deliveryStatusFunction,
     };
     this.analytics = new Analytics(this, 'Analytics', {
       bucket: this.recommendations.bucket,
@@ -187,6 +190,10 @@ export class MarketingPipelineStack extends Stack {
     new CfnOutput(this, 'IngestApiKeyId', {
       description: 'Write key id: aws apigateway get-api-key --include-value --api-key <id>',
       value: this.ingest.apiKey.keyId,
+    });
+    new CfnOutput(this, 'SnsDeliveryStatusRoleArn', {
+      description: 'Turn on SMS delivery status: aws sns set-sms-attributes --attributes DeliveryStatusIAMRole=<arn>,DeliveryStatusSuccessSamplingRate=100 (push: set-platform-application-attributes SuccessFeedbackRoleArn/FailureFeedbackRoleArn)',
+      value: this.measurement.snsDeliveryStatusRole.roleArn,
     });
     new CfnOutput(this, 'ReviewsTopicArn', { description: 'The daily review: subscribe by email (or set pipeline:reviewEmails)', value: this.measurement.reviewsTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard: campaign funnel and pipeline health', value: this.dashboard.dashboard.dashboardName });

@@ -1,4 +1,4 @@
-import { Duration, type TimeZone } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, type RemovalPolicy, type TimeZone } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +8,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DAILY_REVIEW_CONFIG, KPI_MONITOR_CONFIG } from '../../layers/runtime/function-configs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DAILY_REVIEW_CONFIG, DELIVERY_STATUS_CONFIG, KPI_MONITOR_CONFIG } from '../../layers/runtime/function-configs';
 import { createDeadLetterQueue } from '../create-dead-letter-queue';
 import { createFunction, type FunctionDefaults } from '../create-function';
 import { grantTableActions } from '../grant-table-actions';
@@ -40,6 +43,12 @@ export interface MeasurementProps {
   readonly review: { readonly timeZone: TimeZone; readonly hour: number; readonly emails: readonly string[] };
   /** `KPI_COSTS`. */
   readonly costs: string;
+  /**
+   * SNS delivery status logs to count `delivered` from: SMS always, and mobile push of these platform
+   * applications (`GCM/shop-app`, `APNS/shop-app`). `create`: the stack makes the log groups SNS writes
+   * to; `existing`: SNS made them already (it creates them on its first log), the stack subscribes.
+   */
+  readonly deliveryStatus: { readonly logGroups: 'create' | 'existing'; readonly pushApplications: readonly string[]; readonly retention: logs.RetentionDays; readonly removalPolicy: RemovalPolicy };
   readonly functionDefaults: FunctionDefaults;
 }
 
@@ -55,6 +64,11 @@ export class Measurement extends Construct {
   /** `Reviews`: the daily review's summary and link. */
   readonly reviewsTopic: sns.ITopic;
   readonly scheduleDlq: sqs.IQueue;
+  readonly deliveryStatusFunction: lambda.IFunction;
+  /** `DeliveryStatusDlq`: delivery status batches that could not be counted after Lambda's retries. */
+  readonly deliveryStatusDlq: sqs.IQueue;
+  /** The role SNS writes delivery status logs with (set it on SMS and on the platform applications). */
+  readonly snsDeliveryStatusRole: iam.IRole;
 
   constructor(scope: Construct, id: string, props: MeasurementProps) {
     super(scope, id);
@@ -118,6 +132,8 @@ export class Measurement extends Construct {
     reviews.grantPublish(review);
     this.dailyReviewFunction = review;
 
+    [this.deliveryStatusFunction, this.deliveryStatusDlq, this.snsDeliveryStatusRole] = this.countDeliveryStatus(props);
+
     scheduleFunction(this, 'KpiMonitorSchedule', {
       fn: monitor,
       description: 'Runs kpi-monitor every hour',
@@ -135,5 +151,56 @@ export class Measurement extends Construct {
       runRetry: REVIEW_RETRY,
       dlq,
     });
+  }
+
+  /**
+   * SNS delivery status → `delivered`: the delivery-status function, subscribed to the log groups SNS
+   * writes SMS and push delivery status to, and the role SNS writes them with. SNS's logging itself is
+   * an account setting (SMS) and a platform application setting (push): docs/measurement.md says how.
+   */
+  private countDeliveryStatus(props: MeasurementProps): [lambda.IFunction, sqs.IQueue, iam.IRole] {
+    const dlq = createDeadLetterQueue(this, 'DeliveryStatusDlq');
+    acknowledgeNagFinding(dlq, 'AwsSolutions-SQS3', 'DeliveryStatusDlq is itself a dead-letter queue: the on-failure destination of delivery-status, which CloudWatch Logs invokes asynchronously.');
+    const fn = pinLogicalId(
+      createFunction(this, 'DeliveryStatusFunction', {
+        ...props.functionDefaults,
+        config: DELIVERY_STATUS_CONFIG,
+        entry: 'functions/measurement/delivery-status.handler.ts',
+        serviceName: 'delivery-status',
+        description: 'Counts SNS delivery status (SMS and push) as delivered or failed in the campaign funnel',
+        timeout: Duration.seconds(30),
+        environment: { KPIS_TABLE_NAME: props.kpisTable.tableName },
+      }),
+      'DeliveryStatusFunction',
+    );
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(dlq) });
+    // DynamoKpiStore.recordDeliveryStatus: GetItem, then a transaction of two Updates.
+    grantTableActions(props.kpisTable, fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+
+    const stack = Stack.of(this);
+    const base = `sns/${stack.region}/${stack.account}`;
+    const groups = ['DirectPublishToPhoneNumber', ...props.deliveryStatus.pushApplications.map((app) => `app/${app}`)].flatMap((name) => [`${base}/${name}`, `${base}/${name}/Failure`]);
+    groups.forEach((logGroupName, index) => {
+      const group =
+        props.deliveryStatus.logGroups === 'create'
+          ? new logs.LogGroup(this, `SnsDeliveryStatusLogs${index}`, { logGroupName, retention: props.deliveryStatus.retention, removalPolicy: props.deliveryStatus.removalPolicy })
+          : logs.LogGroup.fromLogGroupName(this, `SnsDeliveryStatusLogs${index}`, logGroupName);
+      new logs.SubscriptionFilter(this, `SnsDeliveryStatusSubscription${index}`, { logGroup: group, destination: new LambdaDestination(fn), filterPattern: logs.FilterPattern.allEvents() });
+    });
+
+    // What SNS's delivery status logging needs (the policy AWS documents for it), on SNS's log groups only.
+    const role = new iam.Role(this, 'SnsDeliveryStatusRole', { assumedBy: new iam.ServicePrincipal('sns.amazonaws.com'), description: 'SNS writes SMS and push delivery status logs with it' });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy'],
+        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `sns/${stack.region}/${stack.account}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+    acknowledgeNagFinding(
+      role,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/*]',
+      'SNS names its delivery status log groups and streams itself (per platform application, per day): only the sns/<region>/<account>/ prefix can be given.',
+    );
+    return [fn, dlq, role];
   }
 }

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../core/kpis/attribute-touches';
 import type { BehaviourIncrement, KeptFeedback } from '../core/kpis/behaviour';
+import { countDeliveryStatus, type DeliveryStatus, type SentRef } from '../core/kpis/delivery-status';
 import type { KpiIncrement, Touch } from '../core/kpis/funnel';
 import type { CounterRow } from '../core/kpis/kpi-report';
 import type { TouchLog } from '../core/ports';
@@ -14,6 +15,10 @@ const TOUCH_GRACE_MS = 86_400_000;
 const FEEDBACK_RETENTION_SECONDS = 30 * 86_400;
 
 const counterPk = (campaignId: string, day: string) => `KPI#${campaignId}#${day}`;
+const sentPk = (providerMessageId: string) => `SENT#${providerMessageId}`;
+const SENT_SK = 'SENT';
+/** SNS logs a delivery status within seconds to minutes; three days covers its retries and a backlog. */
+const SENT_RETENTION_SECONDS = 3 * 86_400;
 const touchPk = (userId: string) => `TOUCH#${userId}`;
 
 
@@ -23,7 +28,8 @@ const touchPk = (userId: string) => `TOUCH#${userId}`;
  * - `TOUCH#<user>` / `<messageId>`: a send or holdout decision in its attribution window;
  * - `ALERT#<campaign>` / `<UTC day>#<rate>`: an anomaly alert raised (one per campaign, rate and day);
  * - `BEHAVIOUR#<UTC day>` / `<HH:MM>`: the programme's behaviour counters (sessions, views, dwell...);
- * - `FEEDBACK#<UTC day>` / `<time>#<insertId>`: feedback with its sentiment, kept 30 days.
+ * - `FEEDBACK#<UTC day>` / `<time>#<insertId>`: feedback with its sentiment, kept 30 days;
+ * - `SENT#<provider message id>` / `SENT`: a sent message's cell, for SNS's delivery status, kept 3 days.
  * Every counter change rides in the transaction of the fact it counts (a decision, an open, an order),
  * each conditional, so counts are exact under retries and replays.
  */
@@ -120,6 +126,29 @@ export class DynamoKpiStore implements TouchLog {
     return items;
   }
 
+  /**
+   * Counts SNS's delivery status of a message deliver sent (`SENT#<provider message id>`, written when
+   * the provider took it): once, in the send's cell. `unknown`: not a message of this pipeline, or its
+   * record expired; `seen-before`: SNS logged it twice.
+   */
+  async recordDeliveryStatus(status: DeliveryStatus): Promise<'counted' | 'unknown' | 'seen-before'> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: sentPk(status.providerMessageId), sk: SENT_SK } }));
+    if (!Item) return 'unknown';
+    const counted = await this.conditionally([
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: sentPk(status.providerMessageId), sk: SENT_SK },
+          UpdateExpression: 'SET delivered = :delivered',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)',
+          ExpressionAttributeValues: { ':delivered': status.delivered },
+        },
+      },
+      counterUpdate(this.tableName, countDeliveryStatus(Item as unknown as SentRef, status)),
+    ]);
+    return counted ? 'counted' : 'seen-before';
+  }
+
   /** Claims the one alert of a campaign's rate on a UTC day: false when it was raised already. */
   async claimAlert(campaignId: string, rate: string, day: string): Promise<boolean> {
     try {
@@ -166,6 +195,12 @@ const addCounters = (day: string, add: Record<string, number>) => {
 };
 
 const behaviourUpdate = (tableName: string, { day, slot, add }: BehaviourIncrement) => ({ TableName: tableName, Key: { pk: `BEHAVIOUR#${day}`, sk: slot }, ...addCounters(day, add) });
+
+/** What a send's delivery status is counted against: written when the provider took the message. */
+export const sentRefPut = (tableName: string, ref: SentRef) => ({
+  TableName: tableName,
+  Item: { pk: sentPk(ref.providerMessageId), sk: SENT_SK, ...ref, expiresAt: Math.floor(Date.parse(ref.at) / 1000) + SENT_RETENTION_SECONDS },
+});
 
 /** The transaction items that start a touch and remove it (a send given back). */
 export const touchPut = (tableName: string, touch: Touch) => ({

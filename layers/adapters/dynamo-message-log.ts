@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CAMPAIGN_MEMORY_MS, emptyCaps, pruneSends, type CapsState, type DecisionRecord, type LedgerView, type SendRecord } from '../core/messaging/ledger';
+import type { SentRef } from '../core/kpis/delivery-status';
 import { countDecision, countGiveBack, type MeasurementFacts } from '../core/kpis/funnel';
 import type { DeliveryLedger } from '../core/ports';
-import { counterUpdate, touchDelete, touchPut } from './dynamo-kpi-store';
+import { counterUpdate, sentRefPut, touchDelete, touchPut } from './dynamo-kpi-store';
 
 /** How long decisions are kept for "why did (not) this user get it?" before DynamoDB's TTL removes them. */
 const RETENTION_DAYS = 90;
@@ -91,7 +92,7 @@ export class DynamoMessageLog implements DeliveryLedger {
     }
   }
 
-  async confirm(userId: string, messageId: string, outcome: { status: 'sent' | 'unconfirmed'; providerMessageId?: string; at: Date }): Promise<void> {
+  async confirm(userId: string, messageId: string, outcome: { status: 'sent' | 'unconfirmed'; providerMessageId?: string; at: Date }, sent?: SentRef): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -111,7 +112,10 @@ export class DynamoMessageLog implements DeliveryLedger {
     } catch (error) {
       // Not `sending` any more: nothing to confirm (it cannot have been decided again while sending).
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return;
     }
+    // Idempotent (keyed by the provider's id): SNS's delivery status will be counted against it.
+    if (sent && this.kpisTableName) await this.client.send(new PutCommand(sentRefPut(this.kpisTableName, sent)));
   }
 
   async giveBack(replacement: DecisionRecord, at: Date): Promise<void> {

@@ -13,6 +13,7 @@ import type { Exposure } from './rollouts/exposure';
 import type { RolloutState } from './rollouts/rollout-state';
 import type { Order } from './kpis/attribute-touches';
 import type { FunnelFacts, KpiIncrement, MeasurementFacts, Touch } from './kpis/funnel';
+import type { SentRef } from './kpis/delivery-status';
 
 /** Where profiles live. Implementations map their storage's conflict to {@link ProfileVersionConflictError}. */
 export interface ProfileStore {
@@ -81,7 +82,8 @@ export interface DeliveryLedger {
    */
   commitSend(decision: DecisionRecord, caps: CapsState, facts?: MeasurementFacts): Promise<'committed' | 'decided-before' | 'caps-changed'>;
   /** The publish's outcome for a committed send. */
-  confirm(userId: string, messageId: string, outcome: { status: 'sent' | 'unconfirmed'; providerMessageId?: string; at: Date }): Promise<void>;
+  /** `sent`: where SNS's delivery status of the message will be counted (its funnel cell). */
+  confirm(userId: string, messageId: string, outcome: { status: 'sent' | 'unconfirmed'; providerMessageId?: string; at: Date }, sent?: SentRef): Promise<void>;
   /**
    * Undoes a committed (`sending`) send that surely did not happen: the send leaves the caps and the
    * decision becomes `replacement` (`failed`, which the retry may decide again, or a suppression).

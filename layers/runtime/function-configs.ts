@@ -70,6 +70,8 @@ export const KPI_MONITOR_CONFIG = defineConfig({
   ALERTS_TOPIC_ARN: resource(),
 });
 
+export const DELIVERY_STATUS_CONFIG = defineConfig({ KPIS_TABLE_NAME: resource() });
+
 export const DAILY_REVIEW_CONFIG = defineConfig({
   KPIS_TABLE_NAME: resource(),
   CAMPAIGNS_TABLE_NAME: resource(),
@@ -122,6 +124,7 @@ export const FUNCTION_CONFIGS = {
   deliver: DELIVER_CONFIG,
   'kpi-monitor': KPI_MONITOR_CONFIG,
   'daily-review': DAILY_REVIEW_CONFIG,
+  'delivery-status': DELIVERY_STATUS_CONFIG,
   'sweep-timers': SWEEP_TIMERS_CONFIG,
   'nightly-profiles': NIGHTLY_PROFILES_CONFIG,
   'retrain-model': RETRAIN_MODEL_CONFIG,

@@ -15,13 +15,14 @@ export const table = (header: string[], rows: string[][]): string => {
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 };
 
-const FUNNEL_HEADER = ['', 'triggered', 'sent', 'held', 'suppressed', 'opened', 'CTR', 'converted', 'conv.', 'orders', 'revenue', 'AOV'];
+const FUNNEL_HEADER = ['', 'triggered', 'sent', 'held', 'suppressed', 'delivered', 'opened', 'CTR', 'converted', 'conv.', 'orders', 'revenue', 'AOV'];
 const funnelCells = (label: string, totals: FunnelTotals, currency: string): string[] => [
   label,
   count(totals.triggered),
   count(totals.sent),
   count(totals.held),
   count(suppressed(totals)),
+  count(totals.delivered),
   count(totals.opened),
   percent(totals.sent ? totals.opened / totals.sent : undefined),
   count(totals.converted),

@@ -7,6 +7,7 @@ import { createSweepTimersHandler } from '../../functions/campaigns/sweep-timers
 import { createDeliverHandler } from '../../functions/messaging/deliver.handler';
 import { createDailyReviewHandler } from '../../functions/measurement/daily-review.handler';
 import { createKpiMonitorHandler } from '../../functions/measurement/kpi-monitor.handler';
+import { createDeliveryStatusHandler } from '../../functions/measurement/delivery-status.handler';
 import { createIngestHandler } from '../../functions/ingest/ingest.handler';
 import { createNightlyProfilesHandler } from '../../functions/profiles/nightly-profiles.handler';
 import { createProcessEventsHandler } from '../../functions/processing/process-events.handler';
@@ -42,6 +43,7 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/recommendations/retrain-model.handler.ts': (env, deps) => createRetrainModelHandler(env, { s3: deps.s3, clock: deps.clock }),
   'functions/measurement/kpi-monitor.handler.ts': (env, deps) => createKpiMonitorHandler(env, { dynamo: deps.dynamo, sns: deps.sns, clock: deps.clock }),
   'functions/measurement/daily-review.handler.ts': (env, deps) => createDailyReviewHandler(env, { dynamo: deps.dynamo, s3: deps.s3, sns: deps.sns, clock: deps.clock }),
+  'functions/measurement/delivery-status.handler.ts': (env, deps) => createDeliveryStatusHandler(env, { dynamo: deps.dynamo }),
   'functions/rollouts/rollout-step.handler.ts': (env, deps) => createRolloutStepHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
 };
 

@@ -25,6 +25,7 @@ import { resolveStateMachines, runStateMachine } from './step-functions/run-stat
 import { narrative, type Log } from './narrative';
 import { synthesizePipelineTemplate } from './pipeline-template';
 import { KinesisPoller, SqsPoller, type Poller } from './pollers';
+import { createDeliveryStatusQueue, resolveLogSubscribers, subscriptionEventsOf } from './delivery-status-logs';
 import {
   provisionFromTemplate,
   resolveEventSourceMappings,
@@ -246,6 +247,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         const sqsWait = options.pollIntervalMs !== undefined ? { waitTimeSeconds: 0, pollIntervalMs: options.pollIntervalMs } : {};
         pollers.push(new SqsPoller({ sqs: clients.sqs, mapping, fn, identity, onError, ...sqsWait }));
       }
+    }
+    // SNS's delivery status logs (CloudWatch Logs subscription filters) for every direct publish.
+    const logSubscribers = resolveLogSubscribers(template);
+    if (logSubscribers.length > 0) {
+      const statusQueue = await createDeliveryStatusQueue(clients.sqs, 'local-delivery-status-logs');
+      const unsubscribeStatus = emulators.directPublishes.onPublish((publish) => void statusQueue.log(publish).catch((error: Error) => say.info(`delivery status not logged: ${error.name}`)));
+      stoppers.push(async () => unsubscribeStatus());
+      const handler = async (event: SQSEvent) => {
+        for (const logsEvent of subscriptionEventsOf(event, emulators.region)) {
+          for (const id of logSubscribers) await invoke(byId.get(id)!, logsEvent);
+        }
+      };
+      const mapping = { source: { name: 'local-delivery-status-logs', arn: statusQueue.arn, url: statusQueue.url }, batchSize: 100, maximumBatchingWindowInSeconds: 0, reportBatchItemFailures: false };
+      const sqsWait = options.pollIntervalMs !== undefined ? { waitTimeSeconds: 0, pollIntervalMs: options.pollIntervalMs } : {};
+      const onError = (error: Error) => stopping || say.info(`delivery status logs error: ${error.message}`);
+      pollers.push(new SqsPoller({ sqs: clients.sqs, mapping, fn: { name: 'SnsDeliveryStatusLogs', handler, timeoutSeconds: 30, memorySizeMb: 128 }, identity, onError, ...sqsWait }));
     }
     await Promise.all(pollers.map((p) => p.start()));
     stoppers.push(() => Promise.all(pollers.map((p) => p.stop())));

@@ -24,6 +24,9 @@ export const COUNTERS = {
   sent: 'sent',
   /** Global holdout: would have been sent. */
   held: 'held',
+  /** SNS reported the message handed to the push service or the carrier (where delivery status logging is on). */
+  delivered: 'delivered',
+  deliveryFailed: 'deliveryFailed',
   opened: 'opened',
   converted: 'converted',
   /** Purchases attributed to sends (each once per send). */

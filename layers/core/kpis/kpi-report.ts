@@ -13,6 +13,8 @@ export interface FunnelTotals {
   held: number;
   suppressed: Record<string, number>;
   smsSent: Record<string, number>;
+  delivered: number;
+  deliveryFailed: number;
   opened: number;
   converted: number;
   orders: number;
@@ -31,6 +33,8 @@ export const emptyTotals = (): FunnelTotals => ({
   held: 0,
   suppressed: {},
   smsSent: {},
+  delivered: 0,
+  deliveryFailed: 0,
   opened: 0,
   converted: 0,
   orders: 0,
@@ -44,7 +48,7 @@ export const emptyTotals = (): FunnelTotals => ({
 });
 
 const GROUPED = { 'suppressed:': 'suppressed', 'smsSent:': 'smsSent', 'revenue:': 'revenue', 'revenueSq:': 'revenueSq', 'heldRevenue:': 'heldRevenue', 'heldRevenueSq:': 'heldRevenueSq' } as const;
-const SCALARS = ['triggered', 'sent', 'held', 'opened', 'converted', 'orders', 'couponsRedeemed', 'heldConverted', 'heldOrders'] as const;
+const SCALARS = ['triggered', 'sent', 'held', 'delivered', 'deliveryFailed', 'opened', 'converted', 'orders', 'couponsRedeemed', 'heldConverted', 'heldOrders'] as const;
 
 /** Adds counters into totals (in place) and returns them. */
 export const addCounters = (totals: FunnelTotals, counters: Record<string, number>): FunnelTotals => {

@@ -306,7 +306,8 @@ const publish = async (
     return { status: 'unconfirmed', channel, variant: content.variant, announced: await announce(intent, { status: 'unconfirmed', channel }, deps, at, sending) };
   }
   const at = deps.clock();
-  await deps.ledger.confirm(intent.userId, intent.messageId, { status: 'sent', providerMessageId, at });
+  const funnel = funnelFactsOf(sending);
+  await deps.ledger.confirm(intent.userId, intent.messageId, { status: 'sent', providerMessageId, at }, { providerMessageId, campaignId: sending.campaignId, channel: funnel.funnelChannel, variant: funnel.funnelVariant, at: funnel.funnelAt });
   const outcome: MessageOutcome = { status: 'sent', providerMessageId, channel, variant: content.variant };
   return { status: 'sent', channel, variant: content.variant, providerMessageId, sendAt: new Date(sending.sendAt!), announced: await announce(intent, outcome, deps, at, sending) };
 };

@@ -112,7 +112,7 @@ describe('Observability', () => {
     });
   });
 
-  it.each(['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq', 'SweepTimersScheduleDlq', 'RetrainModelScheduleDlq', 'MeasurementScheduleDlq'])('alarms as soon as %s holds a message', (queue) => {
+  it.each(['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq', 'SweepTimersScheduleDlq', 'RetrainModelScheduleDlq', 'MeasurementScheduleDlq', 'DeliveryStatusDlq'])('alarms as soon as %s holds a message', (queue) => {
     // Prepare
     const depth = alarms.filter((a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible');
 
@@ -138,7 +138,7 @@ describe('Observability', () => {
     const functions = errors.map((a) => (a.Properties?.Dimensions as [{ Value: { Ref: string } }])[0].Value.Ref).sort();
 
     // Assess
-    expect(functions).toEqual(['DailyReviewFunction', 'DeliverFunction', 'IngestFunction', 'KpiMonitorFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'RetrainModelFunction', 'RolloutStepFunction', 'SweepTimersFunction']);
+    expect(functions).toEqual(['DailyReviewFunction', 'DeliverFunction', 'DeliveryStatusFunction', 'IngestFunction', 'KpiMonitorFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'RetrainModelFunction', 'RolloutStepFunction', 'SweepTimersFunction']);
   });
 
   it('notifies the Alerts topic from every alarm', () => {

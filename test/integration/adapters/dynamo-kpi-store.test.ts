@@ -88,6 +88,23 @@ describeWithAws('DynamoKpiStore with the ledger against DynamoDB', () => {
     expect(await kpis.touchesOf('bob')).toEqual([]);
   });
 
+  it('counts SNS delivery status once, in the sent message’s cell, and skips messages it did not send', async () => {
+    // Prepare: deliver confirmed a send the provider took
+    await log.commitSend(decision('eve', 'm-5'), { version: 0, sends: [] }, FACTS);
+    await log.confirm('eve', 'm-5', { status: 'sent', providerMessageId: 'sns-5', at: new Date(T0) }, { providerMessageId: 'sns-5', campaignId: 'coupon', channel: 'push', variant: 'default', at: iso(0) });
+
+    // Act
+    const outcomes = [
+      await kpis.recordDeliveryStatus({ providerMessageId: 'sns-5', delivered: true }),
+      await kpis.recordDeliveryStatus({ providerMessageId: 'sns-5', delivered: true }),
+      await kpis.recordDeliveryStatus({ providerMessageId: 'someone-else', delivered: true }),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual(['counted', 'seen-before', 'unknown']);
+    expect(await totals()).toMatchObject({ delivered: 1, deliveryFailed: 0 });
+  });
+
   it('claims one alert per campaign, rate and day', async () => {
     expect(await kpis.claimAlert('coupon', 'conversion', DAY)).toBe(true);
     expect(await kpis.claimAlert('coupon', 'conversion', DAY)).toBe(false);

@@ -1,4 +1,5 @@
 import type { PipelineEvent } from '../../../../layers/core/contract/pipeline-event';
+import { countDeliveryStatus, parseDeliveryStatus } from '../../../../layers/core/kpis/delivery-status';
 import { attributeTouches } from '../../../../layers/core/kpis/attribute-touches';
 import { cellOf, countDecision, countGiveBack } from '../../../../layers/core/kpis/funnel';
 import { funnelRows, localDayOf, ratesOf } from '../../../../layers/core/kpis/kpi-report';
@@ -86,5 +87,22 @@ describe('the campaign funnel', () => {
     expect(localDayOf(cell, 'UTC')).toBe('2026-11-24');
     expect(localDayOf(cell, 'Asia/Kathmandu')).toBe('2026-11-25');
     expect(localDayOf(cell, 'America/New_York')).toBe('2026-11-24');
+  });
+});
+
+describe('SNS delivery status', () => {
+  const sent = { providerMessageId: 'sns-1', campaignId: 'coupon', channel: 'sms', variant: 'default', at: '2026-11-24T22:50:00.000Z' };
+
+  it('reads SNS delivery status log lines, success and failure, and nothing else', () => {
+    const line = (status: string) => JSON.stringify({ notification: { messageId: 'sns-1', timestamp: '2026-11-24 22:50:01.123' }, delivery: { destination: '+4477…', providerResponse: 'ok' }, status });
+    expect(parseDeliveryStatus(line('SUCCESS'))).toEqual({ providerMessageId: 'sns-1', delivered: true });
+    expect(parseDeliveryStatus(line('FAILURE'))).toEqual({ providerMessageId: 'sns-1', delivered: false });
+    expect(parseDeliveryStatus(line('PENDING'))).toBeUndefined();
+    expect(parseDeliveryStatus('START RequestId: 1')).toBeUndefined();
+  });
+
+  it('counts a status in the cell the message was sent in', () => {
+    expect(countDeliveryStatus(sent, { providerMessageId: 'sns-1', delivered: true })).toEqual({ cell: { campaignId: 'coupon', day: '2026-11-24', slot: '22:45', channel: 'sms', variant: 'default' }, add: { delivered: 1 } });
+    expect(countDeliveryStatus(sent, { providerMessageId: 'sns-1', delivered: false }).add).toEqual({ deliveryFailed: 1 });
   });
 });
