@@ -84,6 +84,13 @@ describe('resolvePipelineConfig', () => {
     });
   });
 
+  it('reads the push applications whose delivery status counts, and refuses a malformed one', () => {
+    const good = new App({ context: { 'pipeline:pushPlatformApplications': 'GCM/shop-app, APNS/shop-app', 'pipeline:deliveryStatusLogGroups': 'existing' } });
+    expect(resolvePipelineConfig(good)).toMatchObject({ pushPlatformApplications: ['GCM/shop-app', 'APNS/shop-app'], deliveryStatusLogGroups: 'existing' });
+    expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:pushPlatformApplications': 'shop-app' } }))).toThrow(/pipeline:pushPlatformApplications/);
+    expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:deliveryStatusLogGroups': 'maybe' } }))).toThrow(/pipeline:deliveryStatusLogGroups/);
+  });
+
   it('refuses cost settings the daily review could not read, naming the key', () => {
     const app = new App({ context: { 'pipeline:measurementCosts': '{"commissionRate": 3}' } });
     expect(() => resolvePipelineConfig(app)).toThrow(/pipeline:measurementCosts.*commissionRate/);
