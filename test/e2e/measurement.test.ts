@@ -183,6 +183,12 @@ describe('campaign measurement on a virtual clock', () => {
           held_revenue: counted.heldRevenue.GBP,
         }),
       ]);
+      // and retention: of the 40 messaged users one came back the next day (the late order), none of the held ones
+      const { rows: retention } = await runQueryOnDuckDb({ root: copy, query: 'retention', parameters: { from: DAY0, to: DAY0, windowHours: 24 } });
+      expect(retention.filter((row) => row.campaign_id === 'measured-deal')).toEqual([
+        expect.objectContaining({ arm: 'holdout', users: 40, active_d1: 0 }),
+        expect.objectContaining({ arm: 'messaged', users: 40, active_d1: 1 }),
+      ]);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

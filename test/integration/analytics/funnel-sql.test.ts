@@ -137,6 +137,31 @@ describe('funnel.sql on DuckDB over archive and decisions files laid out like Fi
     expect(result.rows).toEqual([{ day: day(1), sessions: 2, product_views: 2, mean_dwell_ms: 4000, add_to_carts: 1, add_to_cart_per_view: 0.5 }]);
   });
 
+  it('retention.sql: users active again 1, 7 and 30 days after their first message, messaged vs holdout', async () => {
+    // Prepare: u1 (messaged day 1) comes back on days 2 and 31; u3 (held out day 1) on day 8 only
+    const later = mkdtempSync(join(tmpdir(), 'retention-'));
+    try {
+      deliver(later, 'decisions/', at(1, '10:05:00'), [
+        decision('r1', 'u1', 'push', at(1, '10:00:00'), { status: 'sent', variant: 'A' }),
+        decision('r2', 'u1', 'push', at(3, '10:00:00'), { status: 'sent', variant: 'A' }), // not the first
+        decision('r3', 'u3', 'push', at(1, '11:00:00'), { status: 'suppressed', reason: 'HOLDOUT' }),
+        decision('r4', 'u4', 'push', at(1, '11:00:00'), { status: 'suppressed', reason: 'NO_CONSENT' }), // not a touch
+      ]);
+      deliver(later, 'archive/', at(2, '10:00:00'), [event('app_open', 'u1', at(2, '09:00:00'))]);
+      deliver(later, 'archive/', at(8, '10:00:00'), [event('app_open', 'u3', at(8, '09:00:00'))]);
+      deliver(later, 'archive/', at(31, '10:00:00'), [event('app_open', 'u1', at(31, '09:00:00'))]);
+
+      // Act
+      const result = await runQueryOnDuckDb({ root: later, query: 'retention', parameters: { from: day(1), to: day(1), windowHours: 72 } });
+
+      // Assess
+      const row = (campaign_id: string, arm: string, d1: number, d7: number, d30: number) => ({ campaign_id, arm, users: 1, active_d1: d1, active_d7: d7, active_d30: d30, retention_d1: d1, retention_d7: d7, retention_d30: d30 });
+      expect(result.rows).toEqual([row('*', 'holdout', 0, 1, 0), row('*', 'messaged', 1, 0, 1), row('winback', 'holdout', 0, 1, 0), row('winback', 'messaged', 1, 0, 1)]);
+    } finally {
+      rmSync(later, { recursive: true, force: true });
+    }
+  });
+
   it('answers with no rows over an empty archive', async () => {
     // Prepare
     const empty = mkdtempSync(join(tmpdir(), 'analytics-empty-'));
