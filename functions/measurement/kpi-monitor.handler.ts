@@ -6,7 +6,7 @@ import { DynamoKpiStore } from '../../layers/adapters/dynamo-kpi-store';
 import { SnsNotices } from '../../layers/adapters/sns-notices';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { utcDaysCovering } from '../../layers/core/kpis/kpi-report';
-import { dailyWindows, describeAnomaly, findRateDrops } from '../../layers/core/kpis/monitor-campaigns';
+import { dailyWindows, describeAnomaly, findRateDrops, isJudgingRun } from '../../layers/core/kpis/monitor-campaigns';
 import { BASELINE_DAYS } from '../../layers/core/kpis/rate-drop';
 import { createAwsClients } from '../../layers/runtime/aws-clients';
 import type { Environment } from '../../layers/runtime/config';
@@ -22,8 +22,9 @@ export interface KpiMonitorOverrides {
 }
 
 /**
- * Hourly: every active campaign's conversion and CTR over the last 24 hours against the 7 days before
- * (docs/measurement.md); a drop publishes to the Alerts topic with the figures, once per campaign, rate
+ * Hourly: every active campaign's conversion and CTR over the last 24 hours as metrics (the dashboard);
+ * in the first hour of each UTC day, the day that ended judged against the 7 days before
+ * (docs/measurement.md): a drop publishes to the Alerts topic with the figures, once per campaign, rate
  * and day.
  */
 export const createKpiMonitorHandler = (env: Environment, overrides: KpiMonitorOverrides = {}) => {
@@ -53,8 +54,9 @@ export const createKpiMonitorHandler = (env: Environment, overrides: KpiMonitorO
     for (const campaign of await campaigns.active()) {
       const rows = await kpis.counters(campaign.id, days);
       emitRates(campaign.id, dailyWindows(campaign.id, rows, now).windows[0]!);
+      if (!isJudgingRun(now)) continue;
       for (const anomaly of findRateDrops(campaign.id, rows, now)) {
-        if (!(await kpis.claimAlert(campaign.id, anomaly.rate, today))) continue;
+        if (!(await kpis.claimAlert(campaign.id, anomaly.rate, anomaly.window.from.slice(0, 10)))) continue;
         const { subject, message } = describeAnomaly(anomaly);
         await alerts.publish(subject, message);
         alerted.push(`${campaign.id}/${anomaly.rate}`);

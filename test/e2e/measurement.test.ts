@@ -195,7 +195,9 @@ describe('campaign measurement on a virtual clock', () => {
   });
 
   it('alerts on a campaign whose conversion dropped 20% or more, once, and not on an unchanged one', async () => {
-    // Prepare: 8 days of counters as the ledger writes them, 2,000 sends a day at 10% conversion; today the drop is to 7%
+    // Prepare: 8 days of counters as the ledger writes them, 2,000 sends a day at 10% conversion; the last day's drop is to
+    // 7%; the monitor judges in the first hour of the next UTC day
+    now = Date.parse(`${TEST_YEAR}-11-28T00:07:00.000Z`);
     const table = stack.stack.resources.Kpis!.name;
     const writeDay = async (campaignId: string, daysAgo: number, sent: number, converted: number) => {
       const cell = cellOf(campaignId, new Date(now - daysAgo * DAY - HOUR).toISOString(), 'push', 'default');

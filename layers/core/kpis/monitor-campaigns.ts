@@ -36,6 +36,14 @@ export const dailyWindows = (campaignId: string, rows: readonly CounterRow[], no
 };
 
 /**
+ * Whether this hourly run judges drops: the one in the first hour of a UTC day, over the day that ended.
+ * One look a day is what the simulation's false-alert rate (`npm run simulate:anomaly`) is for; judging
+ * every hour would look 24 times at overlapping days and alert falsely more often. A drop that starts
+ * right after a look is judged on a whole day of it at the next: within a day.
+ */
+export const isJudgingRun = (now: Date): boolean => now.getUTCHours() === 0;
+
+/**
  * A campaign's conversion and CTR over the last 24 hours against the 7 trailing 24-hour windows (sliding
  * on quarter-hour cells, so an hourly check judges whole days without waiting for midnight), with the rule
  * the simulation proves. Returns the drops only: a small campaign's `TOO_FEW` is silence, not an alert.

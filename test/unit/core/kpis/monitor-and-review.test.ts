@@ -4,7 +4,7 @@ import { DEFAULT_COSTS } from '../../../../layers/core/kpis/costs';
 import { buildDailyReview } from '../../../../layers/core/kpis/daily-review';
 import { cellOf } from '../../../../layers/core/kpis/funnel';
 import type { CounterRow } from '../../../../layers/core/kpis/kpi-report';
-import { describeAnomaly, findRateDrops } from '../../../../layers/core/kpis/monitor-campaigns';
+import { describeAnomaly, findRateDrops, isJudgingRun } from '../../../../layers/core/kpis/monitor-campaigns';
 import { renderDailyReview } from '../../../../layers/core/kpis/review-report';
 
 const HOUR = 3_600_000;
@@ -21,6 +21,12 @@ describe('findRateDrops', () => {
     expect(others).toEqual([]);
     expect(drop).toMatchObject({ campaignId: 'c', rate: 'conversion', today: { trials: 2000, successes: 140 }, baseline: { trials: 14_000, successes: 1400 }, window: { to: '2026-11-24T10:00:00.000Z' } });
     expect(describeAnomaly(drop!).subject).toBe('Campaign c: conversion down 30%');
+  });
+
+  it('judges once a day, in the first hour of a UTC day', () => {
+    expect(isJudgingRun(new Date('2026-11-24T00:07:00Z'))).toBe(true);
+    expect(isJudgingRun(new Date('2026-11-24T01:07:00Z'))).toBe(false);
+    expect(isJudgingRun(new Date('2026-11-24T23:59:00Z'))).toBe(false);
   });
 
   it('stays silent on small counts and on other campaigns’ cells', () => {
