@@ -1,4 +1,4 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { runQueryOnDuckDb } from '../../scripts/analytics/duckdb-archive';
 import { downloadAnalyticsObjects } from '../../scripts/analytics/local-archive';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { formatKpis } from '../../scripts/kpis/format-kpis';
+import { drainQueue } from '../helpers/drain-queue';
 import { postEvents } from '../helpers/post-events';
 import { TEST_YEAR } from '../helpers/test-calendar';
 
@@ -88,10 +89,7 @@ describe('campaign measurement on a virtual clock', () => {
   });
   const post = (events: object[]) => postEvents(stack, events);
   const kpis = () => new DynamoKpiStore(stack.clients.dynamo, stack.stack.resources.Kpis!.name);
-  const received = async (topic: string) => {
-    const { Messages = [] } = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queues[topic], MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    return Messages.map((m) => m.Body ?? '');
-  };
+  const received = (topic: string) => drainQueue(stack.clients.sqs, queues[topic]!);
   const usersWhere = (held: boolean, count: number) => {
     const users: string[] = [];
     for (let n = 0; users.length < count; n++) if (isInGlobalHoldout(`shopper-${n}`, HOLDOUT_SHARE) === held) users.push(`shopper-${n}`);

@@ -1,9 +1,10 @@
-import { GetQueueAttributesCommand, CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drainQueue } from '../helpers/drain-queue';
 import { postEvents } from '../helpers/post-events';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { assignArm } from '../../layers/core/rollouts/bucketing';
@@ -117,10 +118,7 @@ describe('staged rollouts on a virtual clock', () => {
     now += DAY - HOUR;
   };
 
-  const alerts = async () => {
-    const { Messages = [] } = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: alertsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    return Messages.map((m) => JSON.parse(m.Body ?? '{}') as { alarm?: string; campaignId?: string; reason?: string });
-  };
+  const alerts = async () => (await drainQueue(stack.clients.sqs, alertsQueueUrl)).map((body) => JSON.parse(body || '{}') as { alarm?: string; campaignId?: string; reason?: string });
 
   const store = () => new DynamoExperimentStore(stack.clients.dynamo, stack.stack.resources.Experiments!.name);
 
