@@ -147,7 +147,7 @@ describe('campaign measurement on a virtual clock', () => {
     expect(html).toContain('<svg');
     expect(html).toMatch(/Measured measured-deal[\s\S]*?<td>40<\/td><td>40<\/td><td>40\.0%<\/td>/);
     expect(html).toContain('class="met">30.0%');
-    expect(html).toContain('lift 20.00%');
+    expect(html).toContain('lift 20.00 pp');
     const [email] = await received('Reviews');
     expect(email).toContain(`Daily review of ${DAY0} (Europe/London)`);
     expect(email).toContain('- measured-deal: sent 40, conversion 40.0% (7-day –, goal 30.0%), CTR 50.0%');

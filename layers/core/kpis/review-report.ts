@@ -39,8 +39,13 @@ ${feedback(review)}
 </body></html>
 `;
 
-const goalCell = (c: RateComparison) =>
-  c.goal === undefined ? '<td>–</td>' : `<td class="${(c.attainment ?? 0) >= 1 ? 'met' : 'missed'}">${pct(c.goal)} <small>(${pct(c.attainment, 0)} of it)</small></td>`;
+const goalCell = (c: RateComparison) => {
+  if (c.goal === undefined) return '<td>–</td>';
+  if (c.attainment === undefined) return `<td>${pct(c.goal)} <small>(nothing sent)</small></td>`;
+  return `<td class="${c.attainment >= 1 ? 'met' : 'missed'}">${pct(c.goal)} <small>(${pct(c.attainment, 0)} of it)</small></td>`;
+};
+/** A difference of two rates, in percentage points. */
+const points = (d: number) => `${(d * 100).toFixed(2)} pp`;
 
 const campaignRow = (c: CampaignReview) =>
   `<tr><td>${escape(c.name)}<br><small>${escape(c.campaignId)}</small></td><td>${num(c.yesterday.sent)}</td><td>${num(c.yesterday.held)}</td>` +
@@ -50,7 +55,7 @@ const campaignRow = (c: CampaignReview) =>
 const programme = ({ kpis }: DailyReview) => {
   const { lift, roi, totals } = kpis.programme;
   const liftText = lift
-    ? `Conversion ${pct(lift.messaged.conversionRate, 2)} messaged vs ${pct(lift.holdout.conversionRate, 2)} holdout: lift ${pct(lift.conversionLift.value, 2)} [${pct(lift.conversionLift.low, 2)}, ${pct(lift.conversionLift.high, 2)}]; incremental revenue ${num(lift.incrementalRevenue, 2)} ${roi.currency}.`
+    ? `Conversion ${pct(lift.messaged.conversionRate, 2)} messaged vs ${pct(lift.holdout.conversionRate, 2)} holdout: lift ${points(lift.conversionLift.value)} [${points(lift.conversionLift.low)}, ${points(lift.conversionLift.high)}]; incremental revenue ${num(lift.incrementalRevenue, 2)} ${roi.currency}.`
     : `Not enough messages on both sides for a lift (30 each): ${totals.sent} sent, ${totals.held} held.`;
   return `<p>${liftText}</p><p>Revenue ${num(roi.revenue, 2)} ${roi.currency}, costs ${num(roi.costs.total, 2)}: ROI ${pct(roi.roi)}${roi.incrementalRoi !== undefined ? `, incremental ROI ${pct(roi.incrementalRoi)}` : ''}.<br><small>Costs included: ${escape(roi.included.join('; '))}.</small></p>`;
 };

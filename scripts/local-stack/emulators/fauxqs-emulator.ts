@@ -7,7 +7,7 @@ const LISTENING_LINE = /FAUXQS_LISTENING (\d+)/;
 
 /** Options of {@link startFauxqs}. */
 export interface FauxqsOptions extends EmulatorIdentity {
-  /** @default 15000 */
+  /** @default 60000: a loaded 2-core machine has taken over 15 s to answer its first health check */
   readonly readyTimeoutMs?: number;
 }
 
@@ -23,7 +23,7 @@ export const startFauxqs = async (options: FauxqsOptions): Promise<RunningEmulat
     command: process.execPath,
     args: [path.join(__dirname, 'fauxqs-launcher.mjs'), '0', options.region],
     commandNotFoundMessage: `node not found at ${process.execPath}`,
-    readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
+    readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
     explainExit: (_code, output) =>
       /Cannot find (package|module) 'fauxqs'|ERR_MODULE_NOT_FOUND/.test(output) ? `fauxqs is not installed (npm ci installs it):\n${output.trim()}` : undefined,
     isReady: async (output) => {

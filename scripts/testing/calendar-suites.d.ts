@@ -1,0 +1,2 @@
+export declare const calendarSuites: (root: string) => string[];
+export declare const hasFaketime: () => boolean;
