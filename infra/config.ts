@@ -98,6 +98,7 @@ export const DELIVERY_CONTEXT_KEYS = {
   MARKETING_CAP_PER_24H: 'pipeline:marketingCapPer24h',
   SMS_CAP_PER_24H: 'pipeline:smsCapPer24h',
   HOLDOUT_SHARE: 'pipeline:holdoutShare',
+  MINIMUM_MARKETING_AGE: 'pipeline:minimumMarketingAge',
 } as const;
 
 /** One of deliver's delivery-policy variables. */

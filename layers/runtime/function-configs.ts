@@ -55,6 +55,7 @@ export const DELIVER_CONFIG = defineConfig({
   MARKETING_CAP_PER_24H: deliverySetting('MARKETING_CAP_PER_24H'),
   SMS_CAP_PER_24H: deliverySetting('SMS_CAP_PER_24H'),
   HOLDOUT_SHARE: deliverySetting('HOLDOUT_SHARE'),
+  MINIMUM_MARKETING_AGE: deliverySetting('MINIMUM_MARKETING_AGE'),
   KPIS_TABLE_NAME: resource(),
   /** The built-in model's bucket (AWS) or folder (local stack); neither = popular items only. */
   MODELS_BUCKET_NAME: optionalText(),

@@ -81,6 +81,7 @@ describe('resolvePipelineConfig', () => {
       MARKETING_CAP_PER_24H: '2',
       SMS_CAP_PER_24H: '0',
       HOLDOUT_SHARE: '0.05',
+      MINIMUM_MARKETING_AGE: '18',
     });
   });
 

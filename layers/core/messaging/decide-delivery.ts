@@ -5,6 +5,7 @@ import type { Profile } from '../profile/profile';
 import { CAP_WINDOW_MS, type DeliveryPolicy, type SendChannel } from './delivery-policy';
 import type { Intent } from './intent';
 import type { SendRecord } from './ledger';
+import { isKnownMinor } from './minors';
 import { isKnownTimeZone, isQuietAt, nextAllowedAt } from './quiet-hours';
 
 /**
@@ -15,6 +16,8 @@ export type SuppressionReason =
   | 'NO_PROFILE'
   | 'CAMPAIGN_NOT_ACTIVE'
   | 'NOT_IN_AUDIENCE'
+  // Marketing to a user the profile says is under the minimum age (birth date or age band)
+  | 'MINOR'
   | 'ONCE_PER_CAMPAIGN'
   // Channel reasons: the campaign's channels are tried in order; when none is possible, the first one's reason
   | 'NO_CONSENT'
@@ -62,7 +65,7 @@ export interface EligibilityInput {
 
 /**
  * Decides, at send time, whether and how an intent may be delivered. Pure. Checks run in a fixed order
- * and the first that fails names the reason: profile → campaign active → audience → once per campaign →
+ * and the first that fails names the reason: profile → campaign active → audience → minor (marketing) → once per campaign →
  * channel (consent, address, SMS opt-out; falling back along the campaign's `channels`) → time zone →
  * quiet hours (defer) → frequency caps. Consent and audience are read from the profile as it is now,
  * not as it was when the intent was armed.
@@ -73,6 +76,10 @@ export const decideDelivery = (input: EligibilityInput): DeliveryDecision => {
   if (!profile) return { kind: 'suppress', reason: 'NO_PROFILE' };
   if (!campaign) return { kind: 'suppress', reason: 'CAMPAIGN_NOT_ACTIVE' };
   if (!matchesAudience(profile, campaign.audience)) return { kind: 'suppress', reason: 'NOT_IN_AUDIENCE' };
+  if (campaign.category === 'marketing') {
+    const minor = isKnownMinor(profile, policy.minimumMarketingAge, now);
+    if (minor.minor) return { kind: 'suppress', reason: 'MINOR', detail: `${minor.detail} (under ${policy.minimumMarketingAge})` };
+  }
 
   const lastOfCampaign = Math.max(-Infinity, ...input.sends.filter((s) => s.campaignId === campaign.id).map((s) => s.at));
   if (lastOfCampaign > nowMs - campaign.caps.oncePerMs) {

@@ -23,6 +23,8 @@ export interface DeliveryPolicy {
    * sent" (`HOLDOUT`), the baseline every campaign's incrementality is measured against.
    */
   holdoutShare: number;
+  /** Users the profile says are younger (birth date or age band) get no marketing (`MINOR`). */
+  minimumMarketingAge: number;
 }
 
 /** A delivery setting in the environment is not usable. */
@@ -47,6 +49,7 @@ export const DEFAULT_DELIVERY_SETTINGS = {
   MARKETING_CAP_PER_24H: 1,
   SMS_CAP_PER_24H: 1,
   HOLDOUT_SHARE: 0,
+  MINIMUM_MARKETING_AGE: 18,
 } as const;
 
 /**
@@ -91,5 +94,6 @@ export const readDeliveryPolicy = (env: Record<string, string | undefined>): Del
     ratePerSecond: { push: count('PUSH_RATE_PER_SECOND', 1), sms: count('SMS_RATE_PER_SECOND', 1) },
     maxRateWaitMs: DEFAULT_MAX_RATE_WAIT_MS,
     holdoutShare: share('HOLDOUT_SHARE'),
+    minimumMarketingAge: count('MINIMUM_MARKETING_AGE', 0),
   };
 };

@@ -8,6 +8,7 @@ describe('readDeliveryPolicy', () => {
       ratePerSecond: { push: 100, sms: 20 },
       maxRateWaitMs: 2_000,
       holdoutShare: 0,
+      minimumMarketingAge: 18,
     });
   });
 
@@ -29,6 +30,7 @@ describe('readDeliveryPolicy', () => {
       ratePerSecond: { push: 500, sms: 5 },
       maxRateWaitMs: 2_000,
       holdoutShare: 0.05,
+      minimumMarketingAge: 18,
     });
   });
 
