@@ -61,6 +61,8 @@ export interface PipelineConfig {
   readonly reviewHour: number;
   /** What messaging costs, as JSON (`KPI_COSTS`, docs/measurement.md): SMS by country, push, coupons, commission. */
   readonly measurementCosts: string;
+  /** Days the events archive and the decisions export are kept in the `Models` bucket (S3 lifecycle). */
+  readonly archiveRetentionDays: number;
   /** Email addresses subscribed to the `Reviews` topic (each confirms by email). */
   readonly reviewEmails: readonly string[];
   /**
@@ -127,6 +129,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   reviewHour: 9,
   measurementCosts: JSON.stringify(DEFAULT_COSTS),
   reviewEmails: [],
+  archiveRetentionDays: 730,
   deliveryStatusLogGroups: 'create',
   pushPlatformApplications: [],
   // Five sweeps missed or a backlog five minutes deep: customers get "24 h later" messages late.
@@ -156,6 +159,7 @@ export const PIPELINE_CONTEXT_KEYS = {
   reviewHour: 'pipeline:reviewHour',
   measurementCosts: 'pipeline:measurementCosts',
   reviewEmails: 'pipeline:reviewEmails',
+  archiveRetentionDays: 'pipeline:archiveRetentionDays',
   deliveryStatusLogGroups: 'pipeline:deliveryStatusLogGroups',
   pushPlatformApplications: 'pipeline:pushPlatformApplications',
   timerLagAlarmThresholdMinutes: 'pipeline:timerLagAlarmThresholdMinutes',
@@ -216,6 +220,7 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
       return json;
     }),
     reviewEmails: optional(read(keys.reviewEmails), (v) => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((e) => e.trim()).filter(Boolean)),
+    archiveRetentionDays: optional(read(keys.archiveRetentionDays), (v) => positiveInteger(keys.archiveRetentionDays, v)),
     deliveryStatusLogGroups: optional(read(keys.deliveryStatusLogGroups), (v) => {
       if (v !== 'create' && v !== 'existing') throw new PipelineConfigError(keys.deliveryStatusLogGroups, v, '"create" or "existing"');
       return v;

@@ -113,6 +113,7 @@ export class MarketingPipelineStack extends Stack {
       metricTolerance: config.retrainingMetricTolerance,
       personalize: config.personalize,
       removalPolicy: config.removalPolicy,
+      archiveRetention: Duration.days(config.archiveRetentionDays),
       functionDefaults,
     });
     this.recommendations.serveRecommendationsFrom(this.messaging.deliverFunction, config.personalize);

@@ -44,6 +44,8 @@ export interface RecommendationsProps {
   readonly metricTolerance: number;
   readonly personalize?: PersonalizeResources;
   readonly removalPolicy: RemovalPolicy;
+  /** How long events (`archive/`) and delivery decisions (`decisions/`) stay in the bucket. */
+  readonly archiveRetention: Duration;
   readonly functionDefaults: FunctionDefaults;
 }
 
@@ -89,7 +91,13 @@ export class Recommendations extends Construct {
     const bucket = createPrivateBucket(this, 'Models', {
       removalPolicy: props.removalPolicy,
       // The export for Personalize is rewritten every night; the archive is the source of truth.
-      lifecycleRules: [{ prefix: 'personalize/', expiration: Duration.days(7) }],
+      // The archive and the decisions export (written by Analytics into this bucket) are personal data:
+      // kept for training, analytics and retention queries as long as configured, not for ever.
+      lifecycleRules: [
+        { prefix: 'personalize/', expiration: Duration.days(7) },
+        { prefix: 'archive/', expiration: props.archiveRetention },
+        { prefix: 'decisions/', expiration: props.archiveRetention },
+      ],
       withoutAccessLogsBecause:
         'Models holds model artifacts, the event archive and training state written only by this stack\'s roles; access is audited through CloudTrail data events if the account enables them, and a separate access-log bucket would double the buckets to secure for no reader.',
     });

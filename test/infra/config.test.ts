@@ -47,6 +47,7 @@ describe('resolvePipelineConfig', () => {
       'pipeline:reviewHour': '8',
       'pipeline:measurementCosts': '{"currency":"CNY","smsPrice":{"CN":0.05},"commissionRate":0.05}',
       'pipeline:reviewEmails': 'growth@example.com, ceo@example.com',
+      'pipeline:archiveRetentionDays': '365',
     });
 
     // Act
@@ -65,6 +66,7 @@ describe('resolvePipelineConfig', () => {
       reviewHour: 8,
       measurementCosts: '{"currency":"CNY","smsPrice":{"CN":0.05},"commissionRate":0.05}',
       reviewEmails: ['growth@example.com', 'ceo@example.com'],
+      archiveRetentionDays: 365,
     });
     expect(config.kpiTimeZone.timezoneName).toBe('Asia/Shanghai');
     expect(config.scoringScheduleTimeZone.timezoneName).toBe('Europe/London');
