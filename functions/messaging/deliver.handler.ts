@@ -120,14 +120,15 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
 
   /** The campaign's funnel as metrics for the dashboard (dimensions: campaign, channel or reason; bounded). */
   const recordFunnel = (intent: Intent, result: DeliveryResult) => {
+    if (result.status !== 'sent' && result.status !== 'unconfirmed' && result.status !== 'suppressed') return;
     const metric = metrics.singleMetric();
     metric.addDimension('campaign', intent.campaignId);
-    if (result.status === 'sent' || result.status === 'unconfirmed') {
+    if (result.status !== 'suppressed') {
       metric.addDimension('channel', result.channel);
       metric.addMetric('CampaignSent', MetricUnit.Count, 1);
-    } else if (result.status === 'suppressed' && result.reason === 'HOLDOUT') {
+    } else if (result.reason === 'HOLDOUT') {
       metric.addMetric('CampaignHeld', MetricUnit.Count, 1);
-    } else if (result.status === 'suppressed') {
+    } else {
       metric.addDimension('reason', result.reason);
       metric.addMetric('CampaignSuppressed', MetricUnit.Count, 1);
     }

@@ -1,6 +1,6 @@
 import { returnOnInvestment, type CostSettings, type ReturnOnInvestment } from './costs';
 import { incrementality, type Incrementality } from './incrementality';
-import { addCounters, emptyTotals, funnelRows, ratesOf, type CounterRow, type FunnelRow, type FunnelTotals, type Grouping } from './kpi-report';
+import { emptyTotals, funnelRows, ratesOf, type CounterRow, type FunnelRow, type FunnelTotals, type Grouping } from './kpi-report';
 
 export interface CampaignSummary {
   /** `*` for the programme: every campaign together. */
@@ -38,7 +38,9 @@ export const summarizeKpis = (rows: readonly CounterRow[], options: { from: stri
     const lift = incrementality(totals, costs.currency);
     return { campaignId, totals, rates: ratesOf(totals, costs.currency), ...(lift && { lift }), roi: returnOnInvestment(totals, costs, lift) };
   };
-  const programme = perCampaign.reduce((sum, row) => addCounters(sum, flatten(row.totals)), emptyTotals());
+  // The programme is every campaign's cells under one id: the same sum, the same day filter.
+  const pooled = rows.map((row) => ({ ...row, cell: { ...row.cell, campaignId: PROGRAMME } }));
+  const programme = funnelRows(pooled, { ...options, by: [] })[0]?.totals ?? emptyTotals();
   return {
     from: options.from,
     to: options.to,
@@ -47,14 +49,4 @@ export const summarizeKpis = (rows: readonly CounterRow[], options: { from: stri
     programme: summary(PROGRAMME, programme),
     breakdown: options.by && options.by.length > 0 ? funnelRows(rows, options) : [],
   };
-};
-
-/** Totals back to counter form (for summing totals). */
-export const flatten = (totals: FunnelTotals): Record<string, number> => {
-  const counters: Record<string, number> = {};
-  for (const [name, value] of Object.entries(totals)) {
-    if (typeof value === 'number') counters[name] = value;
-    else for (const [key, amount] of Object.entries(value as Record<string, number>)) counters[`${name}:${key}`] = amount;
-  }
-  return counters;
 };
