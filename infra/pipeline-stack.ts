@@ -72,6 +72,7 @@ export class MarketingPipelineStack extends Stack {
     const campaignCacheEnvironment = { CAMPAIGN_CACHE_TTL_SECONDS: String(config.campaignCacheTtlSeconds) };
     this.messaging = new Messaging(this, 'Messaging', {
       profilesTable: this.profileStore.profilesTable,
+      fieldKey: this.profileStore.fieldKey,
       messagesTable: this.profileStore.messagesTable,
       campaignsTable: this.profileStore.campaignsTable,
       timersTable: this.profileStore.timersTable,
@@ -89,6 +90,7 @@ export class MarketingPipelineStack extends Stack {
       timersTable: this.profileStore.timersTable,
       experimentsTable: this.profileStore.experimentsTable,
       kpisTable: this.profileStore.kpisTable,
+      fieldKey: this.profileStore.fieldKey,
       campaignCacheEnvironment,
       personalizeEvents: config.personalizeEvents,
       intentsQueue: this.messaging.intentsQueue,

@@ -7,6 +7,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoMessageLog } from '../../layers/adapters/dynamo-message-log';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { KmsFieldCipher } from '../../layers/adapters/kms-field-cipher';
+import { openingProfileStore } from '../../layers/core/profile/contact-fields';
+import type { KMS } from '@aws-sdk/client-kms';
 import { DynamoSlotReserver } from '../../layers/adapters/dynamo-rate-limiter';
 import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
 import { SnsDeliveryEvents } from '../../layers/adapters/sns-delivery-events';
@@ -42,6 +45,8 @@ export interface DeliverOverrides {
   /** For the visibility of throttled records. */
   sqs?: SQSClient;
   clock?: Clock;
+  /** For the field key (Decrypt). */
+  kms?: KMS;
   /** Rate-limiter waits; default a real timer. */
   sleep?: (ms: number) => Promise<void>;
   /** Jitter of retry delays; default Math.random. */
@@ -77,7 +82,7 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
   const experiments = new DynamoExperimentStore(dynamo, config.EXPERIMENTS_TABLE_NAME);
   const reserver = new DynamoSlotReserver(dynamo, config.MESSAGES_TABLE_NAME, policy.ratePerSecond);
   const deps: Omit<DeliverIntentDeps, 'limiter'> = {
-    profiles: new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME),
+    profiles: openingProfileStore(new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME), new KmsFieldCipher(overrides.kms ?? clients.kms(), config.FIELD_KEY_ARN)),
     campaigns: cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {
       ttlMs: cacheTtlMs,
       clock,

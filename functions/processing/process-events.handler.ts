@@ -5,6 +5,9 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { KmsFieldCipher } from '../../layers/adapters/kms-field-cipher';
+import { sealingProfileStore } from '../../layers/core/profile/contact-fields';
+import type { KMS } from '@aws-sdk/client-kms';
 import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
 import { PersonalizeInteractions } from '../../layers/adapters/personalize-interactions';
 import { interactionsOfEvent } from '../../layers/core/recommendations/archived-interactions';
@@ -33,6 +36,8 @@ export interface ProcessEventsOverrides {
   dynamo?: DynamoDBDocumentClient;
   sqs?: SQSClient;
   clock?: Clock;
+  /** For the field key (GenerateDataKey). */
+  kms?: KMS;
   /** For PutEvents when PERSONALIZE_TRACKING_ID is set. */
   personalizeEvents?: PersonalizeEventsClient;
 }
@@ -52,7 +57,8 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const sqs = overrides.sqs ?? clients.sqs();
   const dynamo = overrides.dynamo ?? clients.dynamo();
   const clock = overrides.clock ?? systemClock;
-  const profiles = new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME);
+  // Addresses are sealed on the way in; this function can encrypt (GenerateDataKey) but never decrypt.
+  const profiles = sealingProfileStore(new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME), new KmsFieldCipher(overrides.kms ?? clients.kms(), config.FIELD_KEY_ARN));
   const intents = new SqsIntentQueue(sqs, config.INTENTS_QUEUE_URL);
   const poisonSink = new SqsPoisonSink(sqs, config.EVENTS_DLQ_URL);
   const timers = new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME);

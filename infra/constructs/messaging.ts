@@ -27,6 +27,8 @@ export const DELIVER_SERVICE_NAME = 'deliver';
 export interface MessagingProps {
   /** Read for consent and the push endpoint. */
   readonly profilesTable: dynamodb.ITable;
+  /** The key addresses are sealed under: deliver is the one function that may decrypt them. */
+  readonly fieldKey: kms.IKey;
   /** Read and written: the ledger (claim of each message id, caps) and the global rate-limit buckets. */
   readonly messagesTable: dynamodb.ITable;
   /** Read (behind a cache): each intent's campaign must still be active, and gives its content. */
@@ -111,6 +113,7 @@ export class Messaging extends Construct {
           EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
           KPIS_TABLE_NAME: props.kpisTable.tableName,
           DELIVERY_EVENTS_TOPIC_ARN: deliveryEvents.topicArn,
+          FIELD_KEY_ARN: props.fieldKey.keyArn,
           ...props.deliverySettings,
           ...props.campaignCacheEnvironment,
         },
@@ -119,6 +122,7 @@ export class Messaging extends Construct {
     );
     fn.addEventSource(new SqsEventSource(intents, { batchSize: 10, reportBatchItemFailures: true }));
     props.profilesTable.grantReadData(fn);
+    props.fieldKey.grant(fn, 'kms:Decrypt');
     props.messagesTable.grantReadWriteData(fn);
     // DynamoCampaignStore.active (a consistent Scan) and DynamoTimerStore.apply (conditional Put and Delete).
     grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan', 'dynamodb:GetItem']);

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -30,6 +31,8 @@ export interface ProcessingProps {
   readonly experimentsTable: dynamodb.ITable;
   /** Read (the user's touches) and written (opens, orders and their funnel counters) for every campaign's funnel. */
   readonly kpisTable: dynamodb.ITable;
+  /** The key addresses are sealed under: process-events may generate data keys, never decrypt. */
+  readonly fieldKey: kms.IKey;
   /** Where due intents are sent. */
   readonly intentsQueue: sqs.IQueue;
   /** When set, interactions go to this Personalize event tracker as they happen (`PERSONALIZE_TRACKING_ID`). */
@@ -81,6 +84,7 @@ export class Processing extends Construct {
           TIMERS_TABLE_NAME: props.timersTable.tableName,
           EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
           KPIS_TABLE_NAME: props.kpisTable.tableName,
+          FIELD_KEY_ARN: props.fieldKey.keyArn,
           ...props.campaignCacheEnvironment,
           ...(props.personalizeEvents && { PERSONALIZE_TRACKING_ID: props.personalizeEvents.trackingId }),
         },
@@ -107,6 +111,8 @@ export class Processing extends Construct {
     // DynamoCampaignStore.active (a consistent Scan) and DynamoTimerStore.apply (conditional Put and Delete).
     grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan', 'dynamodb:GetItem']);
     grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    // The Encryption SDK's KMS keyring encrypts with GenerateDataKey alone; without Decrypt the function cannot read an address back.
+    props.fieldKey.grant(fn, 'kms:GenerateDataKey');
     // DynamoExperimentStore: exposuresOf (Query), recordOutcome (a transaction of two Updates).
     grantTableActions(props.experimentsTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem']);
     // DynamoKpiStore: touchesOf (Query), recordOpen / recordOrder (a transaction of two Updates), recordBehaviour (Update, Put).

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TIMERS_BY_DUE_INDEX } from '../../layers/adapters/dynamo-timer-store';
 import { pinLogicalId } from '../logical-id';
@@ -30,6 +31,11 @@ export class ProfileStore extends Construct {
   readonly experimentsTable: dynamodb.ITable;
   /** `Kpis`: partition key `pk`, sort key `sk`, TTL attribute `expiresAt` (campaign funnel counters, touches in their attribution window). */
   readonly kpisTable: dynamodb.ITable;
+  /**
+   * `FieldKey`: the customer-managed key phone numbers and push endpoints are sealed under (field-level
+   * envelope encryption): process-events may only generate data keys under it, deliver only decrypt.
+   */
+  readonly fieldKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: ProfileStoreProps) {
     super(scope, id);
@@ -91,5 +97,14 @@ export class ProfileStore extends Construct {
       }),
       'Kpis',
     );
+    this.fieldKey = pinLogicalId(
+      new kms.Key(this, 'FieldKey', {
+        description: 'Field-level encryption of phone numbers and push endpoints in Profiles: process-events encrypts, deliver decrypts',
+        enableKeyRotation: true,
+        removalPolicy: props.removalPolicy,
+      }),
+      'FieldKey',
+    );
   }
+
 }

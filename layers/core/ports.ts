@@ -25,6 +25,15 @@ export interface ProfileStore {
   clearOutbox(userId: string, version: number): Promise<void>;
 }
 
+/**
+ * Field-level encryption of contact addresses. The encryption context binds a ciphertext to its user
+ * and field: decrypting with another context fails.
+ */
+export interface FieldCipher {
+  encrypt(plaintext: string, context: Readonly<Record<string, string>>): Promise<Uint8Array>;
+  decrypt(ciphertext: Uint8Array, context: Readonly<Record<string, string>>): Promise<string>;
+}
+
 /** The stream behind the ingest endpoint. Resolves only when every record is stored. */
 export interface EventSink {
   put(records: readonly StreamRecord[]): Promise<void>;

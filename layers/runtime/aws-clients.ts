@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KMS } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -22,5 +23,7 @@ export const createAwsClients = (tracer?: Tracer) => {
     sqs: () => traced(new SQSClient(awsClientConfig())),
     sns: () => traced(new SNSClient(awsClientConfig())),
     s3: () => traced(new S3Client(awsClientConfig())),
+    /** The aggregated client: the Encryption SDK's KMS keyring calls its methods. */
+    kms: () => traced(new KMS(awsClientConfig())),
   };
 };

@@ -34,6 +34,8 @@ export const PROCESS_EVENTS_CONFIG = defineConfig({
   TIMERS_TABLE_NAME: resource(),
   EXPERIMENTS_TABLE_NAME: resource(),
   KPIS_TABLE_NAME: resource(),
+  /** The KMS key phone numbers and push endpoints are sealed under (GenerateDataKey only). */
+  FIELD_KEY_ARN: resource(),
   CAMPAIGN_CACHE_TTL_SECONDS,
   /** Personalize's event tracker: interactions are sent as they happen when set. */
   PERSONALIZE_TRACKING_ID: optionalText(),
@@ -46,6 +48,8 @@ export const DELIVER_CONFIG = defineConfig({
   TIMERS_TABLE_NAME: resource(),
   EXPERIMENTS_TABLE_NAME: resource(),
   DELIVERY_EVENTS_TOPIC_ARN: resource(),
+  /** The KMS key the addresses are sealed under: deliver is the one function that may decrypt them. */
+  FIELD_KEY_ARN: resource(),
   CAMPAIGN_CACHE_TTL_SECONDS,
   QUIET_HOURS: deliverySetting('QUIET_HOURS'),
   DEFAULT_TIME_ZONE: deliverySetting('DEFAULT_TIME_ZONE'),

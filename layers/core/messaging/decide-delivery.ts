@@ -114,8 +114,9 @@ const chooseChannel = (channels: readonly Channel[], profile: Profile, smsOptedO
       blocked.push([channel, reason]);
       continue;
     }
-    if (channel === 'push') return { kind: 'send', channel, address: profile.channels.push!.endpointArn };
-    const phoneNumber = profile.channels.sms!.phoneNumber;
+    // channelBlock made sure the address is there (deliver reads profiles with their addresses decrypted).
+    if (channel === 'push') return { kind: 'send', channel, address: profile.channels.push!.endpointArn! };
+    const phoneNumber = profile.channels.sms!.phoneNumber!;
     if (smsOptedOut === undefined) return { kind: 'check-sms-opt-out', phoneNumber };
     if (smsOptedOut) {
       blocked.push([channel, 'SMS_OPTED_OUT']);

@@ -4,6 +4,7 @@ import type { TimerCommand } from '../triggers/timer';
 import type { TriggerState } from '../triggers/trigger-state';
 import type { ActivityLevel } from './activity';
 import type { LifecycleStage } from './lifecycle';
+import type { SealedField } from './contact-fields';
 import type { RfmScore } from './rfm';
 import { rememberInsertIds, RECENT_INSERT_IDS_LIMIT } from './seen-insert-ids';
 
@@ -32,8 +33,15 @@ export interface Profile {
   /** Base attributes the app sends with identify (age band, region, member level…). */
   traits: Record<string, unknown>;
   consent: Partial<Record<Channel, ConsentRecord>>;
-  /** Where to reach the user; `sms.phoneNumber` is E.164 and, like the endpoint ARN, never logged. */
-  channels: { push?: { endpointArn: string; at: string }; sms?: { phoneNumber: string; at: string } };
+  /**
+   * Where to reach the user. Stored `sealed` (encrypted at field level, see contact-fields.ts); the
+   * plain `phoneNumber` (E.164) and `endpointArn` exist only in memory: just folded from an identify,
+   * or decrypted by deliver, or in items written before field encryption. Never logged.
+   */
+  channels: {
+    push?: { endpointArn?: string; sealed?: SealedField; at: string };
+    sms?: { phoneNumber?: string; sealed?: SealedField; at: string };
+  };
 
   // Behaviour, kept as additive counts so that any arrival order gives the same profile
   counters: Partial<Record<EventType, number>>;

@@ -4,6 +4,7 @@ import { startDynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local'
 import { DEFAULT_LOCAL_REGION, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, type RunningEmulator } from './emulator';
 import { startFauxqs } from './fauxqs-emulator';
 import { startKinesalite } from './kinesalite-emulator';
+import { startKmsStub } from './kms-stub';
 import { startS3rver } from './s3rver-emulator';
 import { startSnsDirectPublish } from './sns-direct-publish';
 
@@ -31,6 +32,8 @@ export interface EmulatorEndpoints {
   readonly sns: string;
   /** s3rver. */
   readonly s3: string;
+  /** The KMS stub (field encryption). */
+  readonly kms: string;
 }
 
 /** A service the emulators stand in for; keys of {@link EmulatorEndpoints}. */
@@ -68,7 +71,7 @@ export interface LocalEmulators {
 }
 
 /**
- * Starts DynamoDB Local, kinesalite, s3rver, fauxqs and the SNS direct-publish stub in front of fauxqs, each on
+ * Starts DynamoDB Local, kinesalite, s3rver, fauxqs, the SNS direct-publish stub in front of fauxqs and the KMS stub, each on
  * a free 127.0.0.1 port. If one fails to start, the others are stopped and the first error is thrown.
  * Child processes are also killed when this process exits or is interrupted.
  */
@@ -90,6 +93,7 @@ export const startEmulators = async (options: StartEmulatorsOptions = {}): Promi
     track(startDynamoDbLocal(options.dynamoDb)),
     track(startKinesalite(identity)),
     track(startS3rver()),
+    track(startKmsStub(identity)),
     track(startFauxqs(identity)).then((fauxqs) => track(startSnsDirectPublish({ upstream: fauxqs.endpoint })).then((sns) => ({ fauxqs, sns }))),
   ]);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -97,14 +101,15 @@ export const startEmulators = async (options: StartEmulatorsOptions = {}): Promi
     await stopAll();
     throw failed?.reason instanceof Error ? failed.reason : new Error(`an emulator failed to start: ${String(failed?.reason)}`);
   }
-  const [dynamodb, kinesis, s3, messaging] = results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+  const [dynamodb, kinesis, s3, kms, messaging] = results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+    RunningEmulator,
     RunningEmulator,
     RunningEmulator,
     RunningEmulator,
     { fauxqs: RunningEmulator; sns: RunningEmulator & { recorder: DirectPublishRecorder } },
   ];
 
-  const endpoints: EmulatorEndpoints = { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, sqs: messaging.fauxqs.endpoint, sns: messaging.sns.endpoint, s3: s3.endpoint };
+  const endpoints: EmulatorEndpoints = { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, sqs: messaging.fauxqs.endpoint, sns: messaging.sns.endpoint, s3: s3.endpoint, kms: kms.endpoint };
   let stopped: Promise<void> | undefined;
   return {
     endpoints,
@@ -129,6 +134,7 @@ export const startEmulators = async (options: StartEmulatorsOptions = {}): Promi
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_SNS: endpoints.sns,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_KMS: endpoints.kms,
     }),
     stop: () => (stopped ??= stopAll()),
   };

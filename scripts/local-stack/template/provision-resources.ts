@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   dependsOnList,
   PROVISIONED_TYPES,
@@ -25,6 +26,12 @@ const PROVISIONERS: Readonly<Record<(typeof PROVISIONED_TYPES)[number], Resource
   'AWS::SNS::Topic': snsTopicProvisioner,
   'AWS::SNS::Subscription': snsSubscriptionProvisioner,
   'AWS::S3::Bucket': s3BucketProvisioner,
+};
+
+/** A key id in KMS's format (a UUID), the same for the same logical id. */
+const localKeyId = (name: string): string => {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 };
 
 const isProvisionedType = (type: string): type is keyof typeof PROVISIONERS => type in PROVISIONERS;
@@ -75,6 +82,11 @@ export const provisionResources = async (template: CfnTemplate, clients: Provisi
       const name = localName(logicalId, resource);
       const arn = `arn:${pseudoParameters.partition}:firehose:${pseudoParameters.region}:${pseudoParameters.accountId}:deliverystream/${name}`;
       resources[logicalId] = { logicalId, type: resource.Type, name, arn, ref: name, attributes: { Arn: arn } };
+    } else if (resource.Type === 'AWS::KMS::Key') {
+      // The local KMS stub takes every key id of the local account: nothing to create, only a stable id.
+      const keyId = localKeyId(prefix + logicalId);
+      const arn = `arn:${pseudoParameters.partition}:kms:${pseudoParameters.region}:${pseudoParameters.accountId}:key/${keyId}`;
+      resources[logicalId] = { logicalId, type: resource.Type, name: keyId, arn, ref: keyId, attributes: { Arn: arn, KeyId: keyId } };
     } else if (isProvisionedType(resource.Type) && !isUndeliverableSubscription(resource)) {
       pending.set(logicalId, resource);
     } else {
