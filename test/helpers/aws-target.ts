@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { KMS } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -22,7 +23,7 @@ export interface AwsTarget {
   readonly accountId: string;
   /** Push/SMS publishes, recorded by the local SNS stub (undefined on LocalStack). */
   readonly directPublishes?: DirectPublishRecorder;
-  readonly clients: { dynamodb: DynamoDBClient; document: DynamoDBDocumentClient; kinesis: KinesisClient; sqs: SQSClient; sns: SNSClient; s3: S3Client };
+  readonly clients: { dynamodb: DynamoDBClient; document: DynamoDBDocumentClient; kinesis: KinesisClient; sqs: SQSClient; sns: SNSClient; s3: S3Client; kms: KMS };
   stop(): Promise<void>;
 }
 
@@ -52,7 +53,7 @@ export const startAwsTarget = async (): Promise<AwsTarget> => {
 
 /** Closes the clients' keep-alive sockets, so the test process can exit. */
 const destroyClients = (clients: AwsTarget['clients']) => {
-  for (const client of [clients.dynamodb, clients.kinesis, clients.sqs, clients.sns, clients.s3]) client.destroy();
+  for (const client of [clients.dynamodb, clients.kinesis, clients.sqs, clients.sns, clients.s3, clients.kms]) client.destroy();
 };
 
 const createClients = (config: (service: EmulatedService) => object): AwsTarget['clients'] => {
@@ -65,6 +66,7 @@ const createClients = (config: (service: EmulatedService) => object): AwsTarget[
     sns: new SNSClient(config('sns')),
     // Path-style: LocalStack's endpoint is a host name, where the SDK would otherwise try virtual-hosted buckets.
     s3: new S3Client({ ...config('s3'), forcePathStyle: true }),
+    kms: new KMS(config('kms')),
   };
 };
 

@@ -21,7 +21,7 @@ describe('field-level encryption of addresses', () => {
 
   it('lets process-events only generate data keys and deliver only decrypt; no other function can use the key', () => {
     // Act
-    const users = Object.fromEntries(functions.map((fn) => [serviceOf(fn), fieldKeyActionsOf(fn)]).filter(([, actions]) => actions.length > 0));
+    const users = Object.fromEntries(functions.map((fn) => [serviceOf(fn), fieldKeyActionsOf(fn)]).filter(([, actions]) => (actions as string[]).length > 0));
 
     // Assess
     expect(users).toEqual({ 'process-events': ['kms:GenerateDataKey'], deliver: ['kms:Decrypt'] });

@@ -46,12 +46,16 @@ export const sealContacts = async (profile: Profile, cipher: FieldCipher): Promi
   return channels === profile.channels ? profile : { ...profile, channels };
 };
 
-/** The profile with its sealed addresses decrypted, for the one function that sends to them. */
+/**
+ * The profile with its sealed addresses decrypted, for the one function that sends to them. Only the
+ * channels the user consented to: deliver never sends elsewhere, so it pays no KMS call for them.
+ */
 export const openContacts = async (profile: Profile, cipher: FieldCipher): Promise<Profile> => {
   const { sms, push } = profile.channels;
+  const consented = (channel: 'sms' | 'push') => profile.consent[channel]?.granted === true;
   const [phoneNumber, endpointArn] = await Promise.all([
-    sms?.sealed && sms.phoneNumber === undefined ? cipher.decrypt(sms.sealed.ciphertext, contextOf(profile.userId, 'sms.phoneNumber')) : undefined,
-    push?.sealed && push.endpointArn === undefined ? cipher.decrypt(push.sealed.ciphertext, contextOf(profile.userId, 'push.endpointArn')) : undefined,
+    sms?.sealed && sms.phoneNumber === undefined && consented('sms') ? cipher.decrypt(sms.sealed.ciphertext, contextOf(profile.userId, 'sms.phoneNumber')) : undefined,
+    push?.sealed && push.endpointArn === undefined && consented('push') ? cipher.decrypt(push.sealed.ciphertext, contextOf(profile.userId, 'push.endpointArn')) : undefined,
   ]);
   if (phoneNumber === undefined && endpointArn === undefined) return profile;
   return {

@@ -52,6 +52,7 @@ describeWithAws('deliver handler against DynamoDB Local', () => {
       TIMERS_TABLE_NAME: timersTable,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
+      FIELD_KEY_ARN: resourceOf(stack, 'FieldKey').arn,
       PUSH_RATE_PER_SECOND: '5',
     };
     const campaigns = new DynamoCampaignStore(target.clients.document, campaignsTable);
@@ -70,7 +71,7 @@ describeWithAws('deliver handler against DynamoDB Local', () => {
     sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
   });
 
-  const handler = (at = clock) => createDeliverHandler(env, { dynamo: target.clients.document, sns: target.clients.sns, pushSns: direct, sqs, clock: at, sleep: async () => undefined });
+  const handler = (at = clock) => createDeliverHandler(env, { dynamo: target.clients.document, kms: target.clients.kms, sns: target.clients.sns, pushSns: direct, sqs, clock: at, sleep: async () => undefined });
   const saveProfile = (userId: string, overrides: Partial<Profile> = {}) =>
     new DynamoProfileStore(target.clients.document, env.PROFILES_TABLE_NAME!).save(
       profileFactory({ userId, timeZone: 'Europe/London', channels: { push: { endpointArn: endpointOf(userId), at: GRANTED.at } }, ...overrides }),

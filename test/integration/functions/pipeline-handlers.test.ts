@@ -43,6 +43,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
+      FIELD_KEY_ARN: resourceOf(stack, 'FieldKey').arn,
     };
     const campaigns = new DynamoCampaignStore(target.clients.document, env.CAMPAIGNS_TABLE_NAME!);
     for (const campaign of loadCampaignFiles(join(__dirname, '../../../events/campaigns'))) {
@@ -89,7 +90,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('folds the valid records into the profile, parks the poison ones, and arms the related-products timer instead of sending now', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, kms: target.clients.kms, clock });
 
       // Act
       const response = await processEvents(batch, lambdaContextFactory('process-events'));
@@ -111,7 +112,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('leaves the profile as it was and enqueues nothing when the batch is replayed', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, kms: target.clients.kms, clock });
       const before = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
       const timersBefore = await timersOf('carol');
 
@@ -146,7 +147,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
     it('deliver sends the push once, even when SQS delivers the intent twice', async () => {
       if (!target.directPublishes) return; // platform endpoints need the local SNS stub
       // Prepare
-      const deliver = createDeliverHandler(env, { dynamo: target.clients.document, sns: target.clients.sns, clock: nextDay });
+      const deliver = createDeliverHandler(env, { dynamo: target.clients.document, kms: target.clients.kms, sns: target.clients.sns, clock: nextDay });
       const event: SQSEvent = {
         Records: intents.map((m) => ({
           messageId: m.MessageId!,
@@ -221,7 +222,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('applies the good record, parks the others in EventsDlq with their reason and the record itself, and fails none', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock: () => now });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, kms: target.clients.kms, clock: () => now });
 
       // Act
       const response = await processEvents(batch, lambdaContextFactory('process-events'));

@@ -32,6 +32,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
+      FIELD_KEY_ARN: resourceOf(stack, 'FieldKey').arn,
       PERSONALIZE_TRACKING_ID: TRACKING_ID,
     };
   });
@@ -40,7 +41,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
   afterEach(() => jest.restoreAllMocks());
 
   const handlerFor = (environment: Record<string, string>) =>
-    createProcessEventsHandler(environment, { dynamo: target.clients.document, sqs: target.clients.sqs, clock: () => NOW, personalizeEvents: personalize });
+    createProcessEventsHandler(environment, { dynamo: target.clients.document, sqs: target.clients.sqs, kms: target.clients.kms, clock: () => NOW, personalizeEvents: personalize });
   const profileOf = async (userId: string) =>
     (await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId } }))).Item;
 
