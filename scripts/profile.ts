@@ -13,6 +13,18 @@ import { readLocalState } from './local-stack/local-state';
 /** Bookkeeping fields a person reading a profile does not need (shown with --raw). */
 const PLUMBING = ['seenInsertIds', 'recentInsertIds', 'outbox', 'timerOutbox', 'triggers', 'hoursUtc'] as const;
 
+/** Addresses are sealed (field-level encryption): show their masked form and the ciphertext's size, never bytes. */
+const withSealedShown = (profile: Record<string, unknown>): Record<string, unknown> => {
+  const channels = (profile.channels ?? {}) as Record<string, { sealed?: { ciphertext: Uint8Array; masked: string } }>;
+  const shown = Object.fromEntries(
+    Object.entries(channels).map(([channel, value]) => [
+      channel,
+      value.sealed ? { ...value, sealed: { masked: value.sealed.masked, ciphertext: `<encrypted, ${value.sealed.ciphertext.byteLength} bytes>` } } : value,
+    ]),
+  );
+  return { ...profile, channels: shown };
+};
+
 const main = async () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -40,7 +52,7 @@ const main = async () => {
     process.exitCode = 2;
     return;
   }
-  const profile = values.raw ? Item : Object.fromEntries(Object.entries(Item).filter(([key]) => !(PLUMBING as readonly string[]).includes(key)));
+  const profile = values.raw ? Item : withSealedShown(Object.fromEntries(Object.entries(Item).filter(([key]) => !(PLUMBING as readonly string[]).includes(key))));
   const output: Record<string, unknown> = { profile };
   if (values.messages && messagesTable) {
     const { Items = [] } = await client.send(

@@ -18,12 +18,16 @@ import type { SQSEvent } from 'aws-lambda';
 import { createDeliverHandler } from '../../functions/messaging/deliver.handler';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { KmsFieldCipher } from '../../layers/adapters/kms-field-cipher';
+import { sealingProfileStore } from '../../layers/core/profile/contact-fields';
+import { KMS } from '@aws-sdk/client-kms';
+import { startKmsStub } from '../local-stack/emulators/kms-stub';
 import { TIMERS_BY_DUE_INDEX } from '../../layers/adapters/dynamo-timer-store';
 import { messageIdFor, type Intent } from '../../layers/core/messaging/intent';
 import { emptyProfile } from '../../layers/core/profile/profile';
 import { loadCampaignFiles } from '../campaigns/load-campaign-files';
 import { startDynamoDbLocal } from '../local-stack/emulators/dynamodb-local';
-import { DEFAULT_LOCAL_REGION, LOCAL_CREDENTIALS } from '../local-stack/emulators/emulator';
+import { DEFAULT_LOCAL_REGION, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../local-stack/emulators/emulator';
 import { countCommands, meterWrites, type WriteMeter } from './count-commands';
 
 export interface DeliverBenchResult {
@@ -33,6 +37,8 @@ export interface DeliverBenchResult {
   messagesPerSecond: number;
   dynamoRequests: Map<string, number>;
   requestsPerMessage: number;
+  /** KMS requests by command (opening the sealed push endpoints). */
+  kmsRequests: Map<string, number>;
   /** Write units per table, as DynamoDB bills them. */
   writes: WriteMeter;
 }
@@ -43,10 +49,12 @@ const BATCH = 10;
 /** Runs the benchmark on a DynamoDB Local of its own; stops it before returning. */
 export const benchDeliver = async (options: { messages: number; concurrency: number }): Promise<DeliverBenchResult> => {
   const dynamoDbLocal = await startDynamoDbLocal();
+  const kmsStub = await startKmsStub({ region: DEFAULT_LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID });
+  const kms = new KMS({ endpoint: kmsStub.endpoint, region: DEFAULT_LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const client = new DynamoDBClient({ endpoint: dynamoDbLocal.endpoint, region: DEFAULT_LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
   const document = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   try {
-    const env = await createTables(client);
+    const env = { ...(await createTables(client)), FIELD_KEY_ARN: `arn:aws:kms:${DEFAULT_LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:key/00000000-0000-4000-8000-00000000b0b0` };
     const now = new Date();
     const campaigns = new DynamoCampaignStore(document, env.CAMPAIGNS_TABLE_NAME);
     const campaign = loadCampaignFiles(resolve(__dirname, '../../events/campaigns')).find((c) => c.id === CAMPAIGN_ID)!;
@@ -54,7 +62,8 @@ export const benchDeliver = async (options: { messages: number; concurrency: num
     await campaigns.setActive(CAMPAIGN_ID, true, now);
 
     const zone = middayZone(now);
-    const profiles = new DynamoProfileStore(document, env.PROFILES_TABLE_NAME);
+    // Sealed as process-events writes them, so deliver pays for opening the endpoint as it does in AWS.
+    const profiles = sealingProfileStore(new DynamoProfileStore(document, env.PROFILES_TABLE_NAME), new KmsFieldCipher(kms, env.FIELD_KEY_ARN));
     const intents: Intent[] = [];
     for (let start = 0; start < options.messages; start += 50) {
       const ids = Array.from({ length: Math.min(50, options.messages - start) }, (_, i) => `bench-${start + i}`);
@@ -84,8 +93,9 @@ export const benchDeliver = async (options: { messages: number; concurrency: num
     const dynamoRequests = countCommands(counted);
     const writes = meterWrites(counted);
     const sns = answeringSnsClient();
+    const kmsRequests = countCommands(kms);
     const handlers = Array.from({ length: options.concurrency }, () =>
-      createDeliverHandler(env, { dynamo: counted, sns, pushSns: sns, sqs: new SQSClient({ region: DEFAULT_LOCAL_REGION, credentials: LOCAL_CREDENTIALS }) }),
+      createDeliverHandler(env, { dynamo: counted, kms, sns, pushSns: sns, sqs: new SQSClient({ region: DEFAULT_LOCAL_REGION, credentials: LOCAL_CREDENTIALS }) }),
     );
     const batches: Intent[][] = [];
     for (let i = 0; i < intents.length; i += BATCH) batches.push(intents.slice(i, i + BATCH));
@@ -110,11 +120,13 @@ export const benchDeliver = async (options: { messages: number; concurrency: num
       messagesPerSecond: Math.round(intents.length / (elapsedMs / 1000)),
       dynamoRequests,
       requestsPerMessage: requests / intents.length,
+      kmsRequests,
       writes,
     };
   } finally {
     client.destroy();
-    await dynamoDbLocal.stop();
+    kms.destroy();
+    await Promise.all([dynamoDbLocal.stop(), kmsStub.stop()]);
   }
 };
 
@@ -123,6 +135,8 @@ export const printDeliverBench = (result: DeliverBenchResult, concurrency: numbe
   const ops = [...result.dynamoRequests].map(([name, n]) => `${name.replace('Command', '')} ${(n / result.messages).toFixed(2)}`).join(', ');
   console.log(`deliver throughput:   ${result.messagesPerSecond.toLocaleString('en')} messages/s (${result.sent} of ${result.messages} sent in ${(result.elapsedMs / 1000).toFixed(1)} s, ${concurrency} invocations of ${BATCH} at once, DynamoDB Local, SNS in-process)`);
   console.log(`deliver DynamoDB:     ${result.requestsPerMessage.toFixed(2)} requests per message (${ops})`);
+  const kmsOps = [...result.kmsRequests].map(([name, n]) => `${name.replace('Command', '')} ${(n / result.messages).toFixed(2)}`).join(', ');
+  console.log(`deliver KMS:          ${kmsOps || 'none'} per message (sealed push endpoints, local KMS stub; the data-key cache is per user)`);
   const units = [...result.writes].map(([table, w]) => `${table.replace(/^bench-/, '')} ${(w.units / result.messages).toFixed(2)}`).join(', ');
   const total = [...result.writes.values()].reduce((sum, w) => sum + w.units, 0);
   console.log(`deliver write units:  ${(total / result.messages).toFixed(2)} per message sent (${units})`);

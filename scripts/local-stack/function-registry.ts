@@ -13,6 +13,7 @@ import { createNightlyProfilesHandler } from '../../functions/profiles/nightly-p
 import { createProcessEventsHandler } from '../../functions/processing/process-events.handler';
 import { createRetrainModelHandler } from '../../functions/recommendations/retrain-model.handler';
 import { createRolloutStepHandler } from '../../functions/rollouts/rollout-step.handler';
+import type { KMS } from '@aws-sdk/client-kms';
 import type { Clock } from '../../layers/core/clock';
 import type { LambdaHandler } from './lambda-runtime';
 
@@ -23,6 +24,7 @@ export interface LocalDependencies {
   sqs: SQSClient;
   sns: SNSClient;
   s3: S3Client;
+  kms: KMS;
   clock: Clock;
 }
 
@@ -36,8 +38,8 @@ type Factory = (env: Record<string, string>, deps: LocalDependencies) => LambdaH
 export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/ingest/ingest.handler.ts': (env, deps) => createIngestHandler(env, { kinesis: deps.kinesis, clock: deps.clock }),
   'functions/processing/process-events.handler.ts': (env, deps) =>
-    createProcessEventsHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, clock: deps.clock }),
-  'functions/messaging/deliver.handler.ts': (env, deps) => createDeliverHandler(env, { dynamo: deps.dynamo, sns: deps.sns, sqs: deps.sqs, clock: deps.clock }),
+    createProcessEventsHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, kms: deps.kms, clock: deps.clock }),
+  'functions/messaging/deliver.handler.ts': (env, deps) => createDeliverHandler(env, { dynamo: deps.dynamo, kms: deps.kms, sns: deps.sns, sqs: deps.sqs, clock: deps.clock }),
   'functions/campaigns/sweep-timers.handler.ts': (env, deps) => createSweepTimersHandler(env, { dynamo: deps.dynamo, sqs: deps.sqs, clock: deps.clock }),
   'functions/profiles/nightly-profiles.handler.ts': (env, deps) => createNightlyProfilesHandler(env, { dynamo: deps.dynamo, clock: deps.clock }),
   'functions/recommendations/retrain-model.handler.ts': (env, deps) => createRetrainModelHandler(env, { s3: deps.s3, clock: deps.clock }),

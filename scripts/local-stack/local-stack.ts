@@ -12,6 +12,7 @@ import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store
 import { LocalModelStore } from '../../layers/adapters/local-model-store';
 import { S3ModelStore } from '../../layers/adapters/s3-model-store';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
+import { KMS } from '@aws-sdk/client-kms';
 import { loadCampaignFiles } from '../campaigns/load-campaign-files';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import { startApiGatewayServer, type ApiGatewayServer } from './api-gateway';
@@ -166,9 +167,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sqs: new SQSClient(emulators.clientConfig('sqs')),
       sns: new SNSClient(emulators.clientConfig('sns')),
       s3: new S3Client(emulators.clientConfig('s3')),
+      kms: new KMS(emulators.clientConfig('kms')),
       clock,
     };
-    stoppers.push(async () => [dynamodb, clients.kinesis, clients.sqs, clients.sns, clients.s3].forEach((c) => c.destroy()));
+    stoppers.push(async () => [dynamodb, clients.kinesis, clients.sqs, clients.sns, clients.s3, clients.kms].forEach((c) => c.destroy()));
 
     const stack = await provisionFromTemplate(template, { dynamodb, kinesis: clients.kinesis, sqs: clients.sqs, sns: clients.sns, s3: clients.s3 }, { stackName, region: emulators.region });
     const resolved = resolveFunctions(template, stack);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { rebaseTimestamps } from '../../scripts/samples/rebase-timestamps';
@@ -60,6 +60,11 @@ describe('the slice through the local stack', () => {
       outbox: [],
     });
     expect(stack.seededCampaigns).toEqual(expect.arrayContaining(['related-products-after-purchase', 'viewed-no-cart-coupon']));
+    // the endpoint is stored sealed (field-level encryption): the item holds a ciphertext and a masked form, never the ARN
+    expect(profile?.channels.push).toEqual({ sealed: { ciphertext: expect.any(Uint8Array), masked: '…/GCM/shop-app/••••0042' }, at: expect.any(String) });
+    const { Item } = await stack.clients.dynamo.send(new GetCommand({ TableName: stack.stack.resources.Profiles!.name, Key: { userId: 'user-42' } }));
+    expect(Buffer.from(JSON.stringify(Item)).includes(ENDPOINT_ARN)).toBe(false);
+    expect(Buffer.from((Item!.channels as { push: { sealed: { ciphertext: Uint8Array } } }).push.sealed.ciphertext).includes(ENDPOINT_ARN)).toBe(false);
 
     // the push, through SNS to the user's platform endpoint
     const pushes = stack.emulators.directPublishes.list();
