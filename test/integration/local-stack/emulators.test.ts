@@ -22,10 +22,10 @@ describe('local emulators', () => {
     await emulators?.stop();
   });
 
-  it('listens on 127.0.0.1 only, on five distinct ports', () => {
+  it('listens on 127.0.0.1 only, on six distinct ports', () => {
     const urls = Object.values(emulators.endpoints).map((endpoint) => new URL(endpoint));
     expect(urls.every((url) => url.hostname === '127.0.0.1')).toBe(true);
-    expect(new Set(urls.map((url) => url.port)).size).toBe(5);
+    expect(new Set(urls.map((url) => url.port)).size).toBe(6);
     expect(emulators.awsEnvironment()).toMatchObject({ AWS_ENDPOINT_URL_SNS: emulators.endpoints.sns, AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs });
   });
 
