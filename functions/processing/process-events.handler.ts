@@ -4,6 +4,7 @@ import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
+import { DynamoConsentReceipts } from '../../layers/adapters/dynamo-consent-receipts';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
 import { PersonalizeInteractions } from '../../layers/adapters/personalize-interactions';
@@ -58,6 +59,8 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const timers = new DynamoTimerStore(dynamo, config.TIMERS_TABLE_NAME);
   const exposures = new DynamoExperimentStore(dynamo, config.EXPERIMENTS_TABLE_NAME);
   const touches = new DynamoKpiStore(dynamo, config.KPIS_TABLE_NAME);
+  const consents = new DynamoConsentReceipts(dynamo, config.CONSENTS_TABLE_NAME);
+  const tracking = { default: config.TRACKING_CONSENT, byRegion: config.TRACKING_CONSENT_BY_REGION };
   /** The funnel's outcomes as metrics, one data point per campaign (bounded: campaigns, currencies). */
   const emitFunnel = (funnel: TouchAttributionResult) => {
     for (const [campaign, tally] of funnel.byCampaign) {
@@ -90,7 +93,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     }));
     const { events, poison } = decodeRecords(records);
 
-    const result = await processEvents({ events, profiles, intents, campaigns, timers, now: clock() });
+    const result = await processEvents({ events, profiles, intents, campaigns, timers, consents, tracking, now: clock() });
     // Nothing accepted is dropped: what decode or the fold refused is parked with its reason (and alarmed
     // on by the DLQ's depth). If parking fails the invocation fails and the batch is retried.
     const unusable = poisonOf(records, result.refused, 'UNUSABLE');
@@ -104,7 +107,8 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
       });
     }
     const refused = new Set(result.refused.map((r) => r.sequenceNumber));
-    const held = events.filter((e) => !result.failed.has(e.profileKey) && !refused.has(e.sequenceNumber));
+    // Untracked behaviour goes no further: no Personalize, no attribution (it is not folded either).
+    const held = events.filter((e) => !result.failed.has(e.profileKey) && !refused.has(e.sequenceNumber) && !result.untrackedEvents.has(e.event));
     if (personalize) {
       // Best effort: Personalize's real-time view is a bonus; the archive feeds the nightly training either way.
       const applied = held.flatMap((e) => interactionsOfEvent(e.event));
@@ -133,6 +137,12 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
 
     metrics.addMetric('EventsApplied', MetricUnit.Count, result.applied);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
+    for (const [reason, count] of Object.entries(result.notTracked)) {
+      const notTracked = metrics.singleMetric();
+      notTracked.addDimension('reason', reason);
+      notTracked.addMetric('EventsNotTracked', MetricUnit.Count, count);
+    }
+    metrics.addMetric('ConsentReceiptsWritten', MetricUnit.Count, result.receiptsWritten);
     metrics.addMetric('PoisonRecords', MetricUnit.Count, parked.length);
     metrics.addMetric('UnusableRecords', MetricUnit.Count, unusable.length);
     metrics.addMetric('ProfilesWritten', MetricUnit.Count, result.profilesWritten);
@@ -155,7 +165,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   }, observability);
 };
 
-const summary = ({ failed, refused, appliedEvents: _applied, ...counts }: Awaited<ReturnType<typeof processEvents>>) => ({ ...counts, failedUsers: failed.size, refused: refused.length });
+const summary = ({ failed, refused, appliedEvents: _applied, untrackedEvents, ...counts }: Awaited<ReturnType<typeof processEvents>>) => ({ ...counts, failedUsers: failed.size, refused: refused.length, untracked: untrackedEvents.size });
 
 
 export const handler = lazyHandler(() => createProcessEventsHandler(process.env));

@@ -14,6 +14,7 @@ import type { RolloutState } from './rollouts/rollout-state';
 import type { Order } from './kpis/attribute-touches';
 import type { FunnelFacts, KpiIncrement, MeasurementFacts, Touch } from './kpis/funnel';
 import type { SentRef } from './kpis/delivery-status';
+import type { ConsentReceipt, ConsentStatement } from './consent/consent-statements';
 
 /** Where profiles live. Implementations map their storage's conflict to {@link ProfileVersionConflictError}. */
 export interface ProfileStore {
@@ -23,6 +24,18 @@ export interface ProfileStore {
   save(profile: Profile, expectedVersion: number): Promise<void>;
   /** Empties the outboxes (intents and timer commands) if the profile is still at `version`; a newer writer will have flushed them itself. */
   clearOutbox(userId: string, version: number): Promise<void>;
+}
+
+/**
+ * The append-only history of consent statements (the `Consents` table): one receipt per purpose per
+ * statement, keyed by statement time, purpose and insertId, so recording a replayed statement again
+ * changes nothing. Resolves only when every receipt is stored.
+ */
+export interface ConsentReceipts {
+  /** `recordedAt`: when the pipeline received the statement (the event's `receivedAt`), so a replay writes the same receipt. */
+  record(userId: string, statements: readonly (ConsentStatement & { readonly recordedAt: string })[]): Promise<{ readonly written: number }>;
+  /** The user's receipts, oldest statement first. */
+  history(userId: string): Promise<ConsentReceipt[]>;
 }
 
 /** The stream behind the ingest endpoint. Resolves only when every record is stored. */

@@ -1,3 +1,4 @@
+import { parseTrackingPolicy } from '../core/consent/tracking-policy';
 import { DEFAULT_DELIVERY_SETTINGS, readDeliveryPolicy } from '../core/messaging/delivery-policy';
 import { parseCosts } from '../core/kpis/costs';
 import { canonicalTimeZone } from '../core/time-zone';
@@ -34,6 +35,12 @@ export const PROCESS_EVENTS_CONFIG = defineConfig({
   TIMERS_TABLE_NAME: resource(),
   EXPERIMENTS_TABLE_NAME: resource(),
   KPIS_TABLE_NAME: resource(),
+  /** The append-only consent receipts (PutItem only). */
+  CONSENTS_TABLE_NAME: resource(),
+  /** `opt-in` (default: no behaviour kept before a grant) or `opt-out`: the tracking rule of users without a statement. */
+  TRACKING_CONSENT: parsedBy((raw) => parseTrackingPolicy({ default: raw }).default),
+  /** JSON from the user's `region` trait to `opt-in`/`opt-out`, overriding TRACKING_CONSENT there. */
+  TRACKING_CONSENT_BY_REGION: parsedBy((raw) => parseTrackingPolicy({ byRegion: raw }).byRegion),
   CAMPAIGN_CACHE_TTL_SECONDS,
   /** Personalize's event tracker: interactions are sent as they happen when set. */
   PERSONALIZE_TRACKING_ID: optionalText(),

@@ -1,6 +1,7 @@
 import { ProfileVersionConflictError } from '../../layers/core/errors';
 import type { Intent } from '../../layers/core/messaging/intent';
-import type { IntentQueue, ProfileStore } from '../../layers/core/ports';
+import { receiptKeyOf, type ConsentReceipt } from '../../layers/core/consent/consent-statements';
+import type { ConsentReceipts, IntentQueue, ProfileStore } from '../../layers/core/ports';
 import type { Profile } from '../../layers/core/profile/profile';
 
 /** A profile store with the same version semantics as the DynamoDB adapter, in memory. */
@@ -52,3 +53,23 @@ export class InMemoryIntentQueue implements IntentQueue {
 }
 
 // The delivery fakes (ledger, senders, outcomes, limiter) are in delivery-fakes.ts.
+
+/** Consent receipts with the Consents table's key and its append-only rule (the first receipt of a key stays). */
+export class InMemoryConsentReceipts implements ConsentReceipts {
+  readonly items = new Map<string, ConsentReceipt>();
+
+  async record(userId: string, statements: Parameters<ConsentReceipts['record']>[1]) {
+    let written = 0;
+    for (const statement of statements) {
+      const receipt = receiptKeyOf(statement);
+      const key = `${userId}\u0000${receipt}`;
+      if (this.items.has(key)) continue;
+      this.items.set(key, { userId, receipt, ...statement });
+      written++;
+    }
+    return { written };
+  }
+  async history(userId: string) {
+    return [...this.items.values()].filter((r) => r.userId === userId).sort((a, b) => a.receipt.localeCompare(b.receipt));
+  }
+}

@@ -2,7 +2,9 @@ import type { DecodedEvent } from '../contract/decode-records';
 import type { IngestedEvent } from '../contract/pipeline-event';
 import type { FieldError } from '../contract/validate-event';
 import { ProfileVersionConflictError } from '../errors';
-import type { CampaignSource, IntentQueue, ProfileStore, TimerStore } from '../ports';
+import { receiptsOf } from '../consent/consent-statements';
+import type { NotTrackedReason, TrackingPolicy } from '../consent/tracking-policy';
+import type { CampaignSource, ConsentReceipts, IntentQueue, ProfileStore, TimerStore } from '../ports';
 import { deriveProfile } from '../profile/derive-profile';
 import { foldProfile } from '../profile/fold-profile';
 import { emptyProfile, type Profile } from '../profile/profile';
@@ -15,6 +17,10 @@ export interface ProcessEventsInput {
   /** The active campaigns whose triggers the events are evaluated against (read once per batch). */
   campaigns: CampaignSource;
   timers: TimerStore;
+  /** Every consent statement of an event new to its profile is kept here, before the profile write. */
+  consents: ConsentReceipts;
+  /** Behaviour events of a user not tracked at the event's time are left out (see tracking-policy.ts). */
+  tracking: TrackingPolicy;
   /** Processing time: activity level, lifecycle stage and tags are derived as of now. */
   now: Date;
   /** Attempts per user when another writer keeps winning the version race. */
@@ -39,6 +45,15 @@ export interface ProcessEventsResult {
   /** The events applied (new to their profile), for what counts each event once (the behaviour counters). */
   appliedEvents: IngestedEvent[];
   duplicates: number;
+  /**
+   * Behaviour events left out for want of tracking consent: not folded, triggering, attributed, sent to
+   * Personalize or archived. The same event objects as in the input, so callers can leave them out too.
+   */
+  untrackedEvents: Set<IngestedEvent>;
+  /** {@link untrackedEvents} counted by reason. */
+  notTracked: Partial<Record<NotTrackedReason, number>>;
+  /** Consent receipts written (a replayed statement's receipt is there already and not counted). */
+  receiptsWritten: number;
   profilesWritten: number;
   versionConflicts: number;
   /** Intents the triggers decided on in this batch (to send now). */
@@ -69,6 +84,9 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
     applied: 0,
     appliedEvents: [],
     duplicates: 0,
+    untrackedEvents: new Set(),
+    notTracked: {},
+    receiptsWritten: 0,
     profilesWritten: 0,
     versionConflicts: 0,
     triggersFired: 0,
@@ -97,7 +115,7 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
   async function processUser(userId: string, events: DecodedEvent[], first: Profile | undefined): Promise<void> {
     let current = first ?? emptyProfile(userId);
     for (let attempt = 1; ; attempt++) {
-      const { profile: folded, applied, refused } = foldProfile(current, events.map((e) => e.event));
+      const { profile: folded, applied, refused, untracked } = foldProfile(current, events.map((e) => e.event), { tracking: input.tracking });
       let next: Profile = folded;
       let fired = { intents: 0, stale: 0 };
       if (applied.length > 0) {
@@ -112,6 +130,8 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         fired = { intents: triggered.intents.length, stale: triggered.stale };
       }
       try {
+        // Before the profile write: once the profile remembers the insertIds, a replay would not record them.
+        const { written } = await input.consents.record(userId, applied.flatMap(receiptsOf));
         if (applied.length > 0) {
           next.version = current.version + 1;
           await profiles.save(next, current.version);
@@ -119,7 +139,12 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         }
         result.applied += applied.length;
         result.appliedEvents.push(...applied);
-        result.duplicates += events.length - applied.length - refused.length;
+        result.duplicates += events.length - applied.length - refused.length - untracked.length;
+        result.receiptsWritten += written;
+        for (const { event, reason } of untracked) {
+          result.untrackedEvents.add(event);
+          result.notTracked[reason] = (result.notTracked[reason] ?? 0) + 1;
+        }
         const refusedEvents = new Map(refused.map((r) => [r.event, r.errors]));
         for (const { sequenceNumber, profileKey, event } of events) {
           const errors = refusedEvents.get(event);

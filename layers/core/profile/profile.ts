@@ -1,4 +1,4 @@
-import type { Channel, EventType } from '../contract/pipeline-event';
+import type { ConsentPurpose, EventType } from '../contract/pipeline-event';
 import type { Intent } from '../messaging/intent';
 import type { TimerCommand } from '../triggers/timer';
 import type { TriggerState } from '../triggers/trigger-state';
@@ -13,7 +13,10 @@ export interface ConsentRecord {
   granted: boolean;
   /** Client time of the event that set it: the latest statement wins, whatever order events arrive in. */
   at: string;
+  /** Where it was made: `identify`, `consent-banner`, `settings`, `sns-opt-out`… */
   source: string;
+  /** The version of the text the user agreed to, when the app sent it. */
+  version?: string;
 }
 
 export type Platform = 'ios' | 'android' | 'web';
@@ -31,7 +34,8 @@ export interface Profile {
   timeZone?: string;
   /** Base attributes the app sends with identify (age band, region, member level…). */
   traits: Record<string, unknown>;
-  consent: Partial<Record<Channel, ConsentRecord>>;
+  /** The latest statement per purpose (`tracking` and each channel); every statement is also a receipt in `Consents`. */
+  consent: Partial<Record<ConsentPurpose, ConsentRecord>>;
   /** Where to reach the user; `sms.phoneNumber` is E.164 and, like the endpoint ARN, never logged. */
   channels: { push?: { endpointArn: string; at: string }; sms?: { phoneNumber: string; at: string } };
 
