@@ -37,6 +37,7 @@ const defaultProperties: Partial<Record<PipelineEvent['type'], PipelineEvent['pr
   push_open: { messageId: 'm-1' },
   sms_click: { messageId: 'm-1' },
   feedback: { rating: 4, placement: 'order-confirmation' },
+  consent: { purposes: { tracking: true }, source: 'consent-banner', version: 'privacy-1' },
   identify: { consent: { push: true }, pushEndpointArn: 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/abc' },
 };
 
