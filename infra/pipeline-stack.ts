@@ -89,6 +89,11 @@ export class MarketingPipelineStack extends Stack {
       timersTable: this.profileStore.timersTable,
       experimentsTable: this.profileStore.experimentsTable,
       kpisTable: this.profileStore.kpisTable,
+      consentsTable: this.profileStore.consentsTable,
+      trackingEnvironment: {
+        TRACKING_CONSENT: config.trackingConsent,
+        ...(Object.keys(config.trackingConsentByRegion).length > 0 && { TRACKING_CONSENT_BY_REGION: JSON.stringify(config.trackingConsentByRegion) }),
+      },
       campaignCacheEnvironment,
       personalizeEvents: config.personalizeEvents,
       intentsQueue: this.messaging.intentsQueue,

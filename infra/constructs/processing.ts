@@ -30,6 +30,10 @@ export interface ProcessingProps {
   readonly experimentsTable: dynamodb.ITable;
   /** Read (the user's touches) and written (opens, orders and their funnel counters) for every campaign's funnel. */
   readonly kpisTable: dynamodb.ITable;
+  /** Written, PutItem only: the append-only consent receipts. */
+  readonly consentsTable: dynamodb.ITable;
+  /** `TRACKING_CONSENT` and `TRACKING_CONSENT_BY_REGION`, when configured. */
+  readonly trackingEnvironment: Readonly<Record<string, string>>;
   /** Where due intents are sent. */
   readonly intentsQueue: sqs.IQueue;
   /** When set, interactions go to this Personalize event tracker as they happen (`PERSONALIZE_TRACKING_ID`). */
@@ -81,6 +85,8 @@ export class Processing extends Construct {
           TIMERS_TABLE_NAME: props.timersTable.tableName,
           EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
           KPIS_TABLE_NAME: props.kpisTable.tableName,
+          CONSENTS_TABLE_NAME: props.consentsTable.tableName,
+          ...props.trackingEnvironment,
           ...props.campaignCacheEnvironment,
           ...(props.personalizeEvents && { PERSONALIZE_TRACKING_ID: props.personalizeEvents.trackingId }),
         },
@@ -111,6 +117,8 @@ export class Processing extends Construct {
     grantTableActions(props.experimentsTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem']);
     // DynamoKpiStore: touchesOf (Query), recordOpen / recordOrder (a transaction of two Updates), recordBehaviour (Update, Put).
     grantTableActions(props.kpisTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem']);
+    // DynamoConsentReceipts.record: conditional PutItem only, so a receipt can never be changed or deleted by the pipeline.
+    grantTableActions(props.consentsTable, fn, ['dynamodb:PutItem']);
     if (props.personalizeEvents) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['personalize:PutEvents'], resources: [props.personalizeEvents.eventTrackerArn] }));
     }
