@@ -170,8 +170,9 @@ const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
   return profile;
 };
 
+/** Client time; at the same instant, identity and consent first (a statement covers what happens as it is made), then insertId. */
 const byClientTime = (a: IngestedEvent, b: IngestedEvent): number =>
-  a.timestamp === b.timestamp ? a.insertId.localeCompare(b.insertId) : Date.parse(a.timestamp) - Date.parse(b.timestamp);
+  Date.parse(a.timestamp) - Date.parse(b.timestamp) || Number(isIdentityOrConsentEvent(b)) - Number(isIdentityOrConsentEvent(a)) || a.insertId.localeCompare(b.insertId);
 
 const isNewer = (previous: string | undefined, candidate: string): boolean =>
   previous === undefined || Date.parse(candidate) >= Date.parse(previous);

@@ -11,7 +11,7 @@ import { loadCampaignFiles } from '../../../scripts/campaigns/load-campaign-file
 import type { ProvisionedStack } from '../../../scripts/local-stack/provision-from-template';
 import { apiGatewayEventFactory } from '../../helpers/api-gateway-event-factory';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
-import { eventFactory, ingestedEventFactory } from '../../helpers/factories';
+import { eventFactory, ingestedEventFactory, trackingGrantFactory } from '../../helpers/factories';
 import { kinesisEventFactory, kinesisRecordFactory } from '../../helpers/kinesis-event-factory';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
 import { TEST_YEAR } from '../../helpers/test-calendar';
@@ -43,6 +43,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
+      CONSENTS_TABLE_NAME: resourceOf(stack, 'Consents').name,
     };
     const campaigns = new DynamoCampaignStore(target.clients.document, env.CAMPAIGNS_TABLE_NAME!);
     for (const campaign of loadCampaignFiles(join(__dirname, '../../../events/campaigns'))) {
@@ -74,7 +75,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       userId: 'carol',
       type: 'identify',
       timestamp: `${TEST_YEAR}-11-22T09:00:00.000Z`,
-      properties: { consent: { push: true }, pushEndpointArn: ENDPOINT_ARN, timeZone: 'Europe/London' },
+      properties: { consent: { tracking: true, push: true }, pushEndpointArn: ENDPOINT_ARN, timeZone: 'Europe/London' },
     });
     const purchase = ingestedEventFactory({ userId: 'carol', type: 'purchase', timestamp: `${TEST_YEAR}-11-22T10:00:00.000Z` });
     const batch = kinesisEventFactory([identify, '%%% not json', purchase, { ...purchase, insertId: 'bad' }]);
@@ -184,6 +185,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
     const now = new Date(Date.now());
     const earlier = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
     const receivedAt = now.toISOString();
+    const grant = trackingGrantFactory({ userId: 'dave', timestamp: earlier(40), receivedAt });
     const login = ingestedEventFactory({ type: 'login', userId: 'dave', timestamp: earlier(30), receivedAt });
     // Each number is valid alone; the order total (1e16) is beyond what the profile keeps
     const hugeOrder = ingestedEventFactory({
@@ -198,6 +200,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       `{"type":"${type}","insertId":"evt-dave-raw-${n}","userId":"dave","receivedAt":"${receivedAt}",${rest}}`;
     const batch = {
       Records: [
+        kinesisRecordFactory(grant, '3000', 'dave'),
         kinesisRecordFactory(login, '3001', 'dave'),
         kinesisRecordFactory(hugeOrder, '3002', 'dave'),
         kinesisRecordFactory(raw('add_to_cart', 1, `"timestamp":"${earlier(10)}","properties":{"productId":"P-1","price":1e999}`), '3003', 'dave'),
@@ -238,7 +241,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
         ['PoisonRecord', '3004', 'SCHEMA_INVALID', ['timestamp OUT_OF_RANGE']],
         ['PoisonRecord', '3005', 'SCHEMA_INVALID', ['properties.timeZone UNKNOWN_TIME_ZONE']],
       ]);
-      expect(parked[0]!.data).toBe(batch.Records[1]!.kinesis.data);
+      expect(parked[0]!.data).toBe(batch.Records[2]!.kinesis.data);
     });
   });
 });

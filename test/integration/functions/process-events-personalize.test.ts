@@ -5,8 +5,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createProcessEventsHandler } from '../../../functions/processing/process-events.handler';
 import type { ProvisionedStack } from '../../../scripts/local-stack/provision-from-template';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
-import { ingestedEventFactory } from '../../helpers/factories';
+import { ingestedEventFactory, trackingGrantsFor } from '../../helpers/factories';
 import { kinesisEventFactory } from '../../helpers/kinesis-event-factory';
+import type { IngestedEvent } from '../../../layers/core/contract/pipeline-event';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
 import { TEST_YEAR } from '../../helpers/test-calendar';
 
@@ -32,6 +33,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
+      CONSENTS_TABLE_NAME: resourceOf(stack, 'Consents').name,
       PERSONALIZE_TRACKING_ID: TRACKING_ID,
     };
   });
@@ -41,13 +43,15 @@ describeWithAws('process-events sending interactions to Personalize', () => {
 
   const handlerFor = (environment: Record<string, string>) =>
     createProcessEventsHandler(environment, { dynamo: target.clients.document, sqs: target.clients.sqs, clock: () => NOW, personalizeEvents: personalize });
+  /** The events of users who granted tracking at their first event (opt-in is the default). */
+  const tracked = (events: IngestedEvent[]) => kinesisEventFactory([...trackingGrantsFor(events), ...events]);
   const profileOf = async (userId: string) =>
     (await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId } }))).Item;
 
   it('sends the views, adds to cart and purchased items of the batch, at their own times', async () => {
     // Prepare
     mock.on(PutEventsCommand).resolves({});
-    const batch = kinesisEventFactory([
+    const batch = tracked([
       ingestedEventFactory({ userId: 'dora', type: 'product_view', timestamp: `${TEST_YEAR}-11-22T09:00:00.000Z`, properties: { productId: '22423' } }),
       ingestedEventFactory({ userId: 'dora', type: 'add_to_cart', timestamp: `${TEST_YEAR}-11-22T09:01:00.000Z`, properties: { productId: '22423', quantity: 1, price: 12.75 } }),
       ingestedEventFactory({ userId: 'dora', type: 'login', timestamp: `${TEST_YEAR}-11-22T09:02:00.000Z` }),
@@ -83,7 +87,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
     // Prepare
     mock.on(PutEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const addMetric = jest.spyOn(Metrics.prototype, 'addMetric');
-    const batch = kinesisEventFactory([ingestedEventFactory({ userId: 'eve', type: 'product_view', properties: { productId: '22423' } })]);
+    const batch = tracked([ingestedEventFactory({ userId: 'eve', type: 'product_view', properties: { productId: '22423' } })]);
 
     // Act
     const response = await handlerFor(env)(batch, lambdaContextFactory('process-events'));
@@ -98,7 +102,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
   it('sends nothing without PERSONALIZE_TRACKING_ID', async () => {
     // Prepare
     const { PERSONALIZE_TRACKING_ID: _unset, ...withoutTracking } = env;
-    const batch = kinesisEventFactory([ingestedEventFactory({ userId: 'fay', type: 'product_view', properties: { productId: '22423' } })]);
+    const batch = tracked([ingestedEventFactory({ userId: 'fay', type: 'product_view', properties: { productId: '22423' } })]);
 
     // Act
     const response = await handlerFor(withoutTracking)(batch, lambdaContextFactory('process-events'));
@@ -107,5 +111,21 @@ describeWithAws('process-events sending interactions to Personalize', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(await profileOf('fay')).toMatchObject({ counters: { product_view: 1 } });
     expect(mock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('sends nothing of a user without tracking consent, keeps no profile for them, and counts why', async () => {
+    // Prepare
+    mock.on(PutEventsCommand).resolves({});
+    const addMetric = jest.spyOn(Metrics.prototype, 'addMetric');
+    const batch = kinesisEventFactory([ingestedEventFactory({ userId: 'gus', type: 'product_view', properties: { productId: '22423' } })]);
+
+    // Act
+    const response = await handlerFor(env)(batch, lambdaContextFactory('process-events'));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(mock.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(await profileOf('gus')).toBeUndefined();
+    expect(addMetric).toHaveBeenCalledWith('EventsNotTracked', 'Count', 1);
   });
 });
