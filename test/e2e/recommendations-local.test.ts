@@ -41,7 +41,7 @@ describe('the retrained model in the related-products push, through the local st
     // Act: the nightly retraining, then a new customer buys one home item and a day passes
     const retraining = (await stack.retrainModel()) as { gate: { run: boolean; newInteractions: number }; results: { promotion: { promoted: boolean } }[] };
     await post([
-      { type: 'identify', insertId: 'rec-e2e-identify', userId: 'newbie', timestamp: new Date(now).toISOString(), properties: { timeZone: 'Europe/London', pushEndpointArn: ENDPOINT, consent: { push: true } } },
+      { type: 'identify', insertId: 'rec-e2e-identify', userId: 'newbie', timestamp: new Date(now).toISOString(), properties: { timeZone: 'Europe/London', pushEndpointArn: ENDPOINT, consent: { tracking: true, push: true } } },
       purchase('newbie', now, ['HOME-0']),
     ]);
     now = T0 + DAY + 60_000;

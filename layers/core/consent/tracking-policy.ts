@@ -22,15 +22,17 @@ export type NotTrackedReason =
   /** No grant in force at the event's time (a refusal, a withdrawal, or no statement under opt-in). */
   | 'NO_TRACKING_CONSENT'
   /**
-   * The event is older than the user's latest tracking statement: the profile keeps only the latest
-   * statement, so the one in force at the event's time is unknown and the event is not kept.
+   * The event is older than the user's current tracking decision (`since` of the latest statement): the
+   * profile keeps only the latest statement, so the one in force at the event's time is unknown and the
+   * event is not kept.
    */
   | 'BEFORE_LATEST_STATEMENT';
 
 /**
  * Whether a behaviour event at `at` may be kept, given the user's latest tracking statement (if any), traits
- * and the policy: undefined when it may, the reason when not. Statements made before `at` decide; with
- * none, the policy of the user's region (or the deployment's default) does.
+ * and the policy: undefined when it may, the reason when not. A statement whose run of equal statements
+ * began at or before `at` decides; with none, the policy of the user's region (or the deployment's
+ * default) does.
  */
 export const trackingVerdict = (input: {
   readonly statement: ConsentRecord | undefined;
@@ -40,7 +42,7 @@ export const trackingVerdict = (input: {
 }): NotTrackedReason | undefined => {
   const { statement, traits, policy, at } = input;
   if (statement) {
-    if (Date.parse(statement.at) > Date.parse(at)) return 'BEFORE_LATEST_STATEMENT';
+    if (Date.parse(statement.since ?? statement.at) > Date.parse(at)) return 'BEFORE_LATEST_STATEMENT';
     return statement.granted ? undefined : 'NO_TRACKING_CONSENT';
   }
   return policyFor(traits, policy) === 'opt-out' ? undefined : 'NO_TRACKING_CONSENT';

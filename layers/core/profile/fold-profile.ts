@@ -165,7 +165,10 @@ const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
     }
   }
   for (const { purpose, granted, source, version } of consentStatementsOf(event)) {
-    if (isNewer(profile.consent[purpose]?.at, at)) profile.consent[purpose] = { granted, at, source, ...(version !== undefined && { version }) };
+    const previous = profile.consent[purpose];
+    if (!isNewer(previous?.at, at)) continue;
+    const since = previous?.granted === granted ? (previous.since ?? previous.at) : at;
+    profile.consent[purpose] = { granted, at, since, source, ...(version !== undefined && { version }) };
   }
   return profile;
 };

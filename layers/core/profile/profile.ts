@@ -17,6 +17,12 @@ export interface ConsentRecord {
   source: string;
   /** The version of the text the user agreed to, when the app sent it. */
   version?: string;
+  /**
+   * Client time of the first of the unbroken run of statements with this `granted` that ends at `at`
+   * (an app that restates consent at every start moves `at`, not `since`): what happened from `since` on
+   * is known to fall under `granted`. Absent on records written before it: `at`.
+   */
+  since?: string;
 }
 
 export type Platform = 'ios' | 'android' | 'web';

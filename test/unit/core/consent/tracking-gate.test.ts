@@ -54,7 +54,7 @@ describe('processEvents: tracking consent', () => {
     // Assess
     const profile = profiles.items.get('ula');
     expect(profile?.counters).toEqual({ consent: 1, product_view: 1 });
-    expect(profile?.consent.tracking).toEqual({ granted: true, at: at('10:00'), source: 'consent-banner', version: 'privacy-1' });
+    expect(profile?.consent.tracking).toEqual({ granted: true, at: at('10:00'), since: at('10:00'), source: 'consent-banner', version: 'privacy-1' });
     expect([...result.untrackedEvents].map((e) => e.insertId)).toEqual(['view-09:55']);
   });
 
@@ -82,6 +82,19 @@ describe('processEvents: tracking consent', () => {
     expect(first.notTracked).toEqual({ BEFORE_LATEST_STATEMENT: 1 });
     expect(replay.notTracked).toEqual({ BEFORE_LATEST_STATEMENT: 1 });
     expect(profiles.items.get('ula')?.counters.product_view).toBeUndefined();
+  });
+
+  it('keeps a late event when the consent was only restated after it (an app restating at every start)', async () => {
+    // Prepare
+    await run([tracking(true, '09:00'), tracking(true, '10:00')]);
+
+    // Act
+    const result = await run([view('09:30'), view('08:30')]);
+
+    // Assess
+    expect(profiles.items.get('ula')?.consent.tracking).toMatchObject({ at: at('10:00'), since: at('09:00') });
+    expect(result.applied).toBe(1);
+    expect(result.notTracked).toEqual({ BEFORE_LATEST_STATEMENT: 1 });
   });
 
   it('follows the region override of the user traits folded so far', async () => {

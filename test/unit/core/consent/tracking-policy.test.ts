@@ -16,6 +16,7 @@ describe('trackingVerdict', () => {
     ['opt-out, refused before', optOut, statement(false), {}, 'NO_TRACKING_CONSENT'],
     ['a statement at the same time decides', optIn, statement(true, AT), {}, undefined],
     ['a grant after the event', optIn, statement(true, '2026-11-22T11:00:00.000Z'), {}, 'BEFORE_LATEST_STATEMENT'],
+    ['a grant restated after the event, first made before it', optIn, { ...statement(true, '2026-11-22T11:00:00.000Z'), since: '2026-11-22T09:00:00.000Z' }, {}, undefined],
     ['a withdrawal after the event, even under opt-out', optOut, statement(false, '2026-11-22T11:00:00.000Z'), {}, 'BEFORE_LATEST_STATEMENT'],
   ])('%s', (_, policy, latest, traits, expected) => {
     // Act
