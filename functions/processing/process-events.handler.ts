@@ -1,10 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoConsentReceipts } from '../../layers/adapters/dynamo-consent-receipts';
+import { FirehoseEventArchive } from '../../layers/adapters/firehose-event-archive';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
 import { PersonalizeInteractions } from '../../layers/adapters/personalize-interactions';
@@ -33,6 +35,7 @@ import { withObservability } from '../../layers/runtime/with-observability';
 export interface ProcessEventsOverrides {
   dynamo?: DynamoDBDocumentClient;
   sqs?: SQSClient;
+  firehose?: FirehoseClient;
   clock?: Clock;
   /** For PutEvents when PERSONALIZE_TRACKING_ID is set. */
   personalizeEvents?: PersonalizeEventsClient;
@@ -60,6 +63,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
   const exposures = new DynamoExperimentStore(dynamo, config.EXPERIMENTS_TABLE_NAME);
   const touches = new DynamoKpiStore(dynamo, config.KPIS_TABLE_NAME);
   const consents = new DynamoConsentReceipts(dynamo, config.CONSENTS_TABLE_NAME);
+  const archive = new FirehoseEventArchive(overrides.firehose ?? clients.firehose(), config.EVENTS_ARCHIVE_STREAM_NAME);
   const tracking = { default: config.TRACKING_CONSENT, byRegion: config.TRACKING_CONSENT_BY_REGION };
   /** The funnel's outcomes as metrics, one data point per campaign (bounded: campaigns, currencies). */
   const emitFunnel = (funnel: TouchAttributionResult) => {
@@ -93,7 +97,7 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
     }));
     const { events, poison } = decodeRecords(records);
 
-    const result = await processEvents({ events, profiles, intents, campaigns, timers, consents, tracking, now: clock() });
+    const result = await processEvents({ events, profiles, intents, campaigns, timers, consents, archive, tracking, now: clock() });
     // Nothing accepted is dropped: what decode or the fold refused is parked with its reason (and alarmed
     // on by the DLQ's depth). If parking fails the invocation fails and the batch is retried.
     const unusable = poisonOf(records, result.refused, 'UNUSABLE');
@@ -143,6 +147,8 @@ export const createProcessEventsHandler = (env: Environment, overrides: ProcessE
       notTracked.addMetric('EventsNotTracked', MetricUnit.Count, count);
     }
     metrics.addMetric('ConsentReceiptsWritten', MetricUnit.Count, result.receiptsWritten);
+    metrics.addMetric('EventsArchived', MetricUnit.Count, result.archived.events);
+    metrics.addMetric('ArchiveRecords', MetricUnit.Count, result.archived.records);
     metrics.addMetric('PoisonRecords', MetricUnit.Count, parked.length);
     metrics.addMetric('UnusableRecords', MetricUnit.Count, unusable.length);
     metrics.addMetric('ProfilesWritten', MetricUnit.Count, result.profilesWritten);

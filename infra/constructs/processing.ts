@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -32,6 +33,8 @@ export interface ProcessingProps {
   readonly kpisTable: dynamodb.ITable;
   /** Written, PutItem only: the append-only consent receipts. */
   readonly consentsTable: dynamodb.ITable;
+  /** Written (PutRecordBatch only): the accepted events, before the profile write. */
+  readonly eventsArchive: firehose.IDeliveryStream;
   /** `TRACKING_CONSENT` and `TRACKING_CONSENT_BY_REGION`, when configured. */
   readonly trackingEnvironment: Readonly<Record<string, string>>;
   /** Where due intents are sent. */
@@ -86,6 +89,7 @@ export class Processing extends Construct {
           EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
           KPIS_TABLE_NAME: props.kpisTable.tableName,
           CONSENTS_TABLE_NAME: props.consentsTable.tableName,
+          EVENTS_ARCHIVE_STREAM_NAME: props.eventsArchive.deliveryStreamName,
           ...props.trackingEnvironment,
           ...props.campaignCacheEnvironment,
           ...(props.personalizeEvents && { PERSONALIZE_TRACKING_ID: props.personalizeEvents.trackingId }),
@@ -119,6 +123,8 @@ export class Processing extends Construct {
     grantTableActions(props.kpisTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem']);
     // DynamoConsentReceipts.record: conditional PutItem only, so a receipt can never be changed or deleted by the pipeline.
     grantTableActions(props.consentsTable, fn, ['dynamodb:PutItem']);
+    // FirehoseEventArchive.put: PutRecordBatch only (not PutRecord), on this stream only.
+    props.eventsArchive.grant(fn, 'firehose:PutRecordBatch');
     if (props.personalizeEvents) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['personalize:PutEvents'], resources: [props.personalizeEvents.eventTrackerArn] }));
     }

@@ -3,7 +3,7 @@ import type { StreamRecord } from './contract/accept-batch';
 import type { Intent } from './messaging/intent';
 import type { DeferralReason, SuppressionReason } from './messaging/decide-delivery';
 import type { CapsState, DecisionRecord, LedgerView } from './messaging/ledger';
-import type { Channel } from './contract/pipeline-event';
+import type { Channel, IngestedEvent } from './contract/pipeline-event';
 import type { Profile } from './profile/profile';
 import type { Campaign } from './campaigns/campaign';
 import type { Timer, TimerCommand } from './triggers/timer';
@@ -36,6 +36,15 @@ export interface ConsentReceipts {
   record(userId: string, statements: readonly (ConsentStatement & { readonly recordedAt: string })[]): Promise<{ readonly written: number }>;
   /** The user's receipts, oldest statement first. */
   history(userId: string): Promise<ConsentReceipt[]>;
+}
+
+/**
+ * The events archive (S3 through Firehose): the events process-events accepted, as JSON lines. Resolves
+ * only when every event is taken; at-least-once, so readers deduplicate by insertId.
+ */
+export interface EventArchive {
+  /** `records` and `bytes`: what the delivery stream bills (per record, in 5 KB steps). */
+  put(events: readonly IngestedEvent[]): Promise<{ readonly records: number; readonly bytes: number }>;
 }
 
 /** The stream behind the ingest endpoint. Resolves only when every record is stored. */

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -19,6 +20,7 @@ export const createAwsClients = (tracer?: Tracer) => {
         marshallOptions: { removeUndefinedValues: true },
       }),
     kinesis: () => traced(new KinesisClient(awsClientConfig())),
+    firehose: () => traced(new FirehoseClient(awsClientConfig())),
     sqs: () => traced(new SQSClient(awsClientConfig())),
     sns: () => traced(new SNSClient(awsClientConfig())),
     s3: () => traced(new S3Client(awsClientConfig())),

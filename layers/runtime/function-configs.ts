@@ -37,6 +37,8 @@ export const PROCESS_EVENTS_CONFIG = defineConfig({
   KPIS_TABLE_NAME: resource(),
   /** The append-only consent receipts (PutItem only). */
   CONSENTS_TABLE_NAME: resource(),
+  /** The Direct PUT Firehose stream of the events archive: the events process-events accepted. */
+  EVENTS_ARCHIVE_STREAM_NAME: resource(),
   /** `opt-in` (default: no behaviour kept before a grant) or `opt-out`: the tracking rule of users without a statement. */
   TRACKING_CONSENT: parsedBy((raw) => parseTrackingPolicy({ default: raw }).default),
   /** JSON from the user's `region` trait to `opt-in`/`opt-out`, overriding TRACKING_CONSENT there. */

@@ -3,7 +3,7 @@ import type { DecodedEvent } from '../../../../layers/core/contract/decode-recor
 import type { IngestedEvent } from '../../../../layers/core/contract/pipeline-event';
 import { processEvents } from '../../../../layers/core/processing/process-events';
 import { ingestedEventFactory } from '../../../helpers/factories';
-import { InMemoryConsentReceipts, InMemoryIntentQueue, InMemoryProfileStore } from '../../../helpers/in-memory-ports';
+import { InMemoryConsentReceipts, InMemoryEventArchive, InMemoryIntentQueue, InMemoryProfileStore } from '../../../helpers/in-memory-ports';
 import { InMemoryTimerStore } from '../../../helpers/in-memory-timer-store';
 import { staticCampaignSource, triggerCampaigns } from '../../../helpers/trigger-factories';
 
@@ -18,6 +18,7 @@ const tracking = (granted: boolean, time: string, insertId = `consent-${time}`) 
 describe('processEvents: tracking consent', () => {
   let profiles: InMemoryProfileStore;
   let consents: InMemoryConsentReceipts;
+  let archive: InMemoryEventArchive;
   let intents: InMemoryIntentQueue;
   const run = (events: IngestedEvent[], policy = OPT_IN) =>
     processEvents({
@@ -28,12 +29,14 @@ describe('processEvents: tracking consent', () => {
       timers: new InMemoryTimerStore(),
       campaigns: staticCampaignSource([triggerCampaigns.viewedNoCart]),
       consents,
+      archive,
       tracking: policy,
     });
 
   beforeEach(() => {
     profiles = new InMemoryProfileStore();
     consents = new InMemoryConsentReceipts();
+    archive = new InMemoryEventArchive();
     intents = new InMemoryIntentQueue();
   });
 
@@ -128,5 +131,37 @@ describe('processEvents: tracking consent', () => {
       { receipt: `${at('09:00')}#tracking#identify-1`, granted: true, source: 'identify', version: 'privacy-0' },
       { receipt: `${at('10:00')}#tracking#consent-10:00`, granted: false, source: 'consent-banner', version: 'privacy-1' },
     ]);
+  });
+
+  it('archives what it keeps, once, before the profile write: identity and consent always, behaviour only when tracked', async () => {
+    // Prepare
+    const identify = ingestedEventFactory({ type: 'identify', userId: 'ula', timestamp: at('08:00'), insertId: 'identify-1', properties: { phoneNumber: '+447700900123', pushEndpointArn: 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/ula', timeZone: 'Europe/London' } });
+    let archivedAtSave = 0;
+    profiles.beforeSave = () => (archivedAtSave = archive.lines.length);
+
+    // Act
+    await run([identify, view('09:00'), tracking(true, '10:00'), view('10:30')]);
+    await run([identify, view('09:00'), tracking(true, '10:00'), view('10:30')]);
+
+    // Assess
+    expect(archive.insertIds()).toEqual(['identify-1', 'consent-10:00', 'view-10:30']);
+    expect(archivedAtSave).toBe(3);
+    expect(archive.puts).toBe(1);
+    expect(archive.lines.join('')).not.toMatch(/\+447700900123|endpoint\/GCM/);
+    expect(JSON.parse(archive.lines[0]!).properties).toEqual({ timeZone: 'Europe/London' });
+  });
+
+  it('writes no profile when the archive refuses, so the retry archives and folds the events', async () => {
+    // Prepare
+    archive.failNext = new Error('ServiceUnavailableException');
+
+    // Act
+    const failed = await run([tracking(true, '10:00'), view('10:30')]);
+    const retried = await run([tracking(true, '10:00'), view('10:30')]);
+
+    // Assess
+    expect([...failed.failed.keys()]).toEqual(['ula']);
+    expect(retried).toMatchObject({ applied: 2, archived: { events: 2 } });
+    expect(profiles.items.get('ula')?.counters).toEqual({ consent: 1, product_view: 1 });
   });
 });
