@@ -21,7 +21,7 @@ import { createLambdaContext, type LambdaHandler } from './lambda-runtime';
 import { LOCAL_API_KEY, LOCAL_INGEST_PORT, LOCAL_REPORTS_DIR } from './local-defaults';
 import { removeLocalState, writeLocalState } from './local-state';
 import { deliverToS3, s3DeliveryFromQueueHandler, s3DeliveryHandler } from './firehose/s3-delivery';
-import { startFirehoseDirectPut, type FirehoseSink } from './emulators/firehose-direct-put';
+import { startFirehoseDirectPut, type FirehosePutStats, type FirehoseSink } from './emulators/firehose-direct-put';
 import { resolveStateMachines, runStateMachine } from './step-functions/run-state-machine';
 import { narrative, type Log } from './narrative';
 import { synthesizePipelineTemplate } from './pipeline-template';
@@ -92,6 +92,8 @@ export interface LocalStack {
   clients: LocalDependencies;
   /** Handlers by function logical ID, as the pollers and the gateway invoke them. */
   functions: Record<string, LambdaHandler<any, any>>;
+  /** What the functions put to Direct PUT Firehose streams (the events archive), for the cost bench. */
+  firehosePuts: FirehosePutStats;
   /** Resolves when every stream and queue has been processed (including what that processing enqueued). */
   settle(timeoutMs?: number): Promise<void>;
   /** Invokes the function a schedule of the template targets, now, as EventBridge Scheduler would. */
@@ -179,10 +181,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         stream.source.kind === 'direct' ? [[stream.source.name, (records) => deliverToS3(stream, clients.s3, clock, records)]] : [],
       ),
     );
+    let firehosePuts: FirehosePutStats = { calls: 0, records: 0, bytes: 0, billedBytes: 0 };
     if (directStreams.size > 0) {
       const firehose = await startFirehoseDirectPut(directStreams);
       stoppers.push(firehose.stop);
       process.env.AWS_ENDPOINT_URL_FIREHOSE = firehose.endpoint;
+      firehosePuts = firehose.stats;
     }
     const resolved = resolveFunctions(template, stack);
     const identity = { region: emulators.region, accountId: emulators.accountId };
@@ -354,6 +358,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     }
 
     return {
+      firehosePuts,
       url: gateway.url,
       apiKey,
       emulators,

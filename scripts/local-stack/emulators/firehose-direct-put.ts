@@ -11,7 +11,19 @@ export type FirehoseSink = (records: readonly Buffer[]) => Promise<void>;
 export interface FirehoseDirectPutServer extends RunningEmulator {
   /** Makes the next `count` records put (over any calls) come back refused, as Firehose throttling does. */
   refuseNext(count: number): void;
+  /** What was put so far: calls, records taken, and the bytes Firehose would bill (per record, in 5 KB steps). */
+  readonly stats: FirehosePutStats;
 }
+
+export interface FirehosePutStats {
+  calls: number;
+  records: number;
+  bytes: number;
+  billedBytes: number;
+}
+
+/** Firehose bills ingestion per record, rounded up to the next 5 KB. */
+const BILLING_STEP_BYTES = 5 * 1024;
 
 /** Firehose's limits: 500 records and 4 MiB per PutRecordBatch, 1,000 KiB per record. */
 const MAX_RECORDS = 500;
@@ -26,6 +38,7 @@ const MAX_RECORD_BYTES = 1_000 * 1024;
  */
 export const startFirehoseDirectPut = async (streams: ReadonlyMap<string, FirehoseSink>): Promise<FirehoseDirectPutServer> => {
   let refusals = 0;
+  const stats: FirehosePutStats = { calls: 0, records: 0, bytes: 0, billedBytes: 0 };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -44,7 +57,14 @@ export const startFirehoseDirectPut = async (streams: ReadonlyMap<string, Fireho
       const invalid = invalidBatch(records);
       if (invalid) return reply(res, 400, { __type: 'InvalidArgumentException', message: invalid });
       const refused = records.map(() => refusals > 0 && refusals-- > 0);
-      sink(records.filter((_, i) => !refused[i])).then(
+      const taken = records.filter((_, i) => !refused[i]);
+      stats.calls++;
+      for (const record of taken) {
+        stats.records++;
+        stats.bytes += record.length;
+        stats.billedBytes += Math.ceil(record.length / BILLING_STEP_BYTES) * BILLING_STEP_BYTES;
+      }
+      sink(taken).then(
         () => {
           const responses = refused.map((no) => (no ? { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'Slow down.' } : { RecordId: randomUUID() }));
           if (operation === 'PutRecord') return refused[0] ? reply(res, 400, { __type: 'ServiceUnavailableException', message: 'Slow down.' }) : reply(res, 200, { RecordId: responses[0]!.RecordId, Encrypted: true });
@@ -65,6 +85,7 @@ export const startFirehoseDirectPut = async (streams: ReadonlyMap<string, Fireho
     endpoint: `http://${LOOPBACK}:${port}`,
     port,
     refuseNext: (count) => void (refusals = count),
+    stats,
     stop: () => closeHttpServer(server),
   };
 };
