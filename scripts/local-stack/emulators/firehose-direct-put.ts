@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import { closeHttpServer } from './close-http-server';
-import { LOOPBACK } from './free-port';
+import { listenOnLoopback, LOOPBACK } from './free-port';
 import type { RunningEmulator } from './emulator';
 
 /** Where a stream's records go: resolves once they are delivered (locally, to S3 at once). */
@@ -75,12 +75,7 @@ export const startFirehoseDirectPut = async (streams: ReadonlyMap<string, Fireho
     });
     req.on('error', () => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     endpoint: `http://${LOOPBACK}:${port}`,
     port,
