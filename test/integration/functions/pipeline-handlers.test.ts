@@ -13,6 +13,7 @@ import { apiGatewayEventFactory } from '../../helpers/api-gateway-event-factory'
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 import { eventFactory, ingestedEventFactory, trackingGrantFactory } from '../../helpers/factories';
 import { kinesisEventFactory, kinesisRecordFactory } from '../../helpers/kinesis-event-factory';
+import { startLocalFirehose } from '../../helpers/local-firehose';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
 import { TEST_YEAR } from '../../helpers/test-calendar';
 
@@ -28,6 +29,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
   let target: AwsTarget;
   let stack: ProvisionedStack;
   let env: Record<string, string>;
+  let firehose: Awaited<ReturnType<typeof startLocalFirehose>>;
 
   beforeAll(async () => {
     target = await startAwsTarget();
@@ -44,14 +46,19 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
       CONSENTS_TABLE_NAME: resourceOf(stack, 'Consents').name,
+      EVENTS_ARCHIVE_STREAM_NAME: resourceOf(stack, 'EventsArchive').name,
     };
+    firehose = await startLocalFirehose(env.EVENTS_ARCHIVE_STREAM_NAME!);
     const campaigns = new DynamoCampaignStore(target.clients.document, env.CAMPAIGNS_TABLE_NAME!);
     for (const campaign of loadCampaignFiles(join(__dirname, '../../../events/campaigns'))) {
       await campaigns.put(campaign, NOW);
       await campaigns.setActive(campaign.id, true, NOW);
     }
   });
-  afterAll(() => target?.stop());
+  afterAll(async () => {
+    await firehose?.stop();
+    await target?.stop();
+  });
 
   const receive = async (queueUrl: string): Promise<Message[]> => {
     const { Messages = [] } = await target.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
@@ -90,7 +97,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('folds the valid records into the profile, parks the poison ones, and arms the related-products timer instead of sending now', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, firehose: firehose.client, clock });
 
       // Act
       const response = await processEvents(batch, lambdaContextFactory('process-events'));
@@ -112,7 +119,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('leaves the profile as it was and enqueues nothing when the batch is replayed', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, firehose: firehose.client, clock });
       const before = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
       const timersBefore = await timersOf('carol');
 
@@ -224,7 +231,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('applies the good record, parks the others in EventsDlq with their reason and the record itself, and fails none', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, clock: () => now });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, firehose: firehose.client, clock: () => now });
 
       // Act
       const response = await processEvents(batch, lambdaContextFactory('process-events'));

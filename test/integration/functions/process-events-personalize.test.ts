@@ -8,6 +8,7 @@ import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type Aw
 import { ingestedEventFactory, trackingGrantsFor } from '../../helpers/factories';
 import { kinesisEventFactory } from '../../helpers/kinesis-event-factory';
 import type { IngestedEvent } from '../../../layers/core/contract/pipeline-event';
+import { startLocalFirehose } from '../../helpers/local-firehose';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
 import { TEST_YEAR } from '../../helpers/test-calendar';
 
@@ -19,6 +20,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
   let target: AwsTarget;
   let stack: ProvisionedStack;
   let env: Record<string, string>;
+  let firehose: Awaited<ReturnType<typeof startLocalFirehose>>;
   const personalize = new PersonalizeEventsClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
   const mock = mockClient(personalize);
 
@@ -34,15 +36,20 @@ describeWithAws('process-events sending interactions to Personalize', () => {
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
       CONSENTS_TABLE_NAME: resourceOf(stack, 'Consents').name,
+      EVENTS_ARCHIVE_STREAM_NAME: resourceOf(stack, 'EventsArchive').name,
       PERSONALIZE_TRACKING_ID: TRACKING_ID,
     };
+    firehose = await startLocalFirehose(env.EVENTS_ARCHIVE_STREAM_NAME!);
   });
-  afterAll(() => target?.stop());
+  afterAll(async () => {
+    await firehose?.stop();
+    await target?.stop();
+  });
   beforeEach(() => mock.reset());
   afterEach(() => jest.restoreAllMocks());
 
   const handlerFor = (environment: Record<string, string>) =>
-    createProcessEventsHandler(environment, { dynamo: target.clients.document, sqs: target.clients.sqs, clock: () => NOW, personalizeEvents: personalize });
+    createProcessEventsHandler(environment, { dynamo: target.clients.document, sqs: target.clients.sqs, firehose: firehose.client, clock: () => NOW, personalizeEvents: personalize });
   /** The events of users who granted tracking at their first event (opt-in is the default). */
   const tracked = (events: IngestedEvent[]) => kinesisEventFactory([...trackingGrantsFor(events), ...events]);
   const profileOf = async (userId: string) =>
@@ -68,6 +75,8 @@ describeWithAws('process-events sending interactions to Personalize', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
+    const archived = Buffer.concat(firehose.records).toString('utf8').split('\n').filter((line) => line.includes('"userId":"dora"'));
+    expect(archived).toHaveLength(5); // the grant and the four events
     expect(mock.commandCalls(PutEventsCommand).map((call) => call.args[0].input)).toEqual([
       {
         trackingId: TRACKING_ID,
@@ -126,6 +135,7 @@ describeWithAws('process-events sending interactions to Personalize', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(mock.commandCalls(PutEventsCommand)).toHaveLength(0);
     expect(await profileOf('gus')).toBeUndefined();
+    expect(Buffer.concat(firehose.records).toString('utf8')).not.toContain('"userId":"gus"');
     expect(addMetric).toHaveBeenCalledWith('EventsNotTracked', 'Count', 1);
   });
 });
