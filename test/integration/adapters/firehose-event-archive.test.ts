@@ -1,9 +1,8 @@
-import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { FirehoseEventArchive } from '../../../layers/adapters/firehose-event-archive';
 import type { IngestedEvent } from '../../../layers/core/contract/pipeline-event';
 import { PartialWriteError } from '../../../layers/core/errors';
-import { startFirehoseDirectPut, type FirehoseDirectPutServer } from '../../../scripts/local-stack/emulators/firehose-direct-put';
 import { ingestedEventFactory } from '../../helpers/factories';
+import { startLocalFirehose } from '../../helpers/local-firehose';
 
 const STREAM = 'local-EventsArchive';
 /** Firehose bills ingestion per record, rounded up to the next 5 KB. */
@@ -11,18 +10,14 @@ const billedBytes = (records: readonly Buffer[]) => records.reduce((sum, r) => s
 
 /** The adapter with the real SDK client against the local Firehose endpoint (JSON 1.1 wire protocol). */
 describe('FirehoseEventArchive against the local Firehose endpoint', () => {
-  let server: FirehoseDirectPutServer;
-  let client: FirehoseClient;
-  const delivered: Buffer[] = [];
+  let firehose: Awaited<ReturnType<typeof startLocalFirehose>>;
+  let delivered: Buffer[];
 
   beforeAll(async () => {
-    server = await startFirehoseDirectPut(new Map([[STREAM, async (records) => void delivered.push(...records)]]));
-    client = new FirehoseClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
+    firehose = await startLocalFirehose(STREAM);
+    delivered = firehose.records;
   });
-  afterAll(async () => {
-    client.destroy();
-    await server.stop();
-  });
+  afterAll(() => firehose?.stop());
   beforeEach(() => delivered.splice(0));
 
   const lines = () => delivered.map((r) => r.toString('utf8')).join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as IngestedEvent);
@@ -33,7 +28,7 @@ describe('FirehoseEventArchive against the local Firehose endpoint', () => {
     const events = [identify, ...Array.from({ length: 499 }, () => ingestedEventFactory({ type: 'product_view' }))];
 
     // Act
-    const result = await new FirehoseEventArchive(client, STREAM).put(events);
+    const result = await new FirehoseEventArchive(firehose.client, STREAM).put(events);
 
     // Assess
     expect(lines().map((e) => e.insertId)).toEqual(events.map((e) => e.insertId));
@@ -48,13 +43,13 @@ describe('FirehoseEventArchive against the local Firehose endpoint', () => {
   it('puts the records Firehose refused again, and throws only when they stay refused', async () => {
     // Prepare
     const events = [ingestedEventFactory(), ingestedEventFactory()];
-    const archive = new FirehoseEventArchive(client, STREAM, { maxAttempts: 2, startingDelayMs: 1 });
+    const archive = new FirehoseEventArchive(firehose.client, STREAM, { maxAttempts: 2, startingDelayMs: 1 });
 
     // Act
-    server.refuseNext(1);
+    firehose.server.refuseNext(1);
     await archive.put(events);
     const firstLines = lines();
-    server.refuseNext(2);
+    firehose.server.refuseNext(2);
     const refused = archive.put(events);
 
     // Assess
