@@ -6,6 +6,7 @@ import { DEFAULT_DELIVERY_SETTINGS, DeliveryConfigInvalidError, readDeliveryPoli
 import type { Variable } from '../layers/runtime/config';
 import { DAILY_REVIEW_CONFIG, DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS, DELIVER_CONFIG, NIGHTLY_PROFILES_CONFIG, PROCESS_EVENTS_CONFIG, RETRAIN_MODEL_CONFIG } from '../layers/runtime/function-configs';
 import { DEFAULT_COSTS } from '../layers/core/kpis/costs';
+import type { TrackingDefault } from '../layers/core/consent/tracking-policy';
 
 /**
  * Deployment-time settings of the pipeline. Every field has a default suited to a small production
@@ -61,6 +62,13 @@ export interface PipelineConfig {
   readonly reviewHour: number;
   /** What messaging costs, as JSON (`KPI_COSTS`, docs/measurement.md): SMS by country, push, coupons, commission. */
   readonly measurementCosts: string;
+  /**
+   * Whether behaviour events of a user without a tracking statement are kept (`TRACKING_CONSENT` of
+   * process-events): `opt-in` (the default, safe under GDPR and PIPL: nothing before a grant) or `opt-out`.
+   */
+  readonly trackingConsent: TrackingDefault;
+  /** The rule per value of the user's `region` trait, overriding {@link trackingConsent} there, e.g. `{ EU: 'opt-in', US: 'opt-out' }`. */
+  readonly trackingConsentByRegion: Readonly<Record<string, TrackingDefault>>;
   /** Days the events archive and the decisions export are kept in the `Models` bucket (S3 lifecycle). */
   readonly archiveRetentionDays: number;
   /** Email addresses subscribed to the `Reviews` topic (each confirms by email). */
@@ -130,6 +138,8 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   measurementCosts: JSON.stringify(DEFAULT_COSTS),
   reviewEmails: [],
   archiveRetentionDays: 730,
+  trackingConsent: 'opt-in',
+  trackingConsentByRegion: {},
   deliveryStatusLogGroups: 'create',
   pushPlatformApplications: [],
   // Five sweeps missed or a backlog five minutes deep: customers get "24 h later" messages late.
@@ -160,6 +170,8 @@ export const PIPELINE_CONTEXT_KEYS = {
   measurementCosts: 'pipeline:measurementCosts',
   reviewEmails: 'pipeline:reviewEmails',
   archiveRetentionDays: 'pipeline:archiveRetentionDays',
+  trackingConsent: 'pipeline:trackingConsent',
+  trackingConsentByRegion: 'pipeline:trackingConsentByRegion',
   deliveryStatusLogGroups: 'pipeline:deliveryStatusLogGroups',
   pushPlatformApplications: 'pipeline:pushPlatformApplications',
   timerLagAlarmThresholdMinutes: 'pipeline:timerLagAlarmThresholdMinutes',
@@ -221,6 +233,11 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     }),
     reviewEmails: optional(read(keys.reviewEmails), (v) => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((e) => e.trim()).filter(Boolean)),
     archiveRetentionDays: optional(read(keys.archiveRetentionDays), (v) => positiveInteger(keys.archiveRetentionDays, v)),
+    trackingConsent: optional(read(keys.trackingConsent), (v) => asVariable(keys.trackingConsent, PROCESS_EVENTS_CONFIG.schema.TRACKING_CONSENT, v)),
+    // An object in cdk.json, a JSON string with -c.
+    trackingConsentByRegion: optional(read(keys.trackingConsentByRegion), (v) =>
+      asVariable(keys.trackingConsentByRegion, PROCESS_EVENTS_CONFIG.schema.TRACKING_CONSENT_BY_REGION, typeof v === 'string' ? v : JSON.stringify(v)),
+    ),
     deliveryStatusLogGroups: optional(read(keys.deliveryStatusLogGroups), (v) => {
       if (v !== 'create' && v !== 'existing') throw new PipelineConfigError(keys.deliveryStatusLogGroups, v, '"create" or "existing"');
       return v;

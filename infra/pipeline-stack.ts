@@ -82,6 +82,17 @@ export class MarketingPipelineStack extends Stack {
       campaignCacheEnvironment,
       functionDefaults,
     });
+    // Before Processing: process-events writes the events archive this construct owns.
+    this.recommendations = new Recommendations(this, 'Recommendations', {
+      alertsTopic: this.messaging.alertsTopic,
+      schedule: { hour: config.retrainingScheduleHour, timeZone: config.retrainingScheduleTimeZone },
+      minNewInteractions: config.retrainingMinNewInteractions,
+      metricTolerance: config.retrainingMetricTolerance,
+      personalize: config.personalize,
+      removalPolicy: config.removalPolicy,
+      archiveRetention: Duration.days(config.archiveRetentionDays),
+      functionDefaults,
+    });
     this.processing = new Processing(this, 'Processing', {
       eventsStream: this.ingest.eventsStream,
       streamRetention: config.streamRetention,
@@ -91,6 +102,12 @@ export class MarketingPipelineStack extends Stack {
       experimentsTable: this.profileStore.experimentsTable,
       kpisTable: this.profileStore.kpisTable,
       fieldKey: this.profileStore.fieldKey,
+      consentsTable: this.profileStore.consentsTable,
+      eventsArchive: this.recommendations.eventsArchive,
+      trackingEnvironment: {
+        TRACKING_CONSENT: config.trackingConsent,
+        ...(Object.keys(config.trackingConsentByRegion).length > 0 && { TRACKING_CONSENT_BY_REGION: JSON.stringify(config.trackingConsentByRegion) }),
+      },
       campaignCacheEnvironment,
       personalizeEvents: config.personalizeEvents,
       intentsQueue: this.messaging.intentsQueue,
@@ -105,17 +122,6 @@ export class MarketingPipelineStack extends Stack {
       profilesTable: this.profileStore.profilesTable,
       rfmCurrency: config.rfmCurrency,
       schedule: { hour: config.scoringScheduleHour, timeZone: config.scoringScheduleTimeZone },
-      functionDefaults,
-    });
-    this.recommendations = new Recommendations(this, 'Recommendations', {
-      eventsStream: this.ingest.eventsStream,
-      alertsTopic: this.messaging.alertsTopic,
-      schedule: { hour: config.retrainingScheduleHour, timeZone: config.retrainingScheduleTimeZone },
-      minNewInteractions: config.retrainingMinNewInteractions,
-      metricTolerance: config.retrainingMetricTolerance,
-      personalize: config.personalize,
-      removalPolicy: config.removalPolicy,
-      archiveRetention: Duration.days(config.archiveRetentionDays),
       functionDefaults,
     });
     this.recommendations.serveRecommendationsFrom(this.messaging.deliverFunction, config.personalize);

@@ -295,6 +295,13 @@ export class Dashboard extends Construct {
         width: 8,
       }),
       new cloudwatch.GraphWidget({
+        // Behaviour left out for want of tracking consent (docs/profiles.md#consent-and-tracking).
+        title: 'Events not tracked, by reason (per 5 minutes)',
+        left: [search(searchSum({ metricName: 'EventsNotTracked', dimensions: ['reason'], service: PROCESS_EVENTS_SERVICE_NAME, period: 300 }), "${PROP('Dim.reason')}", 300)],
+        leftYAxis: { min: 0, showUnits: false },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
         title: 'Dead-letter queues: messages visible (maximum)',
         left: Object.entries(props.deadLetterQueues).map(([name, queue]) =>
           queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: minute, label: name }),

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -31,6 +32,12 @@ export interface ProcessingProps {
   readonly experimentsTable: dynamodb.ITable;
   /** Read (the user's touches) and written (opens, orders and their funnel counters) for every campaign's funnel. */
   readonly kpisTable: dynamodb.ITable;
+  /** Written, PutItem only: the append-only consent receipts. */
+  readonly consentsTable: dynamodb.ITable;
+  /** Written (PutRecordBatch only): the accepted events, before the profile write. */
+  readonly eventsArchive: firehose.IDeliveryStream;
+  /** `TRACKING_CONSENT` and `TRACKING_CONSENT_BY_REGION`, when configured. */
+  readonly trackingEnvironment: Readonly<Record<string, string>>;
   /** The key addresses are sealed under: process-events may generate data keys, never decrypt. */
   readonly fieldKey: kms.IKey;
   /** Where due intents are sent. */
@@ -84,6 +91,9 @@ export class Processing extends Construct {
           TIMERS_TABLE_NAME: props.timersTable.tableName,
           EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
           KPIS_TABLE_NAME: props.kpisTable.tableName,
+          CONSENTS_TABLE_NAME: props.consentsTable.tableName,
+          EVENTS_ARCHIVE_STREAM_NAME: props.eventsArchive.deliveryStreamName,
+          ...props.trackingEnvironment,
           FIELD_KEY_ARN: props.fieldKey.keyArn,
           ...props.campaignCacheEnvironment,
           ...(props.personalizeEvents && { PERSONALIZE_TRACKING_ID: props.personalizeEvents.trackingId }),
@@ -117,6 +127,10 @@ export class Processing extends Construct {
     grantTableActions(props.experimentsTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem']);
     // DynamoKpiStore: touchesOf (Query), recordOpen / recordOrder (a transaction of two Updates), recordBehaviour (Update, Put).
     grantTableActions(props.kpisTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem']);
+    // DynamoConsentReceipts.record: conditional PutItem only, so a receipt can never be changed or deleted by the pipeline.
+    grantTableActions(props.consentsTable, fn, ['dynamodb:PutItem']);
+    // FirehoseEventArchive.put: PutRecordBatch only (not PutRecord), on this stream only.
+    props.eventsArchive.grant(fn, 'firehose:PutRecordBatch');
     if (props.personalizeEvents) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['personalize:PutEvents'], resources: [props.personalizeEvents.eventTrackerArn] }));
     }

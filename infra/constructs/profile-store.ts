@@ -16,7 +16,8 @@ export interface ProfileStoreProps {
  * `Messages` (the delivery ledger: one item per message id and user, claimed before a send so a
  * redelivered intent never sends twice, plus each user's cap counters and the global rate-limit
  * buckets; expired by TTL), `Campaigns` (one item per campaign definition) and `Timers` (one item per
- * armed delayed trigger or deferred send, found by due time through the sharded `byDue` index).
+ * armed delayed trigger or deferred send, found by due time through the sharded `byDue` index), and
+ * `Consents` (one receipt per consent statement and purpose, append-only).
  */
 export class ProfileStore extends Construct {
   /** `Profiles`: partition key `userId`. */
@@ -36,6 +37,8 @@ export class ProfileStore extends Construct {
    * envelope encryption): process-events may only generate data keys under it, deliver only decrypt.
    */
   readonly fieldKey: kms.Key;
+  /** `Consents`: partition key `userId`, sort key `receipt` (append-only consent receipts, no TTL). */
+  readonly consentsTable: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: ProfileStoreProps) {
     super(scope, id);
@@ -105,6 +108,10 @@ export class ProfileStore extends Construct {
       }),
       'FieldKey',
     );
+    this.consentsTable = pinLogicalId(
+      // No TTL: receipts are the proof of consent; the data-subject erasure deletes a user's receipts.
+      new dynamodb.Table(this, 'Consents', { ...common, sortKey: { name: 'receipt', type: dynamodb.AttributeType.STRING } }),
+      'Consents',
+    );
   }
-
 }

@@ -1,6 +1,5 @@
 import { ArnFormat, Duration, Size, Stack, type RemovalPolicy, type TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -35,8 +34,6 @@ export interface PersonalizeResources {
 
 /** Props of {@link Recommendations}. */
 export interface RecommendationsProps {
-  /** Archived, raw, to S3 by Kinesis Data Firehose: the training data. */
-  readonly eventsStream: kinesis.IStream;
   /** A failed retraining is published here. */
   readonly alertsTopic: sns.ITopic;
   readonly schedule: { readonly hour: number; readonly timeZone: TimeZone };
@@ -51,13 +48,15 @@ export interface RecommendationsProps {
 
 /**
  * Recommendations' data and nightly retraining: the `Models` bucket (model versions, the event archive,
- * training state, deletion markers), the Firehose stream `EventsArchive` from `Events` to it, the
+ * training state, deletion markers), the Direct PUT Firehose stream `EventsArchive` to it, the
  * retrain-model function, the `RetrainModel` state machine (gate → built-in model and, when configured,
  * Personalize → alert on any failure) and the `RetrainModelSchedule` that starts it nightly.
  */
 export class Recommendations extends Construct {
   /** `Models`. */
   readonly bucket: s3.IBucket;
+  /** `EventsArchive`: Direct PUT Firehose stream to `archive/` of `Models`, fed by process-events. */
+  readonly eventsArchive: firehose.IDeliveryStream;
   /** The retrain-model function (`functions/recommendations/retrain-model.handler.ts`). */
   readonly retrainModelFunction: lambda.IFunction;
   /** `RetrainModel`. */
@@ -103,19 +102,20 @@ export class Recommendations extends Construct {
     });
     this.bucket = bucket;
 
+    // Direct PUT: process-events puts the events it accepted (not untracked behaviour), several JSON
+    // lines per record, each line ending in a newline already.
     const archive = new firehose.DeliveryStream(this, 'EventsArchive', {
-      source: new firehose.KinesisStreamSource(props.eventsStream),
+      encryption: firehose.StreamEncryption.awsOwnedKey(),
       destination: new firehose.S3Bucket(bucket, {
         dataOutputPrefix: 'archive/',
         errorOutputPrefix: 'archive-errors/!{firehose:error-output-type}/',
         compression: firehose.Compression.GZIP,
         bufferingInterval: Duration.minutes(5),
         bufferingSize: Size.mebibytes(64),
-        // One event per line: Kinesis records carry a JSON event each, without a separator.
-        processors: [new firehose.AppendDelimiterToRecordProcessor()],
       }),
     });
     pinLogicalId(archive, 'EventsArchive');
+    this.eventsArchive = archive;
     removeFirehoseCidrMapping(this);
     // The role the Firehose L2 makes for the S3 destination: the delivery permissions AWS documents for
     // Firehose (multipart uploads, bucket location, listing), on this bucket only.
@@ -126,11 +126,6 @@ export class Recommendations extends Construct {
         'The S3 destination role the Firehose construct grants itself (bucket.grantReadWrite): the actions Firehose needs to deliver objects with multipart uploads, on the Models bucket only.',
       );
     }
-    acknowledgeNagFinding(
-      archive,
-      'AwsSolutions-KDF1',
-      'A delivery stream whose source is a Kinesis stream cannot have server-side encryption of its own: the records are encrypted by the Events stream and, at rest, by the Models bucket (SSE-S3).',
-    );
 
     const environment: Record<string, string> = {
       MODELS_BUCKET_NAME: bucket.bucketName,

@@ -3,7 +3,7 @@ import type { StreamRecord } from './contract/accept-batch';
 import type { Intent } from './messaging/intent';
 import type { DeferralReason, SuppressionReason } from './messaging/decide-delivery';
 import type { CapsState, DecisionRecord, LedgerView } from './messaging/ledger';
-import type { Channel } from './contract/pipeline-event';
+import type { Channel, IngestedEvent } from './contract/pipeline-event';
 import type { Profile } from './profile/profile';
 import type { Campaign } from './campaigns/campaign';
 import type { Timer, TimerCommand } from './triggers/timer';
@@ -14,6 +14,7 @@ import type { RolloutState } from './rollouts/rollout-state';
 import type { Order } from './kpis/attribute-touches';
 import type { FunnelFacts, KpiIncrement, MeasurementFacts, Touch } from './kpis/funnel';
 import type { SentRef } from './kpis/delivery-status';
+import type { ConsentReceipt, ConsentStatement } from './consent/consent-statements';
 
 /** Where profiles live. Implementations map their storage's conflict to {@link ProfileVersionConflictError}. */
 export interface ProfileStore {
@@ -32,6 +33,27 @@ export interface ProfileStore {
 export interface FieldCipher {
   encrypt(plaintext: string, context: Readonly<Record<string, string>>): Promise<Uint8Array>;
   decrypt(ciphertext: Uint8Array, context: Readonly<Record<string, string>>): Promise<string>;
+}
+
+/**
+ * The append-only history of consent statements (the `Consents` table): one receipt per purpose per
+ * statement, keyed by statement time, purpose and insertId, so recording a replayed statement again
+ * changes nothing. Resolves only when every receipt is stored.
+ */
+export interface ConsentReceipts {
+  /** `recordedAt`: when the pipeline received the statement (the event's `receivedAt`), so a replay writes the same receipt. */
+  record(userId: string, statements: readonly (ConsentStatement & { readonly recordedAt: string })[]): Promise<{ readonly written: number }>;
+  /** The user's receipts, oldest statement first. */
+  history(userId: string): Promise<ConsentReceipt[]>;
+}
+
+/**
+ * The events archive (S3 through Firehose): the events process-events accepted, as JSON lines. Resolves
+ * only when every event is taken; at-least-once, so readers deduplicate by insertId.
+ */
+export interface EventArchive {
+  /** `records` and `bytes`: what the delivery stream bills (per record, in 5 KB steps). */
+  put(events: readonly IngestedEvent[]): Promise<{ readonly records: number; readonly bytes: number }>;
 }
 
 /** The stream behind the ingest endpoint. Resolves only when every record is stored. */

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMS } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -20,6 +21,7 @@ export const createAwsClients = (tracer?: Tracer) => {
         marshallOptions: { removeUndefinedValues: true },
       }),
     kinesis: () => traced(new KinesisClient(awsClientConfig())),
+    firehose: () => traced(new FirehoseClient(awsClientConfig())),
     sqs: () => traced(new SQSClient(awsClientConfig())),
     sns: () => traced(new SNSClient(awsClientConfig())),
     s3: () => traced(new S3Client(awsClientConfig())),

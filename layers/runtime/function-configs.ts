@@ -1,3 +1,4 @@
+import { parseTrackingPolicy } from '../core/consent/tracking-policy';
 import { DEFAULT_DELIVERY_SETTINGS, readDeliveryPolicy } from '../core/messaging/delivery-policy';
 import { parseCosts } from '../core/kpis/costs';
 import { canonicalTimeZone } from '../core/time-zone';
@@ -36,6 +37,14 @@ export const PROCESS_EVENTS_CONFIG = defineConfig({
   KPIS_TABLE_NAME: resource(),
   /** The KMS key phone numbers and push endpoints are sealed under (GenerateDataKey only). */
   FIELD_KEY_ARN: resource(),
+  /** The append-only consent receipts (PutItem only). */
+  CONSENTS_TABLE_NAME: resource(),
+  /** The Direct PUT Firehose stream of the events archive: the events process-events accepted. */
+  EVENTS_ARCHIVE_STREAM_NAME: resource(),
+  /** `opt-in` (default: no behaviour kept before a grant) or `opt-out`: the tracking rule of users without a statement. */
+  TRACKING_CONSENT: parsedBy((raw) => parseTrackingPolicy({ default: raw }).default),
+  /** JSON from the user's `region` trait to `opt-in`/`opt-out`, overriding TRACKING_CONSENT there. */
+  TRACKING_CONSENT_BY_REGION: parsedBy((raw) => parseTrackingPolicy({ byRegion: raw }).byRegion),
   CAMPAIGN_CACHE_TTL_SECONDS,
   /** Personalize's event tracker: interactions are sent as they happen when set. */
   PERSONALIZE_TRACKING_ID: optionalText(),

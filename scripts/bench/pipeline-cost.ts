@@ -41,6 +41,8 @@ export interface PipelineBenchResult {
   dynamo: Map<string, number>;
   writes: WriteMeter;
   putRecords: number;
+  /** The events archive: PutRecordBatch calls, Firehose records, bytes and bytes billed (5 KB steps per record). */
+  archive: { calls: number; records: number; bytes: number; billedBytes: number };
   profiles: ProfileSizes;
 }
 
@@ -71,6 +73,7 @@ export const benchPipeline = async (events: readonly PipelineEvent[], options: {
         dynamo: new Map(dynamo),
         writes,
         putRecords: kinesis.get('PutRecordsCommand') ?? 0,
+        archive: { ...stack.firehosePuts },
         profiles: await profileSizes(stack.clients.dynamo, profilesTable),
       };
     } finally {
@@ -135,5 +138,10 @@ export const printPipelineBench = (result: PipelineBenchResult): void => {
   console.log(`  deduplication:      ${bytes(result.profiles.dedup)}   [bound ${(SEEN_INSERT_IDS_MAX_BYTES + 'seenInsertIds'.length).toLocaleString('en')}]`);
   console.log(`  trigger state:      ${bytes(result.profiles.triggers)}   [bound: ${MAX_MARKS_PER_CAMPAIGN} starts + ${MAX_MARKS_PER_CAMPAIGN} completions per timer campaign]`);
   console.log(`PutRecords calls:     ${result.putRecords} = ${((result.putRecords / result.accepted) * 1000).toFixed(2)} per 1,000 events`);
+  const { archive } = result;
+  console.log(
+    `Archive (Firehose):   ${archive.calls} PutRecordBatch calls, ${archive.records} records = ${((archive.calls / result.accepted) * 1000).toFixed(2)} calls per 1,000 events; ` +
+      `${(archive.bytes / result.accepted).toFixed(0)} bytes and ${(archive.billedBytes / result.accepted).toFixed(0)} bytes billed per event (5 KB steps per record)`,
+  );
   console.log(`peak memory (RSS):    ${mib(result.peakRss)} for this process (local stack, handlers and replay; emulators run in their own processes)`);
 };

@@ -21,7 +21,8 @@ import { FUNCTION_FACTORIES, UnknownFunctionEntryError, type LocalDependencies }
 import { createLambdaContext, type LambdaHandler } from './lambda-runtime';
 import { LOCAL_API_KEY, LOCAL_INGEST_PORT, LOCAL_REPORTS_DIR } from './local-defaults';
 import { removeLocalState, writeLocalState } from './local-state';
-import { s3DeliveryFromQueueHandler, s3DeliveryHandler } from './firehose/s3-delivery';
+import { deliverToS3, s3DeliveryFromQueueHandler, s3DeliveryHandler } from './firehose/s3-delivery';
+import { startFirehoseDirectPut, type FirehosePutStats, type FirehoseSink } from './emulators/firehose-direct-put';
 import { resolveStateMachines, runStateMachine } from './step-functions/run-state-machine';
 import { narrative, type Log } from './narrative';
 import { synthesizePipelineTemplate } from './pipeline-template';
@@ -92,6 +93,8 @@ export interface LocalStack {
   clients: LocalDependencies;
   /** Handlers by function logical ID, as the pollers and the gateway invoke them. */
   functions: Record<string, LambdaHandler<any, any>>;
+  /** What the functions put to Direct PUT Firehose streams (the events archive), for the cost bench. */
+  firehosePuts: FirehosePutStats;
   /** Resolves when every stream and queue has been processed (including what that processing enqueued). */
   settle(timeoutMs?: number): Promise<void>;
   /** Invokes the function a schedule of the template targets, now, as EventBridge Scheduler would. */
@@ -173,6 +176,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stoppers.push(async () => [dynamodb, clients.kinesis, clients.sqs, clients.sns, clients.s3, clients.kms].forEach((c) => c.destroy()));
 
     const stack = await provisionFromTemplate(template, { dynamodb, kinesis: clients.kinesis, sqs: clients.sqs, sns: clients.sns, s3: clients.s3 }, { stackName, region: emulators.region });
+    // Direct PUT delivery streams (the events archive): a local Firehose endpoint the functions' SDK clients
+    // reach through AWS_ENDPOINT_URL_FIREHOSE, delivering each call's records to the bucket at once.
+    const directStreams = new Map(
+      resolveDeliveryStreams(template, stack).flatMap((stream): [string, FirehoseSink][] =>
+        stream.source.kind === 'direct' ? [[stream.source.name, (records) => deliverToS3(stream, clients.s3, clock, records)]] : [],
+      ),
+    );
+    let firehosePuts: FirehosePutStats = { calls: 0, records: 0, bytes: 0, billedBytes: 0 };
+    if (directStreams.size > 0) {
+      const firehose = await startFirehoseDirectPut(directStreams);
+      stoppers.push(firehose.stop);
+      process.env.AWS_ENDPOINT_URL_FIREHOSE = firehose.endpoint;
+      firehosePuts = firehose.stats;
+    }
     const resolved = resolveFunctions(template, stack);
     const identity = { region: emulators.region, accountId: emulators.accountId };
     const functions: Record<string, LambdaHandler<any, any>> = {};
@@ -240,6 +257,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // is there when a test or a demo retrains or queries.
     for (const stream of resolveDeliveryStreams(template, stack)) {
       const onError = (error: Error) => stopping || say.info(`${stream.logicalId} error: ${error.message}`);
+      if (stream.source.kind === 'direct') continue;
       if (stream.source.kind === 'kinesis') {
         const fn = { name: stream.logicalId, handler: s3DeliveryHandler(stream, clients.s3, clock), timeoutSeconds: 60, memorySizeMb: 128 };
         pollers.push(new KinesisPoller({ kinesis: clients.kinesis, mapping: firehoseMapping(stream, stream.source), fn, identity, onError }));
@@ -342,6 +360,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     }
 
     return {
+      firehosePuts,
       url: gateway.url,
       apiKey,
       emulators,

@@ -40,9 +40,21 @@ export interface ReplayOptions {
   sampleEvery?: number;
 }
 
+/** The version of the consent text the replay's customers agree to. */
+export const REPLAY_CONSENT_VERSION = 'uci-online-retail';
+
+const trackingGrant = (userId: string, time: string): PipelineEvent => ({
+  type: 'consent',
+  insertId: `${userId}-consent`,
+  userId,
+  timestamp: time,
+  properties: { purposes: { tracking: true }, source: 'replay', version: REPLAY_CONSENT_VERSION },
+});
+
 /**
- * Turns the dataset into what the shop's app would have sent: for every invoice line an `add_to_cart`,
- * then one `purchase` per invoice with all its lines as items, at the invoice's time. Invoices come out
+ * Turns the dataset into what the shop's app would have sent: a tracking grant per customer at their
+ * first order, for every invoice line an `add_to_cart`, then one `purchase` per invoice with all its
+ * lines as items, at the invoice's time. Invoices come out
  * in the order of their first line, which is the file's (chronological) order.
  */
 export const toEvents = async (lines: AsyncIterable<RetailLine>, options: ReplayOptions = {}): Promise<PipelineEvent[]> => {
@@ -58,7 +70,14 @@ export const toEvents = async (lines: AsyncIterable<RetailLine>, options: Replay
     invoices.set(line.InvoiceNo, invoice);
   }
   const events: PipelineEvent[] = [];
+  const consented = new Set<string>();
   for (const [invoiceNo, { userId, time, items }] of invoices) {
+    // Tracking is opt-in by default: each customer grants it with their first order (a statement folds
+    // before behaviour of the same instant), as a shop's consent banner would have.
+    if (!consented.has(userId)) {
+      consented.add(userId);
+      events.push(trackingGrant(userId, time));
+    }
     items.forEach((item, i) =>
       events.push({
         type: 'add_to_cart',

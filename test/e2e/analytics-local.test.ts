@@ -15,7 +15,7 @@ const SAMPLE = JSON.stringify(
 );
 
 /**
- * The local export end to end: the events archive (Kinesis → Firehose emulation) and the decisions
+ * The local export end to end: the events archive (process-events → the local Firehose endpoint) and the decisions
  * export (DeliveryEvents → the template's firehose subscription → stand-in queue → Firehose emulation)
  * land in the Models bucket, and funnel.sql over a copy of them counts the send and the purchase after it.
  */

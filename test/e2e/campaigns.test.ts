@@ -44,8 +44,9 @@ describe('the seed campaigns on a virtual clock', () => {
     properties,
   });
 
+  // An hour early: tracking is granted before the behaviour below, some of which is from minutes ago.
   const identify = (userId: string, overrides: Record<string, unknown> = {}) =>
-    event(userId, 'identify', { timeZone: 'Europe/London', pushEndpointArn: endpointOf(userId), consent: { push: true, sms: false }, ...overrides });
+    event(userId, 'identify', { timeZone: 'Europe/London', pushEndpointArn: endpointOf(userId), consent: { tracking: true, push: true, sms: false }, ...overrides }, -HOUR);
 
   const post = async (...events: object[]) => {
     const response = await fetch(`${stack.url}/v1/events`, {
@@ -78,8 +79,8 @@ describe('the seed campaigns on a virtual clock', () => {
     await post(
       ...['view-only', 'view-then-cart', 'short-dwell', 'buyer', 'browser', 'two-pages', 'idle', 'returning', 'capped', 'withdrawn'].map((u) => identify(u)),
       identify('night-buyer', { timeZone: 'America/Los_Angeles' }),
-      identify('sms-only', { pushEndpointArn: undefined, phoneNumber: SMS_NUMBER, consent: { push: false, sms: true } }),
-      identify('sms-opted-out', { pushEndpointArn: undefined, phoneNumber: OPTED_OUT_NUMBER, consent: { push: false, sms: true } }),
+      identify('sms-only', { pushEndpointArn: undefined, phoneNumber: SMS_NUMBER, consent: { tracking: true, push: false, sms: true } }),
+      identify('sms-opted-out', { pushEndpointArn: undefined, phoneNumber: OPTED_OUT_NUMBER, consent: { tracking: true, push: false, sms: true } }),
     );
 
     // Act + Assess, in the order the clock moves

@@ -102,7 +102,7 @@ describe('campaign measurement on a virtual clock', () => {
     // Prepare: 40 messaged users and 40 in the holdout view the deal page
     const messaged = usersWhere(false, 40);
     const held = usersWhere(true, 40);
-    await post([...messaged, ...held].flatMap((userId) => [event(userId, 'identify', { timeZone: 'Europe/London', pushEndpointArn: endpointOf(userId), consent: { push: true } }), event(userId, 'page_view', { page: '/deal' })]));
+    await post([...messaged, ...held].flatMap((userId) => [event(userId, 'identify', { timeZone: 'Europe/London', pushEndpointArn: endpointOf(userId), consent: { tracking: true, push: true } }), event(userId, 'page_view', { page: '/deal' })]));
     now += HOUR;
 
     // Act: half the messaged users open it; 16 of them buy with the coupon (one buys again), 8 held users buy

@@ -9,7 +9,7 @@ const HOME = Array.from({ length: 10 }, (_, i) => `HOME-${i}`);
 const GARDEN = Array.from({ length: 10 }, (_, i) => `GARDEN-${i}`);
 
 /**
- * Recommendations end to end in the local stack: events archived by the Firehose emulation into the
+ * Recommendations end to end in the local stack: events archived by process-events through the local Firehose endpoint into the
  * Models bucket (s3rver), the RetrainModel state machine executed from the template (gate → train →
  * evaluate → promote), and deliver's related-products push filled by the model it promoted.
  */
@@ -36,12 +36,14 @@ describe('the retrained model in the related-products push, through the local st
   it('trains on the archive, promotes the model, and recommends what goes with the purchase', async () => {
     // Prepare: 100 shoppers three days ago, half buying home goods together, half garden goods
     const history = Array.from({ length: 100 }, (_, i) => purchase(`shopper-${i}`, T0 - 3 * DAY, i % 2 === 0 ? HOME : GARDEN));
-    await post(history);
+    // Tracking is opt-in: each shopper granted it before buying (their orders would not be kept otherwise).
+    const grants = history.map(({ userId }) => ({ type: 'consent', insertId: `rec-e2e-grant-${userId}`, userId, timestamp: new Date(T0 - 4 * DAY).toISOString(), properties: { purposes: { tracking: true }, source: 'consent-banner' } }));
+    await post([...grants, ...history]);
 
     // Act: the nightly retraining, then a new customer buys one home item and a day passes
     const retraining = (await stack.retrainModel()) as { gate: { run: boolean; newInteractions: number }; results: { promotion: { promoted: boolean } }[] };
     await post([
-      { type: 'identify', insertId: 'rec-e2e-identify', userId: 'newbie', timestamp: new Date(now).toISOString(), properties: { timeZone: 'Europe/London', pushEndpointArn: ENDPOINT, consent: { push: true } } },
+      { type: 'identify', insertId: 'rec-e2e-identify', userId: 'newbie', timestamp: new Date(now).toISOString(), properties: { timeZone: 'Europe/London', pushEndpointArn: ENDPOINT, consent: { tracking: true, push: true } } },
       purchase('newbie', now, ['HOME-0']),
     ]);
     now = T0 + DAY + 60_000;

@@ -106,7 +106,7 @@ describe('staged rollouts on a virtual clock', () => {
    * `converts` picks buy; then the rest of the day passes.
    */
   const bake = async (campaignId: string, page: string, users: string[], converts: (arm: string, indexInArm: number) => boolean) => {
-    await post(users.flatMap((userId) => [event(userId, 'identify', { timeZone: 'Europe/London', pushEndpointArn: endpointOf(userId), consent: { push: true } }), event(userId, 'page_view', { page })]));
+    await post(users.flatMap((userId) => [event(userId, 'identify', { timeZone: 'Europe/London', pushEndpointArn: endpointOf(userId), consent: { tracking: true, push: true } }), event(userId, 'page_view', { page })]));
     now += HOUR;
     const seen: Record<string, number> = {};
     const buyers = users.filter((userId) => {
@@ -191,7 +191,7 @@ describe('staged rollouts on a virtual clock', () => {
     expect(received).toEqual([expect.objectContaining({ campaignId: 'rollout-drop', alarm: expect.stringContaining('rolled back') })]);
     // exposure 0: a user the first stage would have included is no longer messaged
     const [late] = exposedUsers('rollout-drop', 5, 1, (arm) => arm === 'treatment');
-    await post([event(late!, 'identify', { timeZone: 'Europe/London', pushEndpointArn: endpointOf(late!), consent: { push: true } }), event(late!, 'page_view', { page: '/drop' })]);
+    await post([event(late!, 'identify', { timeZone: 'Europe/London', pushEndpointArn: endpointOf(late!), consent: { tracking: true, push: true } }), event(late!, 'page_view', { page: '/drop' })]);
     expect(pushesTo(late!)).toHaveLength(0);
     rmSync(result.reportFile!, { force: true });
   }, 180_000);

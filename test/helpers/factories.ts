@@ -37,7 +37,25 @@ const defaultProperties: Partial<Record<PipelineEvent['type'], PipelineEvent['pr
   push_open: { messageId: 'm-1' },
   sms_click: { messageId: 'm-1' },
   feedback: { rating: 4, placement: 'order-confirmation' },
+  consent: { purposes: { tracking: true }, source: 'consent-banner', version: 'privacy-1' },
   identify: { consent: { push: true }, pushEndpointArn: 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/abc' },
+};
+
+/** A `consent` event granting tracking: behaviour at or after its timestamp is kept under the opt-in default. */
+export const trackingGrantFactory = (overrides: Partial<IngestedEvent> = {}): IngestedEvent =>
+  ingestedEventFactory({ type: 'consent', properties: { purposes: { tracking: true }, source: 'consent-banner', version: 'privacy-1' }, ...overrides });
+
+/** A grant per user of `events`, at that user's earliest event: the fixture of tests about what behaviour does once kept. */
+export const trackingGrantsFor = (events: readonly IngestedEvent[]): IngestedEvent[] => {
+  const earliest = new Map<string, IngestedEvent>();
+  for (const event of events) {
+    const key = event.userId ?? `anonymous:${event.anonymousId}`;
+    const seen = earliest.get(key);
+    if (!seen || Date.parse(event.timestamp) < Date.parse(seen.timestamp)) earliest.set(key, event);
+  }
+  return [...earliest.values()].map(({ userId, anonymousId, timestamp, receivedAt }) =>
+    trackingGrantFactory({ userId, anonymousId, timestamp, receivedAt, insertId: `grant-${userId ?? anonymousId}` }),
+  );
 };
 
 /** A Kinesis record as Lambda hands it to the core (base64 data). */

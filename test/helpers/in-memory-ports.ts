@@ -1,6 +1,9 @@
 import { ProfileVersionConflictError } from '../../layers/core/errors';
 import type { Intent } from '../../layers/core/messaging/intent';
-import type { IntentQueue, ProfileStore } from '../../layers/core/ports';
+import { receiptKeyOf, type ConsentReceipt } from '../../layers/core/consent/consent-statements';
+import { archiveLineOf } from '../../layers/core/archive/archive-lines';
+import type { IngestedEvent } from '../../layers/core/contract/pipeline-event';
+import type { ConsentReceipts, EventArchive, IntentQueue, ProfileStore } from '../../layers/core/ports';
 import type { Profile } from '../../layers/core/profile/profile';
 
 /** A profile store with the same version semantics as the DynamoDB adapter, in memory. */
@@ -52,3 +55,46 @@ export class InMemoryIntentQueue implements IntentQueue {
 }
 
 // The delivery fakes (ledger, senders, outcomes, limiter) are in delivery-fakes.ts.
+
+/** Consent receipts with the Consents table's key and its append-only rule (the first receipt of a key stays). */
+export class InMemoryConsentReceipts implements ConsentReceipts {
+  readonly items = new Map<string, ConsentReceipt>();
+
+  async record(userId: string, statements: Parameters<ConsentReceipts['record']>[1]) {
+    let written = 0;
+    for (const statement of statements) {
+      const receipt = receiptKeyOf(statement);
+      const key = `${userId}\u0000${receipt}`;
+      if (this.items.has(key)) continue;
+      this.items.set(key, { userId, receipt, ...statement });
+      written++;
+    }
+    return { written };
+  }
+  async history(userId: string) {
+    return [...this.items.values()].filter((r) => r.userId === userId).sort((a, b) => a.receipt.localeCompare(b.receipt));
+  }
+}
+
+/** The events archive as the lines it would hold, in put order. */
+export class InMemoryEventArchive implements EventArchive {
+  readonly lines: string[] = [];
+  puts = 0;
+  /** Set to make the next put throw, as Firehose refusing past the retries would. */
+  failNext?: Error;
+
+  async put(events: readonly IngestedEvent[]) {
+    if (this.failNext) {
+      const error = this.failNext;
+      this.failNext = undefined;
+      throw error;
+    }
+    this.puts++;
+    const lines = events.map(archiveLineOf);
+    this.lines.push(...lines);
+    return { records: 1, bytes: lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0) };
+  }
+  insertIds(): string[] {
+    return this.lines.map((line) => (JSON.parse(line) as IngestedEvent).insertId);
+  }
+}

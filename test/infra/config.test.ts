@@ -48,6 +48,8 @@ describe('resolvePipelineConfig', () => {
       'pipeline:measurementCosts': '{"currency":"CNY","smsPrice":{"CN":0.05},"commissionRate":0.05}',
       'pipeline:reviewEmails': 'growth@example.com, ceo@example.com',
       'pipeline:archiveRetentionDays': '365',
+      'pipeline:trackingConsent': 'opt-out',
+      'pipeline:trackingConsentByRegion': '{"EU":"opt-in"}',
     });
 
     // Act
@@ -67,6 +69,8 @@ describe('resolvePipelineConfig', () => {
       measurementCosts: '{"currency":"CNY","smsPrice":{"CN":0.05},"commissionRate":0.05}',
       reviewEmails: ['growth@example.com', 'ceo@example.com'],
       archiveRetentionDays: 365,
+      trackingConsent: 'opt-out',
+      trackingConsentByRegion: { EU: 'opt-in' },
     });
     expect(config.kpiTimeZone.timezoneName).toBe('Asia/Shanghai');
     expect(config.scoringScheduleTimeZone.timezoneName).toBe('Europe/London');
@@ -92,6 +96,13 @@ describe('resolvePipelineConfig', () => {
     expect(resolvePipelineConfig(good)).toMatchObject({ pushPlatformApplications: ['GCM/shop-app', 'APNS/shop-app'], deliveryStatusLogGroups: 'existing' });
     expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:pushPlatformApplications': 'shop-app' } }))).toThrow(/pipeline:pushPlatformApplications/);
     expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:deliveryStatusLogGroups': 'maybe' } }))).toThrow(/pipeline:deliveryStatusLogGroups/);
+  });
+
+  it('defaults tracking to opt-in, reads the per-region map as an object too, and refuses a bad rule naming the key', () => {
+    expect(resolvePipelineConfig(new App())).toMatchObject({ trackingConsent: 'opt-in', trackingConsentByRegion: {} });
+    expect(resolvePipelineConfig(new App({ context: { 'pipeline:trackingConsentByRegion': { US: 'opt-out' } } }))).toMatchObject({ trackingConsentByRegion: { US: 'opt-out' } });
+    expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:trackingConsent': 'maybe' } }))).toThrow(/pipeline:trackingConsent.*opt-in or opt-out/);
+    expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:trackingConsentByRegion': { EU: 'yes' } } }))).toThrow(/pipeline:trackingConsentByRegion/);
   });
 
   it('refuses cost settings the daily review could not read, naming the key', () => {

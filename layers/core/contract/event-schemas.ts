@@ -2,6 +2,7 @@ import batch from '../../../events/schemas/batch.schema.json';
 import common from '../../../events/schemas/common.schema.json';
 import addToCart from '../../../events/schemas/events/add_to_cart.schema.json';
 import appOpen from '../../../events/schemas/events/app_open.schema.json';
+import consent from '../../../events/schemas/events/consent.schema.json';
 import feedback from '../../../events/schemas/events/feedback.schema.json';
 import identify from '../../../events/schemas/events/identify.schema.json';
 import login from '../../../events/schemas/events/login.schema.json';
@@ -32,4 +33,5 @@ export const EVENT_SCHEMAS: Record<EventType, object> = {
   sms_click: smsClick,
   feedback,
   identify,
+  consent,
 };

@@ -14,11 +14,23 @@ export const EVENT_TYPES = [
   'sms_click',
   'feedback',
   'identify',
+  'consent',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export type Channel = 'push' | 'sms' | 'email';
+
+/** What a user consents to: `tracking` (behaviour data is kept) and each channel. */
+export type ConsentPurpose = 'tracking' | Channel;
+
+/** Where and under which text a statement was made (identify's `consent`, the consent event's properties). */
+export interface ConsentContext {
+  /** A slug: `identify`, `consent-banner`, `settings`, `sns-opt-out`… */
+  source?: string;
+  /** The version of the text the user agreed to. */
+  version?: string;
+}
 
 export interface PurchaseItem {
   productId: string;
@@ -44,7 +56,11 @@ export interface EventProperties {
   pushEndpointArn?: string;
   /** E.164 (`+447700900123`), for SMS; never logged. */
   phoneNumber?: string;
-  consent?: Partial<Record<Channel, boolean>>;
+  consent?: Partial<Record<ConsentPurpose, boolean>> & ConsentContext;
+  /** consent: the purposes granted (true) or refused (false); `source` and `version` beside them. */
+  purposes?: Partial<Record<ConsentPurpose, boolean>>;
+  source?: string;
+  version?: string;
   messageId?: string;
   campaignId?: string;
   /** feedback: 1 (worst) to 5 (best). */

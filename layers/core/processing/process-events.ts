@@ -2,9 +2,11 @@ import type { DecodedEvent } from '../contract/decode-records';
 import type { IngestedEvent } from '../contract/pipeline-event';
 import type { FieldError } from '../contract/validate-event';
 import { ProfileVersionConflictError } from '../errors';
-import type { CampaignSource, IntentQueue, ProfileStore, TimerStore } from '../ports';
+import { receiptsOf } from '../consent/consent-statements';
+import type { NotTrackedReason, TrackingPolicy } from '../consent/tracking-policy';
+import type { CampaignSource, ConsentReceipts, EventArchive, IntentQueue, ProfileStore, TimerStore } from '../ports';
 import { deriveProfile } from '../profile/derive-profile';
-import { foldProfile } from '../profile/fold-profile';
+import { foldProfile, type FoldResult } from '../profile/fold-profile';
 import { emptyProfile, type Profile } from '../profile/profile';
 import { evaluateTriggers } from '../triggers/evaluate-triggers';
 
@@ -15,6 +17,16 @@ export interface ProcessEventsInput {
   /** The active campaigns whose triggers the events are evaluated against (read once per batch). */
   campaigns: CampaignSource;
   timers: TimerStore;
+  /** Every consent statement of an event new to its profile is kept here, before the profile write. */
+  consents: ConsentReceipts;
+  /**
+   * Where the accepted events (new to their profile: tracked behaviour, identity, consent) are archived,
+   * before any profile write: a crash in between re-archives them on the retry (at-least-once; readers
+   * deduplicate by insertId), never loses them.
+   */
+  archive: EventArchive;
+  /** Behaviour events of a user not tracked at the event's time are left out (see tracking-policy.ts). */
+  tracking: TrackingPolicy;
   /** Processing time: activity level, lifecycle stage and tags are derived as of now. */
   now: Date;
   /** Attempts per user when another writer keeps winning the version race. */
@@ -39,6 +51,17 @@ export interface ProcessEventsResult {
   /** The events applied (new to their profile), for what counts each event once (the behaviour counters). */
   appliedEvents: IngestedEvent[];
   duplicates: number;
+  /**
+   * Behaviour events left out for want of tracking consent: not folded, triggering, attributed, sent to
+   * Personalize or archived. The same event objects as in the input, so callers can leave them out too.
+   */
+  untrackedEvents: Set<IngestedEvent>;
+  /** {@link untrackedEvents} counted by reason. */
+  notTracked: Partial<Record<NotTrackedReason, number>>;
+  /** Firehose records and bytes of the archive puts (ingestion is billed per record, in 5 KB steps). */
+  archived: { events: number; records: number; bytes: number };
+  /** Consent receipts written (a replayed statement's receipt is there already and not counted). */
+  receiptsWritten: number;
   profilesWritten: number;
   versionConflicts: number;
   /** Intents the triggers decided on in this batch (to send now). */
@@ -69,6 +92,10 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
     applied: 0,
     appliedEvents: [],
     duplicates: 0,
+    untrackedEvents: new Set(),
+    notTracked: {},
+    receiptsWritten: 0,
+    archived: { events: 0, records: 0, bytes: 0 },
     profilesWritten: 0,
     versionConflicts: 0,
     triggersFired: 0,
@@ -81,11 +108,21 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
   const [loaded, campaigns] = await Promise.all([profiles.loadMany([...byUser.keys()]), input.campaigns.active()]);
 
   const users = [...byUser.entries()];
+  const tracking = { tracking: input.tracking };
+  // Every user's first fold, so the batch's accepted events go to the archive in one put, before any write.
+  const firstFolds = new Map(users.map(([userId, events]) => [userId, foldProfile(loaded.get(userId) ?? emptyProfile(userId), events.map((e) => e.event), tracking)]));
+  const archived = new Set<IngestedEvent>();
+  try {
+    await archiveNew([...firstFolds.values()].flatMap((fold) => fold.applied));
+  } catch (error) {
+    for (const [userId] of users) result.failed.set(userId, error);
+    return result;
+  }
   for (let start = 0; start < users.length; start += concurrency) {
     await Promise.all(
       users.slice(start, start + concurrency).map(async ([userId, events]) => {
         try {
-          await processUser(userId, events, loaded.get(userId));
+          await processUser(userId, events, loaded.get(userId), firstFolds.get(userId));
         } catch (error) {
           result.failed.set(userId, error);
         }
@@ -94,10 +131,10 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
   }
   return result;
 
-  async function processUser(userId: string, events: DecodedEvent[], first: Profile | undefined): Promise<void> {
+  async function processUser(userId: string, events: DecodedEvent[], first: Profile | undefined, firstFold: FoldResult | undefined): Promise<void> {
     let current = first ?? emptyProfile(userId);
     for (let attempt = 1; ; attempt++) {
-      const { profile: folded, applied, refused } = foldProfile(current, events.map((e) => e.event));
+      const { profile: folded, applied, refused, untracked } = (attempt === 1 && firstFold) || foldProfile(current, events.map((e) => e.event), tracking);
       let next: Profile = folded;
       let fired = { intents: 0, stale: 0 };
       if (applied.length > 0) {
@@ -112,6 +149,10 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         fired = { intents: triggered.intents.length, stale: triggered.stale };
       }
       try {
+        // Before the profile write: once the profile remembers the insertIds, a replay would not record them.
+        // (A refold after a version conflict can apply what the first fold did not: archived here.)
+        await archiveNew(applied);
+        const { written } = await input.consents.record(userId, applied.flatMap(receiptsOf));
         if (applied.length > 0) {
           next.version = current.version + 1;
           await profiles.save(next, current.version);
@@ -119,7 +160,12 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         }
         result.applied += applied.length;
         result.appliedEvents.push(...applied);
-        result.duplicates += events.length - applied.length - refused.length;
+        result.duplicates += events.length - applied.length - refused.length - untracked.length;
+        result.receiptsWritten += written;
+        for (const { event, reason } of untracked) {
+          result.untrackedEvents.add(event);
+          result.notTracked[reason] = (result.notTracked[reason] ?? 0) + 1;
+        }
         const refusedEvents = new Map(refused.map((r) => [r.event, r.errors]));
         for (const { sequenceNumber, profileKey, event } of events) {
           const errors = refusedEvents.get(event);
@@ -135,6 +181,16 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         current = (await profiles.load(userId)) ?? emptyProfile(userId);
       }
     }
+  }
+
+  async function archiveNew(applied: readonly IngestedEvent[]): Promise<void> {
+    const fresh = applied.filter((event) => !archived.has(event));
+    if (fresh.length === 0) return;
+    const { records, bytes } = await input.archive.put(fresh);
+    for (const event of fresh) archived.add(event);
+    result.archived.events += fresh.length;
+    result.archived.records += records;
+    result.archived.bytes += bytes;
   }
 
   async function flushOutboxes(profile: Profile): Promise<void> {

@@ -1,4 +1,6 @@
-import type { Channel, IngestedEvent } from '../contract/pipeline-event';
+import { consentStatementsOf, isIdentityOrConsentEvent } from '../consent/consent-statements';
+import { trackingVerdict, type NotTrackedReason, type TrackingPolicy } from '../consent/tracking-policy';
+import type { IngestedEvent } from '../contract/pipeline-event';
 import { isStorableNumber, type FieldError } from '../contract/validate-event';
 import { dayKey, INTERACTION_TYPES, pruneDays } from './activity';
 import { ACTIVITY_DAYS_KEPT, withDefaults, type Profile } from './profile';
@@ -23,12 +25,32 @@ export interface RefusedEvent {
   errors: FieldError[];
 }
 
+/** A fresh behaviour event the user's tracking consent did not allow at its time: not folded, archived or sent on. */
+export interface UntrackedEvent {
+  event: IngestedEvent;
+  reason: NotTrackedReason;
+}
+
+export interface FoldOptions {
+  /**
+   * The deployment's tracking policy: behaviour events of a user not tracked at the event's time are left
+   * out. Absent: every event is folded (for callers whose events were kept already, e.g. a rescore).
+   */
+  tracking?: TrackingPolicy;
+}
+
 export interface FoldResult {
   profile: Profile;
   /** The events that changed the profile, in client-time order; duplicates and refused events are left out. */
   applied: IngestedEvent[];
   /** Fresh events the fold could not use, each with the field at fault (see {@link refusalOf}). */
   refused: RefusedEvent[];
+  /**
+   * Fresh behaviour events left out for want of tracking consent. Their insertIds are not remembered: a
+   * replay is judged again, with the same answer, because a statement only decides events after it (see
+   * {@link trackingVerdict}); remembering them would push kept events out of the bounded dedup window.
+   */
+  untracked: UntrackedEvent[];
 }
 
 /**
@@ -36,7 +58,7 @@ export interface FoldResult {
  * the same result, duplicates (by insertId) are ignored, and arrival order does not matter because
  * events are applied in client-time order and every field is either additive or "latest wins".
  */
-export const foldProfile = (current: Profile, events: readonly IngestedEvent[]): FoldResult => {
+export const foldProfile = (current: Profile, events: readonly IngestedEvent[], options: FoldOptions = {}): FoldResult => {
   const seen = seenFingerprints(current.seenInsertIds);
   const fresh: IngestedEvent[] = [];
   for (const event of [...events].sort(byClientTime)) {
@@ -45,12 +67,19 @@ export const foldProfile = (current: Profile, events: readonly IngestedEvent[]):
     seen.add(fingerprint);
     fresh.push(event);
   }
-  if (fresh.length === 0) return { profile: current, applied: [], refused: [] };
+  if (fresh.length === 0) return { profile: current, applied: [], refused: [], untracked: [] };
 
   let profile = withDefaults(structuredClone(current));
   const applied: IngestedEvent[] = [];
   const refused: RefusedEvent[] = [];
+  const untracked: UntrackedEvent[] = [];
   for (const event of fresh) {
+    // Decided on the profile as folded up to this event: "grant, then browse" in one batch is kept.
+    const reason = notTrackedReason(profile, event, options.tracking);
+    if (reason) {
+      untracked.push({ event, reason });
+      continue;
+    }
     const errors = refusalOf(profile, event);
     if (errors) {
       refused.push({ event, errors });
@@ -59,11 +88,16 @@ export const foldProfile = (current: Profile, events: readonly IngestedEvent[]):
     profile = applyEvent(profile, event);
     applied.push(event);
   }
-  if (applied.length === 0) return { profile: current, applied, refused };
+  if (applied.length === 0) return { profile: current, applied, refused, untracked };
   profile.activityDays = pruneDays(profile.activityDays, ACTIVITY_DAYS_KEPT);
   profile.seenInsertIds = rememberInsertIds(current.seenInsertIds, applied.map((e) => e.insertId));
-  return { profile, applied, refused };
+  return { profile, applied, refused, untracked };
 };
+
+const notTrackedReason = (profile: Profile, event: IngestedEvent, policy: TrackingPolicy | undefined): NotTrackedReason | undefined =>
+  policy === undefined || isIdentityOrConsentEvent(event)
+    ? undefined
+    : trackingVerdict({ statement: profile.consent.tracking, traits: profile.traits, policy, at: event.timestamp });
 
 /**
  * Why the profile cannot take an event the schema accepted, or undefined when it can. The schema checks
@@ -129,15 +163,19 @@ const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
     if (props.phoneNumber && isNewer(profile.channels.sms?.at, at)) {
       profile.channels.sms = { phoneNumber: props.phoneNumber, at };
     }
-    for (const [channel, granted] of Object.entries(props.consent ?? {}) as [Channel, boolean][]) {
-      if (isNewer(profile.consent[channel]?.at, at)) profile.consent[channel] = { granted, at, source: 'identify' };
-    }
+  }
+  for (const { purpose, granted, source, version } of consentStatementsOf(event)) {
+    const previous = profile.consent[purpose];
+    if (!isNewer(previous?.at, at)) continue;
+    const since = previous?.granted === granted ? (previous.since ?? previous.at) : at;
+    profile.consent[purpose] = { granted, at, since, source, ...(version !== undefined && { version }) };
   }
   return profile;
 };
 
+/** Client time; at the same instant, identity and consent first (a statement covers what happens as it is made), then insertId. */
 const byClientTime = (a: IngestedEvent, b: IngestedEvent): number =>
-  a.timestamp === b.timestamp ? a.insertId.localeCompare(b.insertId) : Date.parse(a.timestamp) - Date.parse(b.timestamp);
+  Date.parse(a.timestamp) - Date.parse(b.timestamp) || Number(isIdentityOrConsentEvent(b)) - Number(isIdentityOrConsentEvent(a)) || a.insertId.localeCompare(b.insertId);
 
 const isNewer = (previous: string | undefined, candidate: string): boolean =>
   previous === undefined || Date.parse(candidate) >= Date.parse(previous);

@@ -1,4 +1,4 @@
-import type { Channel, EventType } from '../contract/pipeline-event';
+import type { ConsentPurpose, EventType } from '../contract/pipeline-event';
 import type { Intent } from '../messaging/intent';
 import type { TimerCommand } from '../triggers/timer';
 import type { TriggerState } from '../triggers/trigger-state';
@@ -14,7 +14,16 @@ export interface ConsentRecord {
   granted: boolean;
   /** Client time of the event that set it: the latest statement wins, whatever order events arrive in. */
   at: string;
+  /** Where it was made: `identify`, `consent-banner`, `settings`, `sns-opt-out`… */
   source: string;
+  /** The version of the text the user agreed to, when the app sent it. */
+  version?: string;
+  /**
+   * Client time of the first of the unbroken run of statements with this `granted` that ends at `at`
+   * (an app that restates consent at every start moves `at`, not `since`): what happened from `since` on
+   * is known to fall under `granted`. Absent on records written before it: `at`.
+   */
+  since?: string;
 }
 
 export type Platform = 'ios' | 'android' | 'web';
@@ -32,7 +41,8 @@ export interface Profile {
   timeZone?: string;
   /** Base attributes the app sends with identify (age band, region, member level…). */
   traits: Record<string, unknown>;
-  consent: Partial<Record<Channel, ConsentRecord>>;
+  /** The latest statement per purpose (`tracking` and each channel); every statement is also a receipt in `Consents`. */
+  consent: Partial<Record<ConsentPurpose, ConsentRecord>>;
   /**
    * Where to reach the user. Stored `sealed` (encrypted at field level, see contact-fields.ts); the
    * plain `phoneNumber` (E.164) and `endpointArn` exist only in memory: just folded from an identify,

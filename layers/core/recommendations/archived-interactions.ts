@@ -6,6 +6,7 @@ const KIND_OF_EVENT: Readonly<Record<string, Interaction['kind']>> = { product_v
 /** An archived event's shape, as far as training reads it (the archive holds ingested pipeline events). */
 interface ArchivedEvent {
   type?: unknown;
+  insertId?: unknown;
   userId?: unknown;
   timestamp?: unknown;
   properties?: { productId?: unknown; orderId?: unknown; items?: unknown };
@@ -14,15 +15,21 @@ interface ArchivedEvent {
 /**
  * The interactions in one archived line (one ingested event as JSON): a product view or add-to-cart is
  * one, a purchase one per line item, in its order as the basket. Anonymous events, other types and
- * lines that are not JSON give none: the archive is the raw stream, and training must not stop on one
- * odd record.
+ * lines that are not JSON give none: training must not stop on one odd record. The archive is written
+ * at least once (process-events puts before its profile write, and a retry puts again): with `seen`,
+ * a line whose user and insertId were read already gives none.
  */
-export const interactionsOfArchivedLine = (line: string): Interaction[] => {
+export const interactionsOfArchivedLine = (line: string, seen?: Set<string>): Interaction[] => {
   let event: ArchivedEvent;
   try {
     event = JSON.parse(line) as ArchivedEvent;
   } catch {
     return [];
+  }
+  if (seen && typeof event.insertId === 'string') {
+    const key = `${String(event.userId)}\u0000${event.insertId}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
   }
   return interactionsOfEvent(event);
 };

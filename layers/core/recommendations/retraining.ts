@@ -46,12 +46,13 @@ export interface RetrainingDeps {
 /** How the holdout is cut: the last `holdoutDays` of the archive are the test. */
 export const DEFAULT_HOLDOUT_DAYS = 14;
 
-/** The interactions of the archive (since `since`), without those of forgotten users. */
+/** The interactions of the archive (since `since`), once per archived event, without those of forgotten users. */
 export const readInteractions = async (deps: Pick<RetrainingDeps, 'archive' | 'forgotten'>, since?: Date): Promise<Interaction[]> => {
   const isForgotten = await deps.forgotten.load();
   const interactions: Interaction[] = [];
+  const seen = new Set<string>();
   for await (const line of deps.archive.lines(since)) {
-    for (const interaction of interactionsOfArchivedLine(line)) if (!isForgotten(interaction.userId)) interactions.push(interaction);
+    for (const interaction of interactionsOfArchivedLine(line, seen)) if (!isForgotten(interaction.userId)) interactions.push(interaction);
   }
   return interactions;
 };

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
 /** The loopback address every emulator listens on: nothing local is reachable from other machines. */
 export const LOOPBACK = '127.0.0.1';
@@ -19,3 +19,13 @@ export const findFreePort = (): Promise<number> =>
       server.close(() => (port ? resolve(port) : reject(new Error('the kernel returned no port'))));
     });
   });
+
+/** Starts `server` on a free loopback port and resolves with the port. */
+export const listenOnLoopback = async (server: Server): Promise<number> => {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+};

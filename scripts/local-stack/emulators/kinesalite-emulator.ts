@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import kinesalite from 'kinesalite';
-import { LOOPBACK } from './free-port';
+import { listenOnLoopback, LOOPBACK } from './free-port';
 import type { EmulatorIdentity, RunningEmulator } from './emulator';
 import { closeHttpServer } from './close-http-server';
 
@@ -24,12 +24,7 @@ export const startKinesalite = async (identity: EmulatorIdentity): Promise<Runni
     restoreEnv('AWS_ACCOUNT_ID', saved.account);
     restoreEnv('AWS_REGION', saved.region);
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return { endpoint: `http://${LOOPBACK}:${port}`, port, stop: () => closeHttpServer(server) };
 };
 

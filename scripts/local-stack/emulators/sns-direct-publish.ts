@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeHttpServer } from './close-http-server';
 import { DirectPublishRecorder } from './direct-publish-recorder';
-import { LOOPBACK } from './free-port';
+import { listenOnLoopback, LOOPBACK } from './free-port';
 import type { RunningEmulator } from './emulator';
 import { errorResponseXml, optedOutResponseXml, parseMessageAttributes, parseQueryBody, publishResponseXml, type QueryParams } from './sns-query-protocol';
 
@@ -56,12 +56,7 @@ export const startSnsDirectPublish = async (options: SnsDirectPublishOptions): P
     req.on('error', () => res.destroy());
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     endpoint: `http://${LOOPBACK}:${port}`,
     port,

@@ -8,7 +8,9 @@ export type DeliverySource =
    * Direct PUT by SNS: the topics of the template's `firehose` subscriptions to the stream, and the
    * queue those subscriptions deliver to locally (one per stream, see `LocalResource.queue`).
    */
-  | { readonly kind: 'sns'; readonly topicLogicalIds: readonly string[]; readonly queue: { readonly name: string; readonly arn: string; readonly url: string } };
+  | { readonly kind: 'sns'; readonly topicLogicalIds: readonly string[]; readonly queue: { readonly name: string; readonly arn: string; readonly url: string } }
+  /** Direct PUT by the stack's own functions (PutRecordBatch, PutRecord): the stream's local name, served by the local Firehose endpoint. */
+  | { readonly kind: 'direct'; readonly name: string };
 
 /** A Kinesis Data Firehose delivery stream of the template to an S3 bucket, with its local source. */
 export interface ResolvedDeliveryStream {
@@ -42,7 +44,12 @@ const sourceOf = (template: CfnTemplate, stack: ProvisionedStack, logicalId: str
   const subscriptions = resourcesOfType(template, 'AWS::SNS::Subscription').filter(
     ([, subscription]) => subscription.Properties?.Protocol === 'firehose' && logicalIdOf(subscription.Properties?.Endpoint) === logicalId,
   );
-  if (subscriptions.length === 0) return undefined;
+  if (subscriptions.length === 0) {
+    if (props.DeliveryStreamType !== 'DirectPut') return undefined;
+    const own = stack.resources[logicalId];
+    if (!own) throw new TemplateResolutionError(`delivery stream ${logicalId} was not named`);
+    return { kind: 'direct', name: own.name };
+  }
   const queue = stack.resources[subscriptions[0]![0]]?.queue;
   if (!queue) throw new TemplateResolutionError(`delivery stream ${logicalId}: subscription ${subscriptions[0]![0]} was not provisioned`);
   return { kind: 'sns', topicLogicalIds: subscriptions.map(([, subscription]) => logicalIdOf(subscription.Properties?.TopicArn) ?? ''), queue };
@@ -50,7 +57,7 @@ const sourceOf = (template: CfnTemplate, stack: ProvisionedStack, logicalId: str
 
 /**
  * Every `AWS::KinesisFirehose::DeliveryStream` with an extended S3 destination and a source the local
- * stack can deliver (a Kinesis stream, or SNS `firehose` subscriptions), resolved against the local
+ * stack can deliver (a Kinesis stream, SNS `firehose` subscriptions, or Direct PUT by functions), resolved against the local
  * resources; other delivery streams are left out.
  */
 export const resolveDeliveryStreams = (template: CfnTemplate, stack: ProvisionedStack): ResolvedDeliveryStream[] =>

@@ -53,6 +53,20 @@ describe('Processing', () => {
     });
   });
 
+  it('may only add consent receipts, never change or delete one, and gets the tracking policy', () => {
+    // Prepare
+    const allowed = allowedActionsOf(template, 'ProcessEventsFunction');
+    const variables = template.toJSON().Resources.ProcessEventsFunction.Properties.Environment.Variables;
+
+    // Act
+    const onConsents = [...allowed.entries()].filter(([, on]) => JSON.stringify(on).includes('"Consents"')).map(([action]) => action);
+
+    // Assess
+    expect(onConsents).toEqual(['dynamodb:PutItem']);
+    expect(variables).toMatchObject({ CONSENTS_TABLE_NAME: { Ref: 'Consents' }, TRACKING_CONSENT: 'opt-in' });
+    expect(variables.TRACKING_CONSENT_BY_REGION).toBeUndefined();
+  });
+
   it('creates EventsDlq encrypted, SSL-only and keeping messages for 14 days', () => {
     // Prepare
     const queue = resourcesOfType(template, 'AWS::SQS::Queue').EventsDlq;
@@ -81,7 +95,7 @@ describe('Processing', () => {
     const arns = (...tables: string[]) => tables.map((t) => JSON.stringify(arnOf(t))).sort();
     expect(tablesOf('dynamodb:UpdateItem')).toEqual(arns('Profiles', 'Experiments', 'Kpis'));
     expect(tablesOf('dynamodb:Scan')).toEqual(arns('Profiles', 'Campaigns'));
-    expect(tablesOf('dynamodb:PutItem')).toEqual(arns('Profiles', 'Timers', 'Kpis'));
+    expect(tablesOf('dynamodb:PutItem')).toEqual(arns('Profiles', 'Timers', 'Kpis', 'Consents'));
     expect(tablesOf('dynamodb:DeleteItem')).toEqual(arns('Profiles', 'Timers'));
     expect(tablesOf('dynamodb:Query')).toEqual(arns('Profiles', 'Experiments', 'Kpis'));
     expect(JSON.stringify(byService('dynamodb'))).not.toContain('/index/');

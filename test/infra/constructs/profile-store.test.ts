@@ -44,7 +44,24 @@ describe('ProfileStore', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
-    expect(Object.keys(tables).sort()).toEqual(['Campaigns', 'Experiments', 'Kpis', 'Messages', 'Profiles', 'Timers']);
+    expect(Object.keys(tables).sort()).toEqual(['Campaigns', 'Consents', 'Experiments', 'Kpis', 'Messages', 'Profiles', 'Timers']);
+  });
+
+  it('creates Consents keyed by userId and receipt, with no TTL: receipts are the proof of consent', () => {
+    // Act
+    const properties = tables.Consents?.Properties;
+
+    // Assess
+    expect(properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'userId', KeyType: 'HASH' },
+        { AttributeName: 'receipt', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(properties?.TimeToLiveSpecification).toBeUndefined();
   });
 
   it('creates Campaigns keyed by campaignId', () => {

@@ -40,7 +40,7 @@ describe('Recommendations', () => {
     });
   });
 
-  it('archives the Events stream to archive/ as gzip, one event per line', () => {
+  it('archives to archive/ as gzip through a Direct PUT stream process-events alone may put to, in batches', () => {
     // Prepare
     const stream = resources.EventsArchive;
 
@@ -48,14 +48,17 @@ describe('Recommendations', () => {
     const properties = stream.Properties;
 
     // Assess
-    expect(properties.DeliveryStreamType).toBe('KinesisStreamAsSource');
-    expect(properties.KinesisStreamSourceConfiguration.KinesisStreamARN).toEqual(arnOf('Events'));
-    expect(properties.ExtendedS3DestinationConfiguration).toMatchObject({
-      BucketARN: arnOf('Models'),
-      Prefix: 'archive/',
-      CompressionFormat: 'GZIP',
-      ProcessingConfiguration: { Enabled: true, Processors: [{ Type: 'AppendDelimiterToRecord' }] },
-    });
+    expect(properties.DeliveryStreamType).toBe('DirectPut');
+    expect(properties.KinesisStreamSourceConfiguration).toBeUndefined();
+    expect(properties.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'AWS_OWNED_CMK' });
+    expect(properties.ExtendedS3DestinationConfiguration).toMatchObject({ BucketARN: arnOf('Models'), Prefix: 'archive/', CompressionFormat: 'GZIP' });
+    // The lines come newline-terminated from process-events: no delimiter processor.
+    expect(properties.ExtendedS3DestinationConfiguration.ProcessingConfiguration).toBeUndefined();
+    const putters = Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter((id) =>
+      [...allowedActionsOf(template, id)].some(([action, on]) => action.startsWith('firehose:Put') && JSON.stringify(on).includes('"EventsArchive"')),
+    );
+    expect(putters).toEqual(['ProcessEventsFunction']);
+    expect([...allowedActionsOf(template, 'ProcessEventsFunction').keys()].filter((a) => a.startsWith('firehose:'))).toEqual(['firehose:PutRecordBatch']);
     expect(template.toJSON().Mappings ?? {}).toEqual({});
   });
 

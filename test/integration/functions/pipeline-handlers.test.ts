@@ -11,8 +11,9 @@ import { loadCampaignFiles } from '../../../scripts/campaigns/load-campaign-file
 import type { ProvisionedStack } from '../../../scripts/local-stack/provision-from-template';
 import { apiGatewayEventFactory } from '../../helpers/api-gateway-event-factory';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
-import { eventFactory, ingestedEventFactory } from '../../helpers/factories';
+import { eventFactory, ingestedEventFactory, trackingGrantFactory } from '../../helpers/factories';
 import { kinesisEventFactory, kinesisRecordFactory } from '../../helpers/kinesis-event-factory';
+import { startLocalFirehose } from '../../helpers/local-firehose';
 import { lambdaContextFactory } from '../../helpers/lambda-context';
 import { TEST_YEAR } from '../../helpers/test-calendar';
 
@@ -28,6 +29,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
   let target: AwsTarget;
   let stack: ProvisionedStack;
   let env: Record<string, string>;
+  let firehose: Awaited<ReturnType<typeof startLocalFirehose>>;
 
   beforeAll(async () => {
     target = await startAwsTarget();
@@ -44,14 +46,20 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
       FIELD_KEY_ARN: resourceOf(stack, 'FieldKey').arn,
+      CONSENTS_TABLE_NAME: resourceOf(stack, 'Consents').name,
+      EVENTS_ARCHIVE_STREAM_NAME: resourceOf(stack, 'EventsArchive').name,
     };
+    firehose = await startLocalFirehose(env.EVENTS_ARCHIVE_STREAM_NAME!);
     const campaigns = new DynamoCampaignStore(target.clients.document, env.CAMPAIGNS_TABLE_NAME!);
     for (const campaign of loadCampaignFiles(join(__dirname, '../../../events/campaigns'))) {
       await campaigns.put(campaign, NOW);
       await campaigns.setActive(campaign.id, true, NOW);
     }
   });
-  afterAll(() => target?.stop());
+  afterAll(async () => {
+    await firehose?.stop();
+    await target?.stop();
+  });
 
   const receive = async (queueUrl: string): Promise<Message[]> => {
     const { Messages = [] } = await target.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
@@ -75,7 +83,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       userId: 'carol',
       type: 'identify',
       timestamp: `${TEST_YEAR}-11-22T09:00:00.000Z`,
-      properties: { consent: { push: true }, pushEndpointArn: ENDPOINT_ARN, timeZone: 'Europe/London' },
+      properties: { consent: { tracking: true, push: true }, pushEndpointArn: ENDPOINT_ARN, timeZone: 'Europe/London' },
     });
     const purchase = ingestedEventFactory({ userId: 'carol', type: 'purchase', timestamp: `${TEST_YEAR}-11-22T10:00:00.000Z` });
     const batch = kinesisEventFactory([identify, '%%% not json', purchase, { ...purchase, insertId: 'bad' }]);
@@ -90,7 +98,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('folds the valid records into the profile, parks the poison ones, and arms the related-products timer instead of sending now', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, kms: target.clients.kms, clock });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, firehose: firehose.client, kms: target.clients.kms, clock });
 
       // Act
       const response = await processEvents(batch, lambdaContextFactory('process-events'));
@@ -112,7 +120,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('leaves the profile as it was and enqueues nothing when the batch is replayed', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, kms: target.clients.kms, clock });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, firehose: firehose.client, kms: target.clients.kms, clock });
       const before = await target.clients.document.send(new GetCommand({ TableName: env.PROFILES_TABLE_NAME, Key: { userId: 'carol' } }));
       const timersBefore = await timersOf('carol');
 
@@ -185,6 +193,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
     const now = new Date(Date.now());
     const earlier = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
     const receivedAt = now.toISOString();
+    const grant = trackingGrantFactory({ userId: 'dave', timestamp: earlier(40), receivedAt });
     const login = ingestedEventFactory({ type: 'login', userId: 'dave', timestamp: earlier(30), receivedAt });
     // Each number is valid alone; the order total (1e16) is beyond what the profile keeps
     const hugeOrder = ingestedEventFactory({
@@ -199,6 +208,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       `{"type":"${type}","insertId":"evt-dave-raw-${n}","userId":"dave","receivedAt":"${receivedAt}",${rest}}`;
     const batch = {
       Records: [
+        kinesisRecordFactory(grant, '3000', 'dave'),
         kinesisRecordFactory(login, '3001', 'dave'),
         kinesisRecordFactory(hugeOrder, '3002', 'dave'),
         kinesisRecordFactory(raw('add_to_cart', 1, `"timestamp":"${earlier(10)}","properties":{"productId":"P-1","price":1e999}`), '3003', 'dave'),
@@ -222,7 +232,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
 
     it('applies the good record, parks the others in EventsDlq with their reason and the record itself, and fails none', async () => {
       // Prepare
-      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, kms: target.clients.kms, clock: () => now });
+      const processEvents = createProcessEventsHandler(env, { dynamo: target.clients.document, sqs: target.clients.sqs, firehose: firehose.client, kms: target.clients.kms, clock: () => now });
 
       // Act
       const response = await processEvents(batch, lambdaContextFactory('process-events'));
@@ -239,7 +249,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
         ['PoisonRecord', '3004', 'SCHEMA_INVALID', ['timestamp OUT_OF_RANGE']],
         ['PoisonRecord', '3005', 'SCHEMA_INVALID', ['properties.timeZone UNKNOWN_TIME_ZONE']],
       ]);
-      expect(parked[0]!.data).toBe(batch.Records[1]!.kinesis.data);
+      expect(parked[0]!.data).toBe(batch.Records[2]!.kinesis.data);
     });
   });
 });

@@ -9,6 +9,9 @@ const PROCESS_EVENTS_ENV = {
   TIMERS_TABLE_NAME: 'Timers',
   EXPERIMENTS_TABLE_NAME: 'Experiments',
   KPIS_TABLE_NAME: 'Kpis',
+  CONSENTS_TABLE_NAME: 'Consents',
+  EVENTS_ARCHIVE_STREAM_NAME: 'EventsArchive',
+  FIELD_KEY_ARN: 'arn:aws:kms:us-east-1:000000000000:key/0f3c2b1a-0000-4000-8000-000000000001',
 };
 
 const problemsOf = (parse: () => unknown) => {
@@ -27,7 +30,17 @@ describe('the function configuration schemas', () => {
     const config = PROCESS_EVENTS_CONFIG.parse(PROCESS_EVENTS_ENV);
 
     // Assess
-    expect(config).toEqual({ ...PROCESS_EVENTS_ENV, CAMPAIGN_CACHE_TTL_SECONDS: 60, PERSONALIZE_TRACKING_ID: undefined });
+    expect(config).toEqual({ ...PROCESS_EVENTS_ENV, CAMPAIGN_CACHE_TTL_SECONDS: 60, PERSONALIZE_TRACKING_ID: undefined, TRACKING_CONSENT: 'opt-in', TRACKING_CONSENT_BY_REGION: {} });
+  });
+
+  it('read the tracking policy, refusing what is neither opt-in nor opt-out', () => {
+    // Act
+    const config = PROCESS_EVENTS_CONFIG.parse({ ...PROCESS_EVENTS_ENV, TRACKING_CONSENT: 'opt-out', TRACKING_CONSENT_BY_REGION: '{"EU":"opt-in"}' });
+    const problems = problemsOf(() => PROCESS_EVENTS_CONFIG.parse({ ...PROCESS_EVENTS_ENV, TRACKING_CONSENT: 'on', TRACKING_CONSENT_BY_REGION: '{"EU":true}' }));
+
+    // Assess
+    expect([config.TRACKING_CONSENT, config.TRACKING_CONSENT_BY_REGION]).toEqual(['opt-out', { EU: 'opt-in' }]);
+    expect(problems).toEqual(['TRACKING_CONSENT', 'TRACKING_CONSENT_BY_REGION']);
   });
 
   it('name every bad variable at once, in one error type', () => {

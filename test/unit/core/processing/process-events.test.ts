@@ -4,7 +4,7 @@ import { messageIdFor } from '../../../../layers/core/messaging/intent';
 import { processEvents, type ProcessEventsInput } from '../../../../layers/core/processing/process-events';
 import { withDefaults } from '../../../../layers/core/profile/profile';
 import { ingestedEventFactory, profileFactory } from '../../../helpers/factories';
-import { InMemoryIntentQueue, InMemoryProfileStore } from '../../../helpers/in-memory-ports';
+import { InMemoryConsentReceipts, InMemoryEventArchive, InMemoryIntentQueue, InMemoryProfileStore } from '../../../helpers/in-memory-ports';
 import { InMemoryTimerStore } from '../../../helpers/in-memory-timer-store';
 import { DAY, staticCampaignSource, triggerCampaigns } from '../../../helpers/trigger-factories';
 
@@ -20,7 +20,8 @@ describe('processEvents', () => {
   let timers: InMemoryTimerStore;
   let campaigns: ReturnType<typeof staticCampaignSource>;
   const run = (events: IngestedEvent[], overrides: Partial<ProcessEventsInput> = {}) =>
-    processEvents({ now: NOW, events: decoded(events), profiles, intents, timers, campaigns, ...overrides });
+    // Opt-out: these cases are about triggers and outboxes; tracking consent has its own tests.
+    processEvents({ now: NOW, events: decoded(events), profiles, intents, timers, campaigns, consents: new InMemoryConsentReceipts(), archive: new InMemoryEventArchive(), tracking: { default: 'opt-out', byRegion: {} }, ...overrides });
 
   beforeEach(() => {
     profiles = new InMemoryProfileStore();

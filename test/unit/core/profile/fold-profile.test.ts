@@ -211,7 +211,7 @@ describe('foldProfile', () => {
       const result = foldProfile(current, [bigOrder(1e9, 1e9)]);
 
       // Assess
-      expect(result).toEqual({ profile: current, applied: [], refused: [expect.objectContaining({ errors: expect.any(Array) })] });
+      expect(result).toEqual({ profile: current, applied: [], refused: [expect.objectContaining({ errors: expect.any(Array) })], untracked: [] });
     });
   });
 });

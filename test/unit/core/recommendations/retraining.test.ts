@@ -55,6 +55,18 @@ describe('interactionsOfArchivedLine', () => {
   it('skips a line that is not JSON', () => {
     expect(interactionsOfArchivedLine('{"type": "purch')).toEqual([]);
   });
+
+  it('reads an event archived twice (at-least-once) once, by user and insertId', () => {
+    // Prepare
+    const seen = new Set<string>();
+    const view = (userId: string) => JSON.stringify({ type: 'product_view', insertId: 'evt-1', userId, timestamp: BEFORE, properties: { productId: 'A' } });
+
+    // Act
+    const read = [view('u'), view('u'), view('v')].map((line) => interactionsOfArchivedLine(line, seen).length);
+
+    // Assess
+    expect(read).toEqual([1, 0, 1]);
+  });
 });
 
 describe('decidePromotion and decideRetraining', () => {
