@@ -1,3 +1,4 @@
+import { DEFAULT_AUDIT_RETENTION_DAYS } from '../core/audit/audit-keys';
 import { DEFAULT_DELIVERY_SETTINGS, readDeliveryPolicy } from '../core/messaging/delivery-policy';
 import { parseCosts } from '../core/kpis/costs';
 import { canonicalTimeZone } from '../core/time-zone';
@@ -118,6 +119,13 @@ export const ROLLOUT_STEP_CONFIG = defineConfig({
   REPORTS_BUCKET_NAME: resource(),
 });
 
+export const ADMIN_API_CONFIG = defineConfig({
+  PROFILES_TABLE_NAME: resource(),
+  AUDIT_TABLE_NAME: resource(),
+  /** Days an audit entry is kept (its TTL); `pipeline:auditRetentionDays`. */
+  AUDIT_RETENTION_DAYS: wholeNumber({ fallback: DEFAULT_AUDIT_RETENTION_DAYS, min: 1, max: 36_500 }),
+});
+
 /** Every function's schema by its service name (POWERTOOLS_SERVICE_NAME), for the infra tests. */
 export const FUNCTION_CONFIGS = {
   ingest: INGEST_CONFIG,
@@ -130,6 +138,7 @@ export const FUNCTION_CONFIGS = {
   'nightly-profiles': NIGHTLY_PROFILES_CONFIG,
   'retrain-model': RETRAIN_MODEL_CONFIG,
   'rollout-step': ROLLOUT_STEP_CONFIG,
+  'admin-api': ADMIN_API_CONFIG,
 } as const;
 
 function fail(reason: string): never {
