@@ -1,4 +1,5 @@
 import { parseTrackingPolicy } from '../core/consent/tracking-policy';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from '../core/audit/audit-keys';
 import { DEFAULT_DELIVERY_SETTINGS, readDeliveryPolicy } from '../core/messaging/delivery-policy';
 import { parseCosts } from '../core/kpis/costs';
 import { canonicalTimeZone } from '../core/time-zone';
@@ -129,6 +130,14 @@ export const ROLLOUT_STEP_CONFIG = defineConfig({
   EXPERIMENTS_TABLE_NAME: resource(),
   CAMPAIGNS_TABLE_NAME: resource(),
   REPORTS_BUCKET_NAME: resource(),
+});
+
+/** Not yet in FUNCTION_CONFIGS: the admin function is not in the template until infra/constructs/admin-api.ts lands. */
+export const ADMIN_API_CONFIG = defineConfig({
+  PROFILES_TABLE_NAME: resource(),
+  AUDIT_TABLE_NAME: resource(),
+  /** Days an audit entry is kept (its TTL); `pipeline:auditRetentionDays`. */
+  AUDIT_RETENTION_DAYS: wholeNumber({ fallback: DEFAULT_AUDIT_RETENTION_DAYS, min: 1, max: 36_500 }),
 });
 
 /** Every function's schema by its service name (POWERTOOLS_SERVICE_NAME), for the infra tests. */

@@ -1,0 +1,18 @@
+/**
+ * The data-subject request contract shared by the admin API, the request workflow and the quarterly
+ * audit. Owned by the dsr-workflow change; copied verbatim where it is used before that lands.
+ */
+export type DataRequestKind = 'export' | 'erase';
+export interface DataRequestInput { readonly kind: DataRequestKind; readonly userId: string; readonly requestedBy: string }
+export interface StoreOutcome { readonly store: string; readonly outcome: 'exported' | 'erased' | 'anonymised' | 'exempt' | 'failed'; readonly items?: number; readonly detail?: string }
+export interface DataRequestStatus {
+  readonly requestId: string; readonly kind: DataRequestKind; readonly status: 'running' | 'succeeded' | 'failed';
+  readonly requestedAt: string; readonly completedAt?: string; readonly stores: readonly StoreOutcome[];
+  /** S3 key of the export document (kind export). */ readonly exportKey?: string;
+}
+/** Port: start a request (idempotent per requestId) and read its status. */
+export interface DataRequests {
+  start(input: DataRequestInput & { readonly requestId?: string }): Promise<{ readonly requestId: string }>;
+  status(requestId: string): Promise<DataRequestStatus | undefined>;
+  list(query: { readonly from: string; readonly to: string }): Promise<DataRequestStatus[]>;
+}
