@@ -10,6 +10,7 @@ import { Messaging } from './constructs/messaging';
 import { Observability } from './constructs/observability';
 import { Processing } from './constructs/processing';
 import { NIGHTLY_PROFILES_TIMEOUT, ProfileScoring } from './constructs/profile-scoring';
+import { Audit } from './constructs/audit';
 import { ProfileStore } from './constructs/profile-store';
 import { Recommendations } from './constructs/recommendations';
 import { Rollouts } from './constructs/rollouts';
@@ -31,6 +32,7 @@ export class MarketingPipelineStack extends Stack {
   readonly config: PipelineConfig;
   /** Tables `Profiles`, `Messages`, `Campaigns` and `Timers`. */
   readonly profileStore: ProfileStore;
+  readonly audit: Audit;
   /** API, ingest function and `Events` stream. */
   readonly ingest: Ingest;
   /** `Intents`, deliver function, `DeliveryEvents` and `Alerts`. */
@@ -61,6 +63,7 @@ export class MarketingPipelineStack extends Stack {
     const functionDefaults: FunctionDefaults = { logRetention: config.logRetention, logRemovalPolicy: config.removalPolicy };
 
     this.profileStore = new ProfileStore(this, 'ProfileStore', { removalPolicy: config.removalPolicy });
+    this.audit = new Audit(this, 'Audit', { removalPolicy: config.removalPolicy });
     this.ingest = new Ingest(this, 'Ingest', {
       shardCount: config.shardCount,
       streamRetention: config.streamRetention,

@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCampaignStore } from '../layers/adapters/dynamo-campaign-store';
 import { systemClock } from '../layers/core/clock';
 import { CampaignsCliTargetError, runCampaignsCli, type CampaignsCliDeps } from './campaigns/campaigns-cli';
+import { openCliAudit } from './audit/cli-audit';
 import { readLocalState } from './local-stack/local-state';
 
 export { loadCampaignFiles, checkCampaignFiles, CampaignFilesInvalidError } from './campaigns/load-campaign-files';
@@ -28,10 +29,12 @@ const openStore: CampaignsCliDeps['openStore'] = async ({ table }) => {
   if (!name) throw new CampaignsCliTargetError(`the running local stack has no ${CAMPAIGNS_LOGICAL_ID} table; restart it (npm start) with the current code`);
   const client = new DynamoDBClient(local ? { endpoint: local.endpoints.dynamodb, region: local.region, credentials: local.credentials } : {});
   const document = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const audit = await openCliAudit(document, local);
   return {
     store: new DynamoCampaignStore(document, name),
     target: local ? `the local stack (${name})` : `table ${name}`,
     close: () => client.destroy(),
+    ...(audit && { audit }),
   };
 };
 

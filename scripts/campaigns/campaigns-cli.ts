@@ -2,6 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import type { SetActiveOptions } from '../../layers/adapters/dynamo-campaign-store';
+import type { AuditAction, AuditTrail } from '../../layers/core/audit/audit-trail';
+import { campaignTarget } from '../../layers/core/audit/audit-target';
+import { jsonDiff } from '../../layers/core/audit/json-diff';
 import type { Clock } from '../../layers/core/clock';
 import { CampaignInvalidError, CampaignNotFoundError, CampaignVersionConflictError, describeFieldError } from '../../layers/core/campaigns/errors';
 import { toCampaignFile } from '../../layers/core/campaigns/parse-campaign';
@@ -25,10 +28,16 @@ export type CliCampaignStore = CampaignStore & {
 /** What the CLI talks to; the entry point passes the real ones, tests pass fakes. */
 export interface CampaignsCliDeps {
   /** Opens the store for `--table` (or the default target); `target` says where, for the messages. */
-  openStore(options: { table?: string }): Promise<{ store: CliCampaignStore; target: string; close(): void }>;
+  openStore(options: { table?: string }): Promise<{ store: CliCampaignStore; target: string; close(): void; audit?: CliAudit }>;
   clock: Clock;
   out(line: string): void;
   err(line: string): void;
+}
+
+/** Where the CLI records what it changed, and as whom (the IAM principal, or `local:<user>`). */
+export interface CliAudit {
+  readonly trail: AuditTrail;
+  readonly actor: string;
 }
 
 /** The command was called wrongly (exit code 2). */
@@ -63,9 +72,9 @@ export const runCampaignsCli = async (argv: readonly string[], deps: CampaignsCl
         case 'show':
           return await show(store.store, single(rest, 'show <id>'), deps);
         case 'activate':
-          return await activate(store.store, single(rest, 'activate <file|id>'), store.target, deps);
+          return await activate(store.store, single(rest, 'activate <file|id>'), store.target, deps, store.audit);
         default:
-          return await deactivate(store.store, single(rest, 'deactivate <id>'), store.target, deps);
+          return await deactivate(store.store, single(rest, 'deactivate <id>'), store.target, deps, store.audit);
       }
     } finally {
       store.close();
@@ -153,11 +162,19 @@ const show = async (store: CampaignStore, id: string, deps: CampaignsCliDeps): P
 /** An argument is a file when it names one that exists or ends like one; otherwise it is a stored id. */
 const isFileArgument = (argument: string) => existsSync(argument) || CAMPAIGN_FILE.test(argument) || argument.includes('/');
 
-const activate = async (store: CliCampaignStore, argument: string, target: string, deps: CampaignsCliDeps): Promise<number> => {
+/** Records one change in the audit trail, when the target has one. */
+const audited = async (audit: CliAudit | undefined, deps: CampaignsCliDeps, at: Date, action: AuditAction, campaignId: string, detail: Record<string, unknown>): Promise<void> => {
+  // A change without a known trail (a table of one's own) still goes through, but never silently.
+  if (!audit) return deps.err(`not audited (${action}): no audit trail known; set AUDIT_TABLE_NAME from the stack outputs`);
+  await audit.trail.record({ at: at.toISOString(), actor: audit.actor, action, target: campaignTarget(campaignId), detail });
+};
+
+const activate = async (store: CliCampaignStore, argument: string, target: string, deps: CampaignsCliDeps, audit?: CliAudit): Promise<number> => {
   const at = deps.clock();
   if (!isFileArgument(argument)) {
     const before = await store.get(argument);
     const after = await store.setActive(argument, true, at);
+    if (!before?.active) await audited(audit, deps, at, 'campaign.activated', argument, { version: after.version });
     deps.out(before?.active ? `${argument} was already active (version ${after.version}) in ${target}` : `activated ${argument} (version ${after.version}) in ${target}`);
     return 0;
   }
@@ -168,16 +185,21 @@ const activate = async (store: CliCampaignStore, argument: string, target: strin
     deps.err('nothing was stored');
     return 1;
   }
+  const previous = await store.get(result.campaign.id);
   const stored = await store.put(result.campaign, at);
+  await audited(audit, deps, at, 'campaign.stored', result.campaign.id, { version: stored.version, diff: jsonDiff(previous?.campaign ?? null, stored.campaign) });
   // Activate the version just written, not one someone else stored in between.
   const activated = await store.setActive(result.campaign.id, true, at, { expectedVersion: stored.version });
+  await audited(audit, deps, at, 'campaign.activated', result.campaign.id, { version: activated.version });
   deps.out(`stored and activated ${result.campaign.id} (version ${activated.version}) from ${argument} in ${target}`);
   return 0;
 };
 
-const deactivate = async (store: CliCampaignStore, id: string, target: string, deps: CampaignsCliDeps): Promise<number> => {
+const deactivate = async (store: CliCampaignStore, id: string, target: string, deps: CampaignsCliDeps, audit?: CliAudit): Promise<number> => {
   const before = await store.get(id);
-  const after = await store.setActive(id, false, deps.clock());
+  const at = deps.clock();
+  const after = await store.setActive(id, false, at);
+  if (before?.active !== false) await audited(audit, deps, at, 'campaign.deactivated', id, { version: after.version });
   deps.out(before && !before.active ? `${id} was already inactive (version ${after.version}) in ${target}` : `deactivated ${id} (version ${after.version}) in ${target}`);
   return 0;
 };

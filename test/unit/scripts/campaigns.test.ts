@@ -9,6 +9,7 @@ import { runCampaignsCli, type CampaignsCliDeps } from '../../../scripts/campaig
 import { parseCampaign } from '../../../layers/core/campaigns/parse-campaign';
 import { campaignFactory, virtualClock } from '../../helpers/campaign-factories';
 import { InMemoryCampaignStore } from '../../helpers/in-memory-campaign-store';
+import type { AuditEntry, AuditTrail } from '../../../layers/core/audit/audit-trail';
 
 const ROOT = resolve(__dirname, '../../..');
 const SEEDS = join(ROOT, 'events/campaigns');
@@ -17,14 +18,25 @@ const SEED = join(SEEDS, 'browsed-three-pages.yaml');
 const BROKEN = ['id: broken-one', 'name: Broken', 'trigger:', '  event: { type: login }', '  after: 3 days', 'content:', '  - { name: default, title: Hi, body: Hello }', 'channels: [push]', 'caps: { oncePer: 7d }', ''].join('\n');
 
 /** Runs the CLI in-process against an in-memory store, capturing what it prints. */
-const run = async (argv: string[], store = new InMemoryCampaignStore()) => {
+/** An audit trail in memory, append-only like the Audit table. */
+class InMemoryAuditTrail implements AuditTrail {
+  readonly entries: AuditEntry[] = [];
+  async record(entry: AuditEntry) {
+    this.entries.push(entry);
+  }
+  async list() {
+    return [...this.entries];
+  }
+}
+
+const run = async (argv: string[], store = new InMemoryCampaignStore(), audit?: InMemoryAuditTrail) => {
   const out: string[] = [];
   const err: string[] = [];
   const opened: { table?: string }[] = [];
   const deps: CampaignsCliDeps = {
     openStore: async (options) => {
       opened.push(options);
-      return { store, target: 'the test store', close: () => undefined };
+      return { store, target: 'the test store', close: () => undefined, ...(audit && { audit: { trail: audit, actor: 'local:tester' } }) };
     },
     clock: virtualClock('2026-11-22T10:00:00.000Z').clock,
     out: (line) => out.push(line),
@@ -147,6 +159,37 @@ describe('npm run campaigns', () => {
       expect(activated).toMatchObject({ code: 0, out: 'activated stored-one (version 2) in the test store' });
       expect(deactivated).toMatchObject({ code: 0, out: 'deactivated stored-one (version 3) in the test store' });
       expect(await store.active()).toEqual([]);
+    });
+
+    it('records who stored, activated and deactivated what in the audit trail, with the diff of a stored file', async () => {
+      // Prepare
+      const store = new InMemoryCampaignStore();
+      const audit = new InMemoryAuditTrail();
+      const changed = join(dir, 'browsed-three-pages.yaml');
+      writeFileSync(changed, readFileSync(SEED, 'utf8').replace(/^name: .*$/m, 'name: Browsed three pages, renamed'));
+
+      // Act
+      await run(['activate', SEED], store, audit);
+      await run(['activate', changed], store, audit);
+      await run(['deactivate', 'browsed-three-pages'], store, audit);
+
+      // Assess
+      expect(audit.entries.map((e) => [e.action, e.target, e.actor])).toEqual([
+        ['campaign.stored', 'campaign:browsed-three-pages', 'local:tester'],
+        ['campaign.activated', 'campaign:browsed-three-pages', 'local:tester'],
+        ['campaign.stored', 'campaign:browsed-three-pages', 'local:tester'],
+        ['campaign.activated', 'campaign:browsed-three-pages', 'local:tester'],
+        ['campaign.deactivated', 'campaign:browsed-three-pages', 'local:tester'],
+      ]);
+      expect(audit.entries[2]!.detail).toMatchObject({ diff: [expect.objectContaining({ path: '/name', value: 'Browsed three pages, renamed' })] });
+    });
+
+    it('says a change was not audited when no trail is known', async () => {
+      // Act
+      const result = await run(['activate', 'stored-one'], new InMemoryCampaignStore().with(campaignFactory({ id: 'stored-one' })));
+
+      // Assess
+      expect(result.err).toMatch(/not audited \(campaign.activated\)/);
     });
 
     it('exits 1 naming the id when it is not stored', async () => {
