@@ -8,6 +8,8 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { userTarget } from '../layers/core/audit/audit-target';
+import { openCliAudit } from './audit/cli-audit';
 import { readLocalState } from './local-stack/local-state';
 
 /** Bookkeeping fields a person reading a profile does not need (shown with --raw). */
@@ -46,6 +48,10 @@ const main = async () => {
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient(local ? { endpoint: local.endpoints.dynamodb, region: local.region, credentials: local.credentials } : {}),
   );
+  // An admin read of a person's data: recorded before it happens, by hash of the id, whatever it finds.
+  const audit = await openCliAudit(client, local);
+  if (audit) await audit.trail.record({ at: new Date().toISOString(), actor: audit.actor, action: 'profile.read', target: userTarget(userId), detail: { messages: values.messages } });
+  else console.error('not audited (profile.read): no audit trail known; set AUDIT_TABLE_NAME from the stack outputs');
   const { Item } = await client.send(new GetCommand({ TableName: profilesTable, Key: { userId }, ConsistentRead: true }));
   if (!Item) {
     console.error(`no profile for ${userId} in ${profilesTable}`);

@@ -18,6 +18,9 @@ import { writeFileSync } from 'node:fs';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
 import { abortRollout, pauseRollout, resumeRollout } from '../../layers/core/rollouts/rollout-commands';
+import { rolloutTarget } from '../../layers/core/audit/audit-target';
+import type { AuditAction } from '../../layers/core/audit/audit-trail';
+import { openCliAudit } from '../audit/cli-audit';
 import { renderRolloutReport } from '../../layers/core/rollouts/rollout-report';
 import { LIVE_STATUSES, type RolloutState } from '../../layers/core/rollouts/rollout-state';
 import { readLocalState } from '../local-stack/local-state';
@@ -36,7 +39,7 @@ const target = () => {
   const document = DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
   const experiments = process.env.EXPERIMENTS_TABLE_NAME ?? local!.resources.Experiments!.name;
   const campaigns = process.env.CAMPAIGNS_TABLE_NAME ?? local?.resources.Campaigns?.name;
-  return { local, store: new DynamoExperimentStore(document, experiments), campaigns: campaigns ? new DynamoCampaignStore(document, campaigns) : undefined };
+  return { local, document, store: new DynamoExperimentStore(document, experiments), campaigns: campaigns ? new DynamoCampaignStore(document, campaigns) : undefined };
 };
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -57,15 +60,23 @@ export const describeRollout = (state: RolloutState): string[] => {
 const main = async (args: string[]) => {
   const [command, campaignId] = args;
   if (!command || !campaignId) throw new Error(USAGE);
-  const { local, store, campaigns } = target();
+  const { local, document, store, campaigns } = target();
+  /** Every change is recorded in the audit trail, as the IAM principal or the local user, or said not to be. */
+  const audited = async (action: AuditAction, detail: Record<string, unknown>) => {
+    const audit = await openCliAudit(document, local);
+    if (!audit) return console.error(`not audited (${action}): no audit trail known; set AUDIT_TABLE_NAME from the stack outputs`);
+    await audit.trail.record({ at: new Date().toISOString(), actor: audit.actor, action, target: rolloutTarget(campaignId), detail });
+  };
   const load = async () => {
     const state = await store.load(campaignId);
     if (!state) throw new Error(`${campaignId} has no rollout yet: npm run rollout -- start ${campaignId}`);
     return state;
   };
-  const change = async (apply: (state: RolloutState, at: Date) => RolloutState) => {
+  const change = async (apply: (state: RolloutState, at: Date) => RolloutState, action: AuditAction) => {
     const state = await load();
-    await store.save(apply(state, new Date()), state.version);
+    const next = apply(state, new Date());
+    await store.save(next, state.version);
+    await audited(action, { runId: state.runId, from: state.status, to: next.status, exposurePercent: next.exposurePercent });
     describeRollout((await store.load(campaignId))!).forEach((line) => console.log(line));
   };
 
@@ -77,12 +88,14 @@ const main = async (args: string[]) => {
         if (!local.controlUrl) throw new Error('the running local stack is too old to start rollouts: restart npm start');
         const response = await fetch(`${local.controlUrl}/rollouts`, { method: 'POST', body: JSON.stringify(input) });
         if (!response.ok) throw new Error(`the local stack refused: ${await response.text()}`);
+        await audited('rollout.started', input);
         console.log(`started ${campaignId} on the local stack (its console narrates each stage); npm run rollout -- watch ${campaignId}`);
         return;
       }
       const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
       if (!arn) throw new Error('set ROLLOUT_STATE_MACHINE_ARN (the stack output RolloutStateMachineArn)');
       const { executionArn } = await new SFNClient({}).send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify(input) }));
+      await audited('rollout.started', { ...input, executionArn });
       console.log(`started ${executionArn}`);
       return;
     }
@@ -102,11 +115,11 @@ const main = async (args: string[]) => {
       }
     }
     case 'pause':
-      return change(pauseRollout);
+      return change(pauseRollout, 'rollout.paused');
     case 'resume':
-      return change(resumeRollout);
+      return change(resumeRollout, 'rollout.resumed');
     case 'abort':
-      return change(abortRollout);
+      return change(abortRollout, 'rollout.aborted');
     case 'report': {
       const state = await load();
       const name = (await campaigns?.get(campaignId))?.campaign.name ?? campaignId;
