@@ -1,7 +1,8 @@
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, type RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { pinLogicalId } from '../logical-id';
+import { dataTableDefaults } from './profile-store';
 
 export interface AuditProps {
   readonly removalPolicy: RemovalPolicy;
@@ -22,11 +23,7 @@ export class Audit extends Construct {
     super(scope, id);
     this.table = pinLogicalId(
       new dynamodb.Table(this, 'Audit', {
-        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-        encryption: dynamodb.TableEncryption.AWS_MANAGED,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        removalPolicy: props.removalPolicy,
-        deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+        ...dataTableDefaults(props.removalPolicy),
         partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
         sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
         timeToLiveAttribute: 'expiresAt',

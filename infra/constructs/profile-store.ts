@@ -19,6 +19,16 @@ export interface ProfileStoreProps {
  * armed delayed trigger or deferred send, found by due time through the sharded `byDue` index), and
  * `Consents` (one receipt per consent statement and purpose, append-only).
  */
+/** What every table of the stack shares: on demand, encrypted, point-in-time recovery, protected when retained. */
+export const dataTableDefaults = (removalPolicy: RemovalPolicy) =>
+  ({
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    removalPolicy,
+    deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+  }) satisfies Partial<dynamodb.TableProps>;
+
 export class ProfileStore extends Construct {
   /** `Profiles`: partition key `userId`. */
   readonly profilesTable: dynamodb.ITable;
@@ -42,14 +52,7 @@ export class ProfileStore extends Construct {
 
   constructor(scope: Construct, id: string, props: ProfileStoreProps) {
     super(scope, id);
-    const common = {
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: props.removalPolicy,
-      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
-      partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
-    } satisfies Partial<dynamodb.TableProps>;
+    const common = { ...dataTableDefaults(props.removalPolicy), partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING } } satisfies Partial<dynamodb.TableProps>;
 
     this.profilesTable = pinLogicalId(new dynamodb.Table(this, 'Profiles', common), 'Profiles');
     this.messagesTable = pinLogicalId(
