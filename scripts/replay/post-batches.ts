@@ -37,6 +37,8 @@ export const toBatches = (events: readonly PipelineEvent[]): PipelineEvent[][] =
 
 class Retryable extends Error {}
 
+const isConsent = (event: PipelineEvent): boolean => event.type === 'consent';
+
 /**
  * Posts events in batches like a well-behaved app: throttling (429) and unavailability (503, network)
  * are retried with jittered backoff, which insertIds make safe; any other failure stops the replay.
@@ -44,7 +46,6 @@ class Retryable extends Error {}
 export const postEvents = async (events: readonly PipelineEvent[], options: PostOptions): Promise<PostSummary> => {
   const started = performance.now();
   const summary: PostSummary = { events: events.length, requests: 0, accepted: 0, rejected: 0, retries: 0, elapsedMs: 0 };
-  const batches = toBatches(events);
   const url = `${options.endpoint.replace(/\/$/, '')}/v1/events`;
   let sent = 0;
   let next = 0;
@@ -86,6 +87,10 @@ export const postEvents = async (events: readonly PipelineEvent[], options: Post
     options.onProgress?.(sent);
   };
 
+  // Consent statements go first, as a wave of their own: batches are posted in parallel, and under the
+  // opt-in tracking policy behaviour that reaches the pipeline before its user's grant is not kept.
+  const waves = [toBatches(events.filter(isConsent)), toBatches(events.filter((event) => !isConsent(event)))];
+  let batches: PipelineEvent[][] = [];
   const worker = async () => {
     while (next < batches.length) {
       const batch = batches[next++]!;
@@ -98,7 +103,10 @@ export const postEvents = async (events: readonly PipelineEvent[], options: Post
       }
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  for (const wave of waves) {
+    [batches, next] = [wave, 0];
+    await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  }
   summary.elapsedMs = performance.now() - started;
   return summary;
 };
