@@ -1,6 +1,7 @@
 import type { CampaignReview, DailyReview, RateComparison } from './daily-review';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = escapeHtml;
 const pct = (r: number | undefined, digits = 1) => (r === undefined ? '–' : `${(r * 100).toFixed(digits)}%`);
 const num = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.toLocaleString('en-GB', { maximumFractionDigits: digits }));
 const COLOURS = ['#0969da', '#1a7f37', '#bf8700', '#8250df', '#cf222e', '#1b7c83', '#6e7781'];

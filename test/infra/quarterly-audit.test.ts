@@ -1,0 +1,64 @@
+import { addToCoverage, EMPTY_COVERAGE, encryptionRows, wildcardStatements, type TemplateLike } from '../../layers/core/audit/quarterly-audit';
+import { renderQuarterlyAudit } from '../../layers/core/audit/quarterly-report';
+import { buildQuarterlyAudit, synthesizeForAudit } from '../../scripts/audit/quarterly';
+
+const NOW = new Date('2026-11-22T10:00:00.000Z');
+
+describe('the quarterly security audit', () => {
+  describe('on the synthesized pipeline', () => {
+    const audit = buildQuarterlyAudit({ ...synthesizeForAudit(), consent: undefined, now: NOW });
+
+    it('lists every store with its encryption, and flags what nothing encrypts', () => {
+      const byName = Object.fromEntries(audit.encryption.map((r) => [r.resource, r.encryption]));
+      expect(byName).toMatchObject({ Profiles: 'aws-managed', Consents: 'aws-managed', Audit: 'aws-managed', Events: 'aws-managed', FieldKey: 'rotation on', EventsArchive: 'aws-owned' });
+      // A real finding the report surfaces: the alarm topics use no KMS key (CloudWatch cannot publish to the AWS-managed one).
+      expect(audit.encryption.filter((r) => !r.ok).map((r) => r.resource).sort()).toEqual(['Alerts', 'Reviews']);
+    });
+
+    it('finds a justification for every IAM statement with a wildcard, and no unacknowledged cdk-nag finding', () => {
+      expect(audit.wildcards.length).toBeGreaterThan(0);
+      expect(audit.wildcards.filter((w) => w.justifications.length === 0)).toEqual([]);
+      expect(audit.nag.unacknowledged).toEqual([]);
+      expect(audit.nag.acknowledged.every((a) => a.reason.length > 0)).toBe(true);
+    });
+
+    it('states each store’s retention and lists the unbounded ones for review', () => {
+      const byName = Object.fromEntries(audit.retention.map((r) => [r.resource, r]));
+      expect(byName.Messages).toMatchObject({ retention: 'TTL on expiresAt', bounded: true });
+      expect(byName.Audit).toMatchObject({ retention: 'TTL on expiresAt', bounded: true });
+      expect(audit.retention.filter((r) => !r.bounded).map((r) => r.resource).sort()).toEqual(['Campaigns', 'Consents', 'Profiles', 'Reports']);
+    });
+
+    it('renders every section, and says what it does not cover yet', () => {
+      const html = renderQuarterlyAudit(audit);
+      for (const id of ['encryption', 'wildcards', 'retention', 'consent', 'nag', 'not-covered']) expect(html).toContain(`id="${id}"`);
+      expect(audit.quarter).toBe('2026-Q4');
+      expect(audit.notCovered.join(' ')).toMatch(/data-subject requests/);
+    });
+  });
+
+  describe('on a template with problems', () => {
+    const template: TemplateLike = {
+      Resources: {
+        Plain: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: false } },
+        Wide: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } },
+        Narrow: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/k' }] } } },
+      },
+    };
+
+    it('flags an unencrypted queue and a wildcard without a reason', () => {
+      expect(encryptionRows(template)).toEqual([{ resource: 'Plain', type: 'AWS::SQS::Queue', encryption: 'none', ok: false }]);
+      expect(wildcardStatements(template, { violations: [] })).toEqual([{ policy: 'Wide', actions: ['s3:*'], resources: ['*'], justifications: [] }]);
+    });
+
+    it('takes the reason of the acknowledgement on the policy', () => {
+      const nag = { violations: [], suppressedViolations: [{ ruleName: 'AwsSolutions-IAM5[Action::s3:*]', violatingConstructs: [{ constructPath: 'Stack/Wide/Resource' }], reason: 'because' }] };
+      expect(wildcardStatements(template, nag, { Wide: 'Stack/Wide/Resource' })[0]!.justifications).toEqual(['because']);
+    });
+  });
+
+  it('counts consent coverage without keeping anyone', () => {
+    const coverage = [{ tracking: { granted: true }, push: { granted: true } }, { sms: { granted: false } }, {}].reduce(addToCoverage, EMPTY_COVERAGE);
+    expect(coverage).toEqual({ profiles: 3, trackingStated: 1, trackingGranted: 1, channelStated: 2 });
+  });
+});
