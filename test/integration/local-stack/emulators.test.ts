@@ -1,5 +1,5 @@
 import { DescribeTimeToLiveCommand, CreateTableCommand, GetItemCommand, TransactWriteItemsCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { CheckIfPhoneNumberIsOptedOutCommand, CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand as PutS3ObjectCommand } from '@aws-sdk/client-s3';
@@ -69,6 +69,7 @@ describe('local emulators', () => {
 
   it('kinesalite: put and get a record', async () => {
     await clients.kinesis.send(new CreateStreamCommand({ StreamName: 'emu-stream', ShardCount: 1 }));
+    await waitUntilStreamExists({ client: clients.kinesis, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { StreamName: 'emu-stream' });
     const put = await clients.kinesis.send(new PutRecordCommand({ StreamName: 'emu-stream', PartitionKey: 'user-1', Data: Buffer.from('hello') }));
     const { ShardIterator } = await clients.kinesis.send(
       new GetShardIteratorCommand({ StreamName: 'emu-stream', ShardId: put.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),

@@ -1,4 +1,4 @@
-import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { RunningEmulator } from '../../../scripts/local-stack/emulators';
@@ -38,6 +38,9 @@ describe('KinesisPoller', () => {
     streamCount += 1;
     const name = `kp-${streamCount}`;
     await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount }));
+    // kinesalite makes a stream ACTIVE on a timer even with createStreamMs 0: on a busy machine a put
+    // can arrive first and get ResourceNotFoundException.
+    await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { StreamName: name });
     const sequenceNumbers: string[] = [];
     for (const [index, data] of records.entries()) {
       const put = await kinesis.send(new PutRecordCommand({ StreamName: name, PartitionKey: `user-${index % 7}`, Data: Buffer.from(data) }));
