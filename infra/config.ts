@@ -71,6 +71,11 @@ export interface PipelineConfig {
   readonly trackingConsentByRegion: Readonly<Record<string, TrackingDefault>>;
   /** Days the events archive and the decisions export are kept in the `Models` bucket (S3 lifecycle). */
   readonly archiveRetentionDays: number;
+  /**
+   * Minutes an erasure waits before it sweeps every store a second time, for the user's events that
+   * were still in the stream or a Firehose buffer during the first sweep (both drain within minutes).
+   */
+  readonly erasureSecondSweepMinutes: number;
   /** Email addresses subscribed to the `Reviews` topic (each confirms by email). */
   readonly reviewEmails: readonly string[];
   /**
@@ -138,6 +143,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   measurementCosts: JSON.stringify(DEFAULT_COSTS),
   reviewEmails: [],
   archiveRetentionDays: 730,
+  erasureSecondSweepMinutes: 60,
   trackingConsent: 'opt-in',
   trackingConsentByRegion: {},
   deliveryStatusLogGroups: 'create',
@@ -170,6 +176,7 @@ export const PIPELINE_CONTEXT_KEYS = {
   measurementCosts: 'pipeline:measurementCosts',
   reviewEmails: 'pipeline:reviewEmails',
   archiveRetentionDays: 'pipeline:archiveRetentionDays',
+  erasureSecondSweepMinutes: 'pipeline:erasureSecondSweepMinutes',
   trackingConsent: 'pipeline:trackingConsent',
   trackingConsentByRegion: 'pipeline:trackingConsentByRegion',
   deliveryStatusLogGroups: 'pipeline:deliveryStatusLogGroups',
@@ -233,6 +240,7 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     }),
     reviewEmails: optional(read(keys.reviewEmails), (v) => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((e) => e.trim()).filter(Boolean)),
     archiveRetentionDays: optional(read(keys.archiveRetentionDays), (v) => positiveInteger(keys.archiveRetentionDays, v)),
+    erasureSecondSweepMinutes: optional(read(keys.erasureSecondSweepMinutes), (v) => positiveInteger(keys.erasureSecondSweepMinutes, v)),
     trackingConsent: optional(read(keys.trackingConsent), (v) => asVariable(keys.trackingConsent, PROCESS_EVENTS_CONFIG.schema.TRACKING_CONSENT, v)),
     // An object in cdk.json, a JSON string with -c.
     trackingConsentByRegion: optional(read(keys.trackingConsentByRegion), (v) =>

@@ -14,6 +14,7 @@ import { Audit } from './constructs/audit';
 import { ProfileStore } from './constructs/profile-store';
 import { Recommendations } from './constructs/recommendations';
 import { Rollouts } from './constructs/rollouts';
+import { DataRequests } from './constructs/data-requests';
 import type { FunctionDefaults } from './create-function';
 
 /** Props of {@link MarketingPipelineStack}. */
@@ -47,6 +48,8 @@ export class MarketingPipelineStack extends Stack {
   readonly recommendations: Recommendations;
   /** The Rollout state machine, its step function and the Reports bucket. */
   readonly rollouts: Rollouts;
+  /** Data-subject export and erasure: the data-request function and the `DataRequest` state machine. */
+  readonly dataRequests: DataRequests;
   /** kpi-monitor, daily-review, their schedules and the `Reviews` topic. */
   readonly measurement: Measurement;
   /** Alarms. */
@@ -147,6 +150,23 @@ export class MarketingPipelineStack extends Stack {
       functionDefaults,
     });
     // The dashboard graphs what the alarms watch: one map of each for both.
+    const tables = this.profileStore;
+    this.dataRequests = new DataRequests(this, 'DataRequests', {
+      tables: {
+        profiles: tables.profilesTable,
+        consents: tables.consentsTable,
+        messages: tables.messagesTable,
+        timers: tables.timersTable,
+        experiments: tables.experimentsTable,
+        kpis: tables.kpisTable,
+      },
+      modelsBucket: this.recommendations.bucket,
+      reportsBucket: this.rollouts.reportsBucket,
+      alertsTopic: this.messaging.alertsTopic,
+      ...(config.personalize && { personalize: { datasetArn: config.personalize.datasetArn, roleArn: config.personalize.roleArn } }),
+      secondSweepWait: Duration.minutes(config.erasureSecondSweepMinutes),
+      functionDefaults,
+    });
     const deadLetterQueues = {
       EventsDlq: this.processing.eventsDlq,
       IntentsDlq: this.messaging.intentsDlq,
@@ -167,6 +187,7 @@ export class MarketingPipelineStack extends Stack {
       KpiMonitor: this.measurement.kpiMonitorFunction,
       DailyReview: this.measurement.dailyReviewFunction,
       DeliveryStatus: this.measurement.deliveryStatusFunction,
+      DataRequest: this.dataRequests.dataRequestFunction,
     };
     this.analytics = new Analytics(this, 'Analytics', {
       bucket: this.recommendations.bucket,
@@ -183,7 +204,7 @@ export class MarketingPipelineStack extends Stack {
       timerLagThreshold: config.timerLagAlarmThreshold,
       deadLetterQueues,
       functions,
-      stateMachines: { RetrainModel: this.recommendations.stateMachine, Rollout: this.rollouts.stateMachine },
+      stateMachines: { RetrainModel: this.recommendations.stateMachine, Rollout: this.rollouts.stateMachine, DataRequest: this.dataRequests.stateMachine },
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       processEventsFunction: this.processing.processEventsFunction,
@@ -194,6 +215,10 @@ export class MarketingPipelineStack extends Stack {
       alarms: this.observability.alarms,
     });
 
+    new CfnOutput(this, 'DataRequestStateMachineArn', {
+      description: 'Data-subject export and erasure (npm run dsr; DATA_REQUESTS_STATE_MACHINE_ARN of the admin API)',
+      value: this.dataRequests.stateMachine.stateMachineArn,
+    });
     new CfnOutput(this, 'RolloutStateMachineArn', { description: 'npm run rollout -- start <campaign> starts it (ROLLOUT_STATE_MACHINE_ARN)', value: this.rollouts.stateMachine.stateMachineArn });
     new CfnOutput(this, 'KpisTableName', { description: 'Campaign funnel counters and touches (KPIS_TABLE_NAME)', value: this.profileStore.kpisTable.tableName });
     new CfnOutput(this, 'ExperimentsTableName', { description: 'Rollout state, counters and exposures (EXPERIMENTS_TABLE_NAME)', value: this.profileStore.experimentsTable.tableName });

@@ -12,7 +12,8 @@ const EXPOSURE_RETENTION_SECONDS = 90 * 86_400;
 const STATE_SK = 'STATE';
 const campaignPk = (campaignId: string) => `CAMPAIGN#${campaignId}`;
 const runPk = (campaignId: string, runId: string) => `RUN#${campaignId}#${runId}`;
-const userPk = (userId: string) => `USER#${userId}`;
+/** Partition of a user's exposures (also what a data-subject request reads and erases). */
+export const userPk = (userId: string) => `USER#${userId}`;
 const exposureSk = (campaignId: string) => `EXPOSURE#${campaignId}`;
 
 /**

@@ -19,7 +19,8 @@ const sentPk = (providerMessageId: string) => `SENT#${providerMessageId}`;
 const SENT_SK = 'SENT';
 /** SNS logs a delivery status within seconds to minutes; three days covers its retries and a backlog. */
 const SENT_RETENTION_SECONDS = 3 * 86_400;
-const touchPk = (userId: string) => `TOUCH#${userId}`;
+/** Partition of a user's touches (also what a data-subject request reads and erases). */
+export const touchPk = (userId: string) => `TOUCH#${userId}`;
 
 
 /**

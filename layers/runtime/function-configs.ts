@@ -132,6 +132,22 @@ export const ROLLOUT_STEP_CONFIG = defineConfig({
   REPORTS_BUCKET_NAME: resource(),
 });
 
+export const DATA_REQUEST_CONFIG = defineConfig({
+  PROFILES_TABLE_NAME: resource(),
+  CONSENTS_TABLE_NAME: resource(),
+  MESSAGES_TABLE_NAME: resource(),
+  TIMERS_TABLE_NAME: resource(),
+  EXPERIMENTS_TABLE_NAME: resource(),
+  KPIS_TABLE_NAME: resource(),
+  /** The events archive, the decisions export, Personalize's exports and the model artifacts. */
+  MODELS_BUCKET_NAME: resource(),
+  /** Where export documents and receipts are written. */
+  REPORTS_BUCKET_NAME: resource(),
+  /** With both set, erasure runs Personalize's CreateDataDeletionJob on the dataset's group. */
+  PERSONALIZE_DATASET_ARN: optionalText(),
+  PERSONALIZE_ROLE_ARN: optionalText(),
+});
+
 /** Not yet in FUNCTION_CONFIGS: the admin function is not in the template until infra/constructs/admin-api.ts lands. */
 export const ADMIN_API_CONFIG = defineConfig({
   PROFILES_TABLE_NAME: resource(),
@@ -152,6 +168,7 @@ export const FUNCTION_CONFIGS = {
   'nightly-profiles': NIGHTLY_PROFILES_CONFIG,
   'retrain-model': RETRAIN_MODEL_CONFIG,
   'rollout-step': ROLLOUT_STEP_CONFIG,
+  'data-request': DATA_REQUEST_CONFIG,
 } as const;
 
 function fail(reason: string): never {

@@ -26,7 +26,7 @@ describe('the quarterly security audit', () => {
       const byName = Object.fromEntries(audit.retention.map((r) => [r.resource, r]));
       expect(byName.Messages).toMatchObject({ retention: 'TTL on expiresAt', bounded: true });
       expect(byName.Audit).toMatchObject({ retention: 'TTL on expiresAt', bounded: true });
-      expect(audit.retention.filter((r) => !r.bounded).map((r) => r.resource).sort()).toEqual(['Campaigns', 'Consents', 'Profiles', 'Reports']);
+      expect(audit.retention.filter((r) => !r.bounded).map((r) => r.resource).sort()).toEqual(['Campaigns', 'Consents', 'Models', 'Profiles', 'Reports']);
     });
 
     it('renders every section, and says what it does not cover yet', () => {

@@ -112,7 +112,10 @@ const retentionOf = ({ Type, Properties: p = {} }: Resource): [string, boolean] 
     case 'AWS::S3::Bucket': {
       const rules = (p.LifecycleConfiguration?.Rules ?? []) as { Prefix?: string; ExpirationInDays?: number; Status?: string }[];
       const expiring = rules.filter((rule) => rule.Status !== 'Disabled' && rule.ExpirationInDays);
-      return expiring.length > 0 ? [expiring.map((rule) => `${rule.Prefix ?? '(all)'} ${rule.ExpirationInDays} d`).join(', '), true] : ['kept (no lifecycle expiry)', false];
+      if (expiring.length === 0) return ['kept (no lifecycle expiry)', false];
+      // Rules on some prefixes only bound those: the rest of the bucket is kept, and the auditor should see it.
+      const whole = expiring.some((rule) => !rule.Prefix);
+      return [`${expiring.map((rule) => `${rule.Prefix ?? '(all)'} ${rule.ExpirationInDays} d`).join(', ')}${whole ? '' : ', other keys kept'}`, whole];
     }
     case 'AWS::Kinesis::Stream':
       return [`${p.RetentionPeriodHours ?? 24} h`, true];
