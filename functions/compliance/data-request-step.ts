@@ -1,6 +1,6 @@
 import type { StoreOutcome } from '../../layers/core/compliance/data-requests';
 import { receiptOf, type DataRequestReceipt, type DataRequestRun } from '../../layers/core/compliance/request-receipt';
-import { runStore, type StoreExport, type SubjectObjectStore, type SubjectStore, type SubjectTable } from '../../layers/core/compliance/subject-stores';
+import { runStore, SUBJECT_STORES, type StoreExport, type SubjectObjectStore, type SubjectStore, type SubjectTable } from '../../layers/core/compliance/subject-stores';
 import type { DeletionStatus } from '../../layers/adapters/personalize-data-deletion';
 
 /** A line store's partition the workflow's Map visits. */
@@ -11,7 +11,7 @@ export interface LinePartition {
 
 /** The steps of the `DataRequest` state machine, as its Task states send them. */
 export type DataRequestStep =
-  | { readonly step: 'store'; readonly store: SubjectTable | 'models'; readonly request: DataRequestRun }
+  | { readonly step: 'store'; readonly store: SubjectTable | 'models' | 'exports'; readonly request: DataRequestRun }
   | { readonly step: 'partitions'; readonly request: DataRequestRun }
   | { readonly step: 'lines'; readonly partition: LinePartition; readonly request: DataRequestRun }
   | { readonly step: 'personalize-start'; readonly request: DataRequestRun }
@@ -27,13 +27,13 @@ export interface PersonalizeErasure {
 
 /** What the steps work with (adapters in AWS and locally, fakes in unit tests). */
 export interface DataRequestDependencies {
-  readonly stores: ReadonlyMap<SubjectTable | 'models', SubjectStore>;
+  readonly stores: ReadonlyMap<SubjectTable | 'models' | 'exports', SubjectStore>;
   readonly lines: (partition: LinePartition) => SubjectStore;
   readonly partitions: () => Promise<LinePartition[]>;
   readonly personalize?: PersonalizeErasure;
   readonly files: {
     savePart(requestId: string, partName: string, part: StoreExport): Promise<void>;
-    assembleExport(requestId: string, userId: string, at: Date): Promise<string>;
+    assembleExport(requestId: string, userId: string, at: Date, storeNames: readonly string[]): Promise<string>;
     saveReceipt(receipt: DataRequestReceipt): Promise<void>;
   };
   readonly now: () => Date;
@@ -61,7 +61,10 @@ export const dataRequestStep = async (input: DataRequestStep, deps: DataRequestD
     case 'lines':
       return runStore(deps.lines(input.partition), request.kind, request.userId, save(input.partition.prefix));
     case 'personalize-start':
-      if (request.kind === 'export') return { outcome: PERSONALIZE_EXPORT };
+      if (request.kind === 'export') {
+        await deps.files.savePart(request.requestId, 'personalize', { store: 'personalize', items: [], note: PERSONALIZE_EXPORT.detail! });
+        return { outcome: PERSONALIZE_EXPORT };
+      }
       if (!deps.personalize) return { outcome: NO_PERSONALIZE };
       return { jobArn: await deps.personalize.start(request.userId, request.requestId) };
     case 'personalize-status':
@@ -80,7 +83,7 @@ const personalizeStatus = async (jobArn: string, request: DataRequestRun, person
 };
 
 const finish = async (request: DataRequestRun, results: unknown, sweeps: number | undefined, deps: DataRequestDependencies): Promise<DataRequestReceipt> => {
-  const exportKey = request.kind === 'export' ? await deps.files.assembleExport(request.requestId, request.userId, deps.now()) : undefined;
+  const exportKey = request.kind === 'export' ? await deps.files.assembleExport(request.requestId, request.userId, deps.now(), SUBJECT_STORES) : undefined;
   const receipt = receiptOf(request, results, deps.now(), { ...(exportKey && { exportKey }), ...(sweeps !== undefined && { sweeps }) });
   await deps.files.saveReceipt(receipt);
   return receipt;

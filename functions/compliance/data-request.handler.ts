@@ -3,7 +3,7 @@ import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PersonalizeDataDeletion } from '../../layers/adapters/personalize-data-deletion';
-import { S3DataRequestFiles } from '../../layers/adapters/s3-data-request-files';
+import { S3DataRequestFiles, S3SubjectExports } from '../../layers/adapters/s3-data-request-files';
 import { dayPartitions, S3SubjectLines } from '../../layers/adapters/s3-subject-lines';
 import { S3SubjectModels } from '../../layers/adapters/s3-subject-models';
 import { subjectTables } from '../../layers/adapters/subject-tables';
@@ -55,7 +55,11 @@ export const createDataRequestHandler = (env: Environment, overrides: DataReques
   });
   const personalizeTarget = config.PERSONALIZE_DATASET_ARN && config.PERSONALIZE_ROLE_ARN ? { datasetArn: config.PERSONALIZE_DATASET_ARN, roleArn: config.PERSONALIZE_ROLE_ARN } : undefined;
   const deps: DataRequestDependencies = {
-    stores: new Map<SubjectTable | 'models', SubjectStore>([...tables.map((table) => [table.name, table] as const), ['models', new S3SubjectModels(s3, bucket)]]),
+    stores: new Map<SubjectTable | 'models' | 'exports', SubjectStore>([
+      ...tables.map((table) => [table.name, table] as const),
+      ['models', new S3SubjectModels(s3, bucket)],
+      ['exports', new S3SubjectExports(s3, config.REPORTS_BUCKET_NAME)],
+    ]),
     lines: (partition) => new S3SubjectLines(s3, bucket, partition.store, partition.prefix),
     partitions: async () => {
       const found: LinePartition[] = [];

@@ -150,6 +150,7 @@ export class DataRequests extends Construct {
       parallel.branch(failedAs(step(`${sweepId}ListArchiveDays`, { step: 'partitions', ...request }, '$.listed'), `${sweepId}ListArchiveDays`, 'archive').next(days));
       if (withOnce) {
         parallel.branch(failedAs(step(`${sweepId}Models`, { step: 'store', store: 'models', ...request }), `${sweepId}Models`, 'models'));
+        parallel.branch(failedAs(step(`${sweepId}EarlierExports`, { step: 'store', store: 'exports', ...request }), `${sweepId}EarlierExports`, 'exports'));
         parallel.branch(this.personalizeBranch(sweepId, step, failedAs, request));
       }
       return parallel;

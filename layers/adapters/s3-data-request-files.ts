@@ -1,6 +1,6 @@
-import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DataRequestReceipt } from '../core/compliance/request-receipt';
-import type { StoreExport } from '../core/compliance/subject-stores';
+import type { StoreExport, SubjectStore } from '../core/compliance/subject-stores';
 import { S3Objects } from './s3-objects';
 
 /** Where data-subject requests keep their files in the `Reports` bucket. */
@@ -35,9 +35,9 @@ export class S3DataRequestFiles {
     await this.objects.write(`${this.partsPrefix(requestId)}${part.store}/${safeName(partName)}.json`, JSON.stringify(part), 'application/json');
   }
 
-  /** Joins the parts into `exports/<request>.json`; resolves with its key. */
-  async assembleExport(requestId: string, userId: string, generatedAt: Date): Promise<string> {
-    const stores: Record<string, { items: unknown[]; notes?: string[] }> = {};
+  /** Joins the parts into `exports/<request>.json` (every store named, empty or not); resolves with its key. */
+  async assembleExport(requestId: string, userId: string, generatedAt: Date, storeNames: readonly string[] = []): Promise<string> {
+    const stores: Record<string, { items: unknown[]; notes?: string[] }> = Object.fromEntries(storeNames.map((name) => [name, { items: [] }]));
     const parts: string[] = [];
     for await (const object of this.objects.list(this.partsPrefix(requestId))) {
       const body = await this.objects.read(object.key);
@@ -48,13 +48,12 @@ export class S3DataRequestFiles {
       if (part.note && !entry.notes?.includes(part.note)) entry.notes = [...(entry.notes ?? []), part.note];
       parts.push(object.key);
     }
+    const key = `${DATA_REQUEST_KEYS.exports}${safeName(requestId)}.json`;
+    // A retry after the parts were deleted finds the document already whole.
+    if (parts.length === 0 && (await this.objects.read(key))) return key;
     const document: ExportDocument = { requestId, userId, generatedAt: generatedAt.toISOString(), stores };
-    const key = `${DATA_REQUEST_KEYS.exports}${requestId}.json`;
     await this.objects.write(key, `${JSON.stringify(document, null, 2)}\n`, 'application/json');
-    for (let start = 0; start < parts.length; start += 1_000) {
-      const Objects = parts.slice(start, start + 1_000).map((Key) => ({ Key }));
-      await this.objects.client.send(new DeleteObjectsCommand({ Bucket: this.objects.bucket, Delete: { Objects, Quiet: true } }));
-    }
+    for (const Key of parts) await this.objects.client.send(new DeleteObjectCommand({ Bucket: this.objects.bucket, Key }));
     return key;
   }
 
@@ -81,3 +80,38 @@ export class S3DataRequestFiles {
 }
 
 const safeName = (name: string): string => name.replace(/[^A-Za-z0-9_.:-]/g, '_');
+
+/**
+ * Earlier export documents of the user (`exports/<request>.json`, kept 30 days): an erasure deletes
+ * them, since each holds everything the user's erasure removes elsewhere. An export lists their ids.
+ */
+export class S3SubjectExports implements SubjectStore {
+  readonly name = 'exports' as const;
+  private readonly objects: S3Objects;
+
+  constructor(client: S3Client, bucket: string) {
+    this.objects = new S3Objects(client, bucket);
+  }
+
+  async export(userId: string): Promise<StoreExport> {
+    const documents = await this.documentsOf(userId);
+    return { store: this.name, items: documents.map((key) => ({ exportDocument: key })) };
+  }
+
+  async erase(userId: string): Promise<number> {
+    const documents = await this.documentsOf(userId);
+    for (const Key of documents) await this.objects.client.send(new DeleteObjectCommand({ Bucket: this.objects.bucket, Key }));
+    return documents.length;
+  }
+
+  private async documentsOf(userId: string): Promise<string[]> {
+    const found: string[] = [];
+    for await (const object of this.objects.list(DATA_REQUEST_KEYS.exports)) {
+      // Documents only (`exports/<request>.json`); parts sit a level down and go with their request.
+      if (!/^exports\/[^/]+\.json$/.test(object.key)) continue;
+      const body = await this.objects.read(object.key);
+      if (body && (JSON.parse(Buffer.from(body).toString('utf8')) as Partial<ExportDocument>).userId === userId) found.push(object.key);
+    }
+    return found;
+  }
+}

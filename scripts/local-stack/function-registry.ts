@@ -13,6 +13,8 @@ import { createNightlyProfilesHandler } from '../../functions/profiles/nightly-p
 import { createProcessEventsHandler } from '../../functions/processing/process-events.handler';
 import { createRetrainModelHandler } from '../../functions/recommendations/retrain-model.handler';
 import { createRolloutStepHandler } from '../../functions/rollouts/rollout-step.handler';
+import { createDataRequestHandler } from '../../functions/compliance/data-request.handler';
+import type { DataRequests } from '../../layers/core/compliance/data-requests';
 import type { KMS } from '@aws-sdk/client-kms';
 import type { Clock } from '../../layers/core/clock';
 import type { LambdaHandler } from './lambda-runtime';
@@ -26,6 +28,8 @@ export interface LocalDependencies {
   s3: S3Client;
   kms: KMS;
   clock: Clock;
+  /** The data-subject requests the admin API starts (the local stack runs the DataRequest machine). */
+  dataRequests?: DataRequests;
 }
 
 type Factory = (env: Record<string, string>, deps: LocalDependencies) => LambdaHandler<any, any>;
@@ -47,6 +51,7 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/measurement/daily-review.handler.ts': (env, deps) => createDailyReviewHandler(env, { dynamo: deps.dynamo, s3: deps.s3, sns: deps.sns, clock: deps.clock }),
   'functions/measurement/delivery-status.handler.ts': (env, deps) => createDeliveryStatusHandler(env, { dynamo: deps.dynamo }),
   'functions/rollouts/rollout-step.handler.ts': (env, deps) => createRolloutStepHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
+  'functions/compliance/data-request.handler.ts': (env, deps) => createDataRequestHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
 };
 
 export class UnknownFunctionEntryError extends Error {

@@ -24,6 +24,8 @@ import { removeLocalState, writeLocalState } from './local-state';
 import { deliverToS3, s3DeliveryFromQueueHandler, s3DeliveryHandler } from './firehose/s3-delivery';
 import { startFirehoseDirectPut, type FirehosePutStats, type FirehoseSink } from './emulators/firehose-direct-put';
 import { resolveStateMachines, runStateMachine } from './step-functions/run-state-machine';
+import { LocalDataRequests } from './step-functions/local-data-requests';
+import { S3DataRequestFiles } from '../../layers/adapters/s3-data-request-files';
 import { narrative, type Log } from './narrative';
 import { synthesizePipelineTemplate } from './pipeline-template';
 import { KinesisPoller, SqsPoller, type Poller } from './pollers';
@@ -115,6 +117,8 @@ export interface LocalStack {
   runRollout(campaignId: string, options?: RunRolloutOptions): Promise<RolloutRunResult>;
   /** The campaigns seeded at start, by id. */
   seededCampaigns: readonly string[];
+  /** Data-subject requests, run by the DataRequest state machine (what the admin API starts). */
+  dataRequests?: LocalDataRequests;
   stop(): Promise<void>;
 }
 
@@ -190,6 +194,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       process.env.AWS_ENDPOINT_URL_FIREHOSE = firehose.endpoint;
       firehosePuts = firehose.stats;
     }
+    const reportsBucket = stack.resources.Reports?.name;
+    const dataRequests = reportsBucket ? new LocalDataRequests(new S3DataRequestFiles(clients.s3, reportsBucket), clock) : undefined;
+    if (dataRequests) clients.dataRequests = dataRequests;
     const resolved = resolveFunctions(template, stack);
     const identity = { region: emulators.region, accountId: emulators.accountId };
     const functions: Record<string, LambdaHandler<any, any>> = {};
@@ -331,6 +338,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const machines = new Map(resolveStateMachines(template, stack).map((machine) => [machine.logicalId, machine]));
     const taskTargets = { functions: new Map(resolved.map((fn) => [fn.arn, (input: unknown) => invoke(fn, input)])), sns: clients.sns };
     let executions = 0;
+    const dataRequestMachine = machines.get('DataRequest');
+    if (dataRequests && dataRequestMachine) {
+      dataRequests.attach((name, input) => {
+        const execution = { id: `arn:aws:states:${emulators.region}:${emulators.accountId}:execution:DataRequest:${name}`, name, startTime: clock().toISOString() };
+        // Waits (the second sweep's, Personalize's polling) take a second, or none on a test's clock.
+        return runStateMachine(dataRequestMachine, taskTargets, { execution, waitMs: options.clock ? 0 : 1_000 }, input);
+      });
+    }
     const runSchedule = async (scheduleLogicalId: string): Promise<unknown> => {
       const schedule = schedules.find((s) => s.logicalId === scheduleLogicalId);
       if (!schedule) throw new Error(`the template has no schedule ${scheduleLogicalId} starting a function or a state machine`);
@@ -426,6 +441,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         return { ...result, ...(reportFile && { reportFile }) };
       },
       seededCampaigns,
+      ...(dataRequests && { dataRequests }),
       stop,
     };
   } catch (error) {

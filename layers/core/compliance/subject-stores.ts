@@ -8,8 +8,11 @@ import type { DataRequestKind, StoreOutcome } from './data-requests';
 export const SUBJECT_TABLES = ['profiles', 'consents', 'messages', 'timers', 'experiments', 'kpis'] as const;
 export type SubjectTable = (typeof SUBJECT_TABLES)[number];
 
-/** Line stores in the Models bucket (newline-delimited objects) and the model artifacts. */
-export const SUBJECT_OBJECT_STORES = ['archive', 'decisions', 'personalize-exports', 'models', 'personalize'] as const;
+/**
+ * Objects: line stores in the Models bucket (newline-delimited), the model artifacts, Personalize's
+ * datasets, and earlier export documents in the Reports bucket.
+ */
+export const SUBJECT_OBJECT_STORES = ['archive', 'decisions', 'personalize-exports', 'models', 'personalize', 'exports'] as const;
 export type SubjectObjectStore = (typeof SUBJECT_OBJECT_STORES)[number];
 
 export type SubjectStoreName = SubjectTable | SubjectObjectStore;
