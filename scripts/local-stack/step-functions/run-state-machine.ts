@@ -28,7 +28,7 @@ export interface LocalTaskTargets {
 
 /** Options of {@link runStateMachine}. */
 export interface RunStateMachineOptions {
-  /** Every Wait state takes this many ms instead of its own time (0 in tests, on a virtual clock). */
+  /** Every Wait state and retry interval takes this many ms instead of its own time (0 in tests, on a virtual clock). */
   readonly waitMs?: number;
   /** `$$.Execution` of the context object. */
   readonly execution: { readonly id: string; readonly name: string; readonly startTime: string };
@@ -44,8 +44,11 @@ const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 export const runStateMachine = async (machine: ResolvedStateMachine, targets: LocalTaskTargets, options: RunStateMachineOptions, input: unknown = {}): Promise<unknown> => {
   const handlers: Record<string, (input: never) => Promise<unknown>> = {};
   const waits: Record<string, number> = {};
+  const retries: Record<string, number> = {};
   for (const [name, state] of statesOf(machine.definition)) {
     if (state.Type === 'Wait' && options.waitMs !== undefined) waits[name] = options.waitMs;
+    // Retry intervals are waits too: on a test's clock they take no time either.
+    if (state.Retry && options.waitMs !== undefined) retries[name] = options.waitMs;
     if (state.Type !== 'Task') continue;
     const resource = String(state.Resource);
     const fn = targets.functions.get(resource);
@@ -60,7 +63,7 @@ export const runStateMachine = async (machine: ResolvedStateMachine, targets: Lo
   }
   const { result } = new StateMachine(withoutUnreachableTimeout(machine.definition) as never, { validationOptions: { checkArn: false } }).run(input as never, {
     context: { Execution: { Id: options.execution.id, Name: options.execution.name, StartTime: options.execution.startTime } },
-    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
+    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
   });
   return result;
 };
@@ -79,7 +82,7 @@ const withoutUnreachableTimeout = (definition: Record<string, unknown>): Record<
   return rest;
 };
 
-type State = { Type?: string; Resource?: unknown; Branches?: { States: Record<string, State> }[]; Iterator?: { States: Record<string, State> }; ItemProcessor?: { States: Record<string, State> } };
+type State = { Type?: string; Resource?: unknown; Retry?: unknown[]; Branches?: { States: Record<string, State> }[]; Iterator?: { States: Record<string, State> }; ItemProcessor?: { States: Record<string, State> } };
 
 /** Every state, including those inside Parallel branches and Map iterators. */
 const statesOf = (definition: { States?: Record<string, State> }): [string, State][] =>

@@ -1,5 +1,8 @@
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateDataDeletionJobCommand, DescribeDataDeletionJobCommand, ListDataDeletionJobsCommand, PersonalizeClient, ResourceAlreadyExistsException } from '@aws-sdk/client-personalize';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PersonalizeDataDeletion } from '../../../layers/adapters/personalize-data-deletion';
 import { S3DataRequestFiles, S3SubjectExports } from '../../../layers/adapters/s3-data-request-files';
 import { dayPartitions, S3SubjectLines } from '../../../layers/adapters/s3-subject-lines';
 import { LOCAL_CREDENTIALS, type RunningEmulator } from '../../../scripts/local-stack/emulators/emulator';
@@ -93,6 +96,37 @@ describe('data-subject requests in S3', () => {
     expect((await exportsStore.export('ann')).items).toEqual([{ exportDocument: 'exports/req-1.json' }]);
     expect(await exportsStore.erase('bob')).toBe(0);
     expect(await exportsStore.erase('ann')).toBe(1);
+    expect(await keys(name)).toEqual([]);
+  });
+
+  it('asks Personalize to delete the user from a file it reads in S3, finds its job again on a retry, and deletes the file when done', async () => {
+    // Prepare
+    const name = await bucket();
+    const personalize = new PersonalizeClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    const mock = mockClient(personalize);
+    const jobArn = 'arn:aws:personalize:us-east-1:000000000000:data-deletion-job/erase-req-7';
+    mock.on(CreateDataDeletionJobCommand).resolvesOnce({ dataDeletionJobArn: jobArn }).rejects(new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} }));
+    mock.on(ListDataDeletionJobsCommand).resolves({ dataDeletionJobs: [{ jobName: 'erase-req-7', dataDeletionJobArn: jobArn }] });
+    mock.on(DescribeDataDeletionJobCommand).resolvesOnce({ dataDeletionJob: { status: 'IN_PROGRESS' } }).resolves({ dataDeletionJob: { status: 'COMPLETED', numDeleted: 9 } });
+    const deletion = new PersonalizeDataDeletion(personalize, s3, name, { datasetArn: 'arn:aws:personalize:us-east-1:000000000000:dataset/shop/INTERACTIONS', roleArn: 'arn:aws:iam::000000000000:role/p' });
+
+    // Act
+    const first = await deletion.start('ann,"x"', 'req-7');
+    const retried = await deletion.start('ann,"x"', 'req-7');
+    const file = await read(name, 'personalize-deletions/req-7.csv');
+    const statuses = [await deletion.status(jobArn), await deletion.status(jobArn)];
+    await deletion.cleanUp('req-7');
+
+    // Assess
+    expect([first, retried]).toEqual([jobArn, jobArn]);
+    expect(mock.commandCalls(CreateDataDeletionJobCommand)[0]!.args[0].input).toEqual({
+      jobName: 'erase-req-7',
+      datasetGroupArn: 'arn:aws:personalize:us-east-1:000000000000:dataset-group/shop',
+      dataSource: { dataLocation: `s3://${name}/personalize-deletions/req-7.csv` },
+      roleArn: 'arn:aws:iam::000000000000:role/p',
+    });
+    expect(file).toBe('USER_ID\n"ann,""x"""\n');
+    expect(statuses).toEqual([{ status: 'IN_PROGRESS' }, { status: 'COMPLETED', deleted: 9 }]);
     expect(await keys(name)).toEqual([]);
   });
 });
