@@ -1,11 +1,14 @@
 /**
- * `npm run audit -- quarterly [--quarter 2026-Q4] [--out <file.html>] [--profiles-table <ProfilesTable>]`
+ * `npm run audit -- quarterly [--quarter 2026-Q4] [--out <file.html>] [--profiles-table <t>] [--reports-bucket <b>] [--log-groups-prefix <stack>]`
  *
  * The quarterly security audit: encryption of every resource, IAM statements with wildcards and their
  * justifications, retention of every store, and cdk-nag's findings, from the app synthesized from this
  * checkout (what `cdk deploy` deploys); consent coverage from the running local stack's profiles, or a
- * deployed `Profiles` table with --profiles-table (or PROFILES_TABLE_NAME) and AWS credentials. Writes
- * the HTML report and its JSON twin.
+ * deployed `Profiles` table with --profiles-table (or PROFILES_TABLE_NAME) and AWS credentials;
+ * data-subject requests from the Reports bucket's receipts (--reports-bucket in AWS); a sample of
+ * function logs scanned for personal data (npm start's log file, or --log-groups-prefix <stack name>
+ * in AWS). Writes the HTML report and its JSON twin; exits 1 on unacknowledged cdk-nag findings or
+ * personal data in logs.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +20,15 @@ import { CfnElement } from 'aws-cdk-lib';
 import { buildPipelineApp } from '../../infra/pipeline-app';
 import { NAG_PACK } from '../../infra/nag';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
-import { addToCoverage, EMPTY_COVERAGE, encryptionRows, nagSummary, quarterOf, retentionRows, wildcardStatements, type ConsentCoverage, type NagReport, type QuarterlyAudit, type TemplateLike } from '../../layers/core/audit/quarterly-audit';
+import { addToCoverage, dataRequestSummary, EMPTY_COVERAGE, encryptionRows, nagSummary, quarterBounds, quarterOf, retentionRows, wildcardStatements, type ConsentCoverage, type NagReport, type QuarterlyAudit, type TemplateLike } from '../../layers/core/audit/quarterly-audit';
 import { renderQuarterlyAudit } from '../../layers/core/audit/quarterly-report';
+import { hasFindings, type LogScanResult } from '../../layers/core/audit/log-scan';
+import type { DataRequestStatus } from '../../layers/core/compliance/data-requests';
+import { LOCAL_FUNCTION_LOG_FILE } from '../local-stack/function-logs';
+import { cloudWatchLogSample, localLogSample, quarterReceipts } from './audit-sources';
+
+/** Days of CloudWatch Logs sampled in AWS. */
+const LOG_SAMPLE_DAYS = 7;
 import { LOCAL_REPORTS_DIR } from '../local-stack/local-defaults';
 import { readLocalState } from '../local-stack/local-state';
 
@@ -58,7 +68,20 @@ const consentCoverage = async (profilesTable: string | undefined): Promise<Conse
   }
 };
 
-export const buildQuarterlyAudit = (inputs: { template: TemplateLike; nag: NagReport; stack: string; paths?: Record<string, string>; consent: ConsentCoverage | undefined; now: Date; quarter?: string }): QuarterlyAudit => ({
+export interface QuarterlyInputs {
+  template: TemplateLike;
+  nag: NagReport;
+  stack: string;
+  paths?: Record<string, string>;
+  consent: ConsentCoverage | undefined;
+  /** The quarter's data-subject receipts; undefined when no store of them was reachable. */
+  dataRequests?: DataRequestStatus[];
+  logScan?: LogScanResult[];
+  now: Date;
+  quarter?: string;
+}
+
+export const buildQuarterlyAudit = (inputs: QuarterlyInputs): QuarterlyAudit => ({
   quarter: inputs.quarter ?? quarterOf(inputs.now),
   generatedAt: inputs.now.toISOString(),
   stack: inputs.stack,
@@ -67,23 +90,39 @@ export const buildQuarterlyAudit = (inputs: { template: TemplateLike; nag: NagRe
   retention: retentionRows(inputs.template),
   consent: inputs.consent ?? EMPTY_COVERAGE,
   nag: nagSummary(inputs.nag),
+  dataRequests: dataRequestSummary(inputs.dataRequests ?? []),
+  logScan: inputs.logScan ?? [],
   notCovered: [
     ...(inputs.consent ? [] : ['consent coverage: no local stack is running and no --profiles-table was given']),
-    'data-subject requests and their times (the export and erasure workflow is not built yet)',
-    'a scan of a sample of logs for personal data',
+    ...(inputs.dataRequests ? [] : ['data-subject requests: no local stack is running and no --reports-bucket was given']),
+    ...(inputs.logScan ? [] : [`logs: no ${LOCAL_FUNCTION_LOG_FILE} (npm start writes it) and no --log-groups-prefix was given`]),
     'the deployed stack itself: the template audited is the one this checkout synthesizes',
   ],
 });
 
 export const runQuarterly = async (argv: readonly string[]): Promise<number> => {
-  const { values } = parseArgs({ args: [...argv], options: { quarter: { type: 'string' }, out: { type: 'string' }, 'profiles-table': { type: 'string' } } });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { quarter: { type: 'string' }, out: { type: 'string' }, 'profiles-table': { type: 'string' }, 'reports-bucket': { type: 'string' }, 'log-groups-prefix': { type: 'string' } },
+  });
   if (values.quarter !== undefined && !/^\d{4}-Q[1-4]$/.test(values.quarter)) throw new Error('--quarter must look like 2026-Q4');
   const now = new Date();
-  const audit = buildQuarterlyAudit({ ...synthesizeForAudit(), consent: await consentCoverage(values['profiles-table'] ?? process.env.PROFILES_TABLE_NAME), now, ...(values.quarter && { quarter: values.quarter }) });
+  const quarter = values.quarter ?? quarterOf(now);
+  const logGroupsPrefix = values['log-groups-prefix'];
+  const audit = buildQuarterlyAudit({
+    ...synthesizeForAudit(),
+    consent: await consentCoverage(values['profiles-table'] ?? process.env.PROFILES_TABLE_NAME),
+    dataRequests: await quarterReceipts(values['reports-bucket'] ?? process.env.REPORTS_BUCKET_NAME, quarterBounds(quarter)),
+    logScan: logGroupsPrefix ? await cloudWatchLogSample(logGroupsPrefix, new Date(now.getTime() - LOG_SAMPLE_DAYS * 86_400_000)) : localLogSample(),
+    now,
+    quarter,
+  });
   const out = values.out ?? join(LOCAL_REPORTS_DIR, `security-audit-${audit.quarter}.html`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderQuarterlyAudit(audit));
   writeFileSync(out.replace(/\.html?$/, '') + '.json', `${JSON.stringify(audit, null, 2)}\n`);
   console.log(`wrote ${out} and its .json: ${audit.encryption.filter((r) => !r.ok).length} unencrypted resources, ${audit.wildcards.filter((w) => w.justifications.length === 0).length} unjustified wildcards, ${audit.nag.unacknowledged.length} unacknowledged cdk-nag findings`);
-  return audit.nag.unacknowledged.length > 0 ? 1 : 0;
+  if (audit.dataRequests.rows.length > 0) console.log(`data-subject requests: ${audit.dataRequests.rows.length}, ${audit.dataRequests.failed} failed, ${audit.dataRequests.late} late`);
+  if (hasFindings(audit.logScan)) console.log('personal data found in logs: see the report\'s "Personal data in logs"');
+  return audit.nag.unacknowledged.length > 0 || hasFindings(audit.logScan) ? 1 : 0;
 };

@@ -137,12 +137,15 @@ export interface RolloutRunResult {
   reportFile?: string;
 }
 
-/** Quiet Powertools for in-process handlers: the narrative is the console, not EMF blobs and JSON logs. */
-const LOCAL_POWERTOOLS_ENV = {
+/**
+ * Quiet Powertools for in-process handlers: the narrative is the console, not EMF blobs and JSON logs.
+ * Read at each start: npm start and tests that keep the logs ask for INFO.
+ */
+const localPowertoolsEnv = () => ({
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-};
+});
 
 /**
  * The whole pipeline on 127.0.0.1: emulators, resources created from the synthesized template, the
@@ -166,7 +169,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    Object.assign(process.env, emulators.awsEnvironment(), LOCAL_POWERTOOLS_ENV);
+    Object.assign(process.env, emulators.awsEnvironment(), localPowertoolsEnv());
     const dynamodb = new DynamoDBClient(emulators.clientConfig('dynamodb'));
     const clients: LocalDependencies = {
       dynamo: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),

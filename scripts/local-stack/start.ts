@@ -6,11 +6,15 @@ import { join } from 'node:path';
 import { startLocalStack } from './local-stack';
 import { startControlServer } from './control-server';
 import { readLocalState, writeLocalState } from './local-state';
+import { keepFunctionLogs, LOCAL_FUNCTION_LOG_FILE } from './function-logs';
 
 /** Where `npm run train:recs` writes the model npm start serves. */
 const LOCAL_MODELS_DIR = join(__dirname, '../../.local-stack/models');
 
 const main = async () => {
+  // Functions log at INFO, as in AWS, into a file the quarterly audit scans; the terminal shows warnings and errors.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+  keepFunctionLogs(LOCAL_FUNCTION_LOG_FILE);
   console.log('Starting the marketing pipeline locally: synthesizing the CDK app, starting DynamoDB Local, kinesalite, fauxqs and s3rver…');
   const started = performance.now();
   const stack = await startLocalStack({ writeState: true, runSchedules: true, seedModelFrom: LOCAL_MODELS_DIR });
@@ -29,6 +33,7 @@ Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Created from th
   Staged rollout    npm run rollout -- start <campaignId> --bake 60   (campaigns with a rollout section; reports in .local-stack/reports/)
   Campaign KPIs     npm run kpis -- --by channel   (funnel, lift over the holdout, ROI)
   Daily review      npm run review   (yesterday's review, written to .local-stack/reports/)
+  Function logs     ${LOCAL_FUNCTION_LOG_FILE}   (INFO and up; warnings and errors also show here)
 
 Watching (Ctrl-C to stop):`);
 

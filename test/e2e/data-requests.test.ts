@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -5,6 +8,8 @@ import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-s
 import type { DataRequestReceipt } from '../../layers/core/compliance/request-receipt';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { postEvents } from '../helpers/post-events';
+import { localLogSample } from '../../scripts/audit/audit-sources';
+import { keepFunctionLogs } from '../../scripts/local-stack/function-logs';
 import { TEST_YEAR } from '../helpers/test-calendar';
 
 const T0 = Date.parse(`${TEST_YEAR}-11-24T12:00:00.000Z`);
@@ -28,10 +33,20 @@ describe('data-subject requests through the local stack', () => {
   let now = T0;
   let ids = 0;
 
+  const logFile = join(mkdtempSync(join(tmpdir(), 'dsr-logs-')), 'functions.log');
+  let restoreLogs: () => void = () => undefined;
+
   beforeAll(async () => {
+    // Every function logs at INFO into a file, as npm start keeps them; the last assertion scans it.
+    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    restoreLogs = keepFunctionLogs(logFile);
     stack = await startLocalStack({ port: 0, log: () => undefined, clock: () => new Date(now), pollIntervalMs: 50, environment: { RETRAINING_MIN_NEW_INTERACTIONS: '1' } });
   });
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    await stack?.stop();
+    restoreLogs();
+    delete process.env.POWERTOOLS_LOG_LEVEL;
+  });
 
   const event = (userId: string, type: string, at: number, properties: Record<string, unknown>) => ({
     type,
@@ -145,6 +160,12 @@ describe('data-subject requests through the local stack', () => {
     // The other shoppers are untouched: still in the archive and the model
     const archive = (await everyObject()).filter(({ key }) => key.startsWith('archive/')).map(({ text }) => text).join('\n');
     expect(archive).toContain('shopper-29');
+
+    // Assess 4: the functions' logs of all of it hold no phone number, endpoint or address
+    const logs = localLogSample(logFile) ?? [];
+    expect(logs.map((source) => source.source)).toEqual(expect.arrayContaining(['data-request', 'deliver', 'ingest', 'process-events']));
+    expect(logs.filter((source) => Object.keys(source.findings).length > 0)).toEqual([]);
+    expect(readFileSync(logFile, 'utf8')).not.toContain(PHONE);
   }, 240_000);
 });
 

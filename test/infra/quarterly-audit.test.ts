@@ -1,4 +1,5 @@
-import { addToCoverage, EMPTY_COVERAGE, encryptionRows, wildcardStatements, type TemplateLike } from '../../layers/core/audit/quarterly-audit';
+import { scanLogLines } from '../../layers/core/audit/log-scan';
+import { addToCoverage, EMPTY_COVERAGE, encryptionRows, quarterBounds, wildcardStatements, type TemplateLike } from '../../layers/core/audit/quarterly-audit';
 import { renderQuarterlyAudit } from '../../layers/core/audit/quarterly-report';
 import { buildQuarterlyAudit, synthesizeForAudit } from '../../scripts/audit/quarterly';
 
@@ -29,12 +30,43 @@ describe('the quarterly security audit', () => {
       expect(audit.retention.filter((r) => !r.bounded).map((r) => r.resource).sort()).toEqual(['Campaigns', 'Consents', 'Models', 'Profiles', 'Reports']);
     });
 
-    it('renders every section, and says what it does not cover yet', () => {
+    it('renders every section, and says what it could not reach', () => {
       const html = renderQuarterlyAudit(audit);
-      for (const id of ['encryption', 'wildcards', 'retention', 'consent', 'nag', 'not-covered']) expect(html).toContain(`id="${id}"`);
+      for (const id of ['encryption', 'wildcards', 'retention', 'consent', 'data-requests', 'logs', 'nag', 'not-covered']) expect(html).toContain(`id="${id}"`);
       expect(audit.quarter).toBe('2026-Q4');
-      expect(audit.notCovered.join(' ')).toMatch(/data-subject requests/);
+      expect(audit.notCovered.join(' ')).toMatch(/data-subject requests: no local stack/);
+      expect(audit.notCovered.join(' ')).toMatch(/logs: no/);
     });
+
+    it('lists the quarter\'s data-subject requests with their times, and the log sources with what was found', () => {
+      const receipt = (requestId: string, requestedAt: string, completedAt: string, failed = false) => ({
+        requestId,
+        kind: 'erase' as const,
+        status: failed ? ('failed' as const) : ('succeeded' as const),
+        requestedAt,
+        completedAt,
+        stores: [{ store: 'profiles', outcome: failed ? ('failed' as const) : ('erased' as const) }],
+      });
+      const withSections = buildQuarterlyAudit({
+        ...synthesizeForAudit(),
+        consent: undefined,
+        now: NOW,
+        dataRequests: [receipt('late', '2026-10-02T00:00:00.000Z', '2026-10-03T06:00:00.000Z'), receipt('quick', '2026-10-01T00:00:00.000Z', '2026-10-01T00:07:00.000Z'), receipt('broken', '2026-11-01T00:00:00.000Z', '2026-11-01T00:09:00.000Z', true)],
+        logScan: [scanLogLines('deliver', ['{"level":"INFO","message":"sent"}']), scanLogLines('ingest', ['{"level":"WARN","message":"from 198.51.100.23"}'])],
+      });
+      expect(withSections.dataRequests).toMatchObject({ late: 2, failed: 1, maxMinutes: 1800 });
+      expect(withSections.dataRequests.rows.map((r) => [r.requestId, r.minutes, r.failedStores])).toEqual([['quick', 7, []], ['late', 1800, []], ['broken', 9, ['profiles']]]);
+      const html = renderQuarterlyAudit(withSections);
+      expect(html).toContain('Data-subject requests: 3 this quarter, 1 failed, 2 not complete within 24 hours; the slowest took 1800 minutes.');
+      expect(html).toContain('IPv4 address: 1');
+      expect(html).not.toContain('198.51.100.23');
+      expect(withSections.notCovered.join(' ')).not.toMatch(/data-subject|logs:/);
+    });
+  });
+
+  it('bounds a quarter', () => {
+    expect(quarterBounds('2026-Q4')).toEqual({ from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
+    expect(quarterBounds('2027-Q1')).toEqual({ from: '2027-01-01T00:00:00.000Z', to: '2027-04-01T00:00:00.000Z' });
   });
 
   describe('on a template with problems', () => {

@@ -1,3 +1,5 @@
+import type { DataRequestStatus } from '../compliance/data-requests';
+import type { LogScanResult } from './log-scan';
 /**
  * The quarterly security audit's findings from a synthesized (or deployed) CloudFormation template and
  * cdk-nag's validation report: how each resource is encrypted, which IAM statements use wildcards and
@@ -163,6 +165,10 @@ export interface QuarterlyAudit {
   retention: RetentionRow[];
   consent: ConsentCoverage;
   nag: { unacknowledged: { rule: string; paths: string[] }[]; acknowledged: { rule: string; path: string; reason: string }[] };
+  /** The quarter's data-subject requests and how long each took. */
+  dataRequests: DataRequestSummary;
+  /** A sample of function logs scanned for personal data, per source. */
+  logScan: LogScanResult[];
   /** Sections of the procedure this report does not cover yet, said rather than left out. */
   notCovered: string[];
 }
@@ -173,4 +179,56 @@ export const nagSummary = (nag: NagReport): QuarterlyAudit['nag'] => ({
 });
 
 /** The quarter a day falls in: `2026-Q4`. */
+/** One data-subject request of the quarter, as its receipt tells it (the user only by hash). */
+export interface DataRequestRow {
+  requestId: string;
+  kind: string;
+  status: string;
+  requestedAt: string;
+  completedAt?: string;
+  /** Whole minutes from request to receipt. */
+  minutes?: number;
+  failedStores: string[];
+}
+
+export interface DataRequestSummary {
+  rows: DataRequestRow[];
+  /** Requests not complete within the 24 hours the procedure sets, or failed. */
+  late: number;
+  failed: number;
+  /** The slowest, in minutes. */
+  maxMinutes?: number;
+}
+
+/** The quarter's requests from their receipts (`[from, to)` is the quarter), oldest first. */
+export const dataRequestSummary = (receipts: readonly DataRequestStatus[]): DataRequestSummary => {
+  const rows = [...receipts]
+    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
+    .map((r): DataRequestRow => {
+      const minutes = r.completedAt ? Math.round((Date.parse(r.completedAt) - Date.parse(r.requestedAt)) / 60_000) : undefined;
+      return {
+        requestId: r.requestId,
+        kind: r.kind,
+        status: r.status,
+        requestedAt: r.requestedAt,
+        ...(r.completedAt && { completedAt: r.completedAt }),
+        ...(minutes !== undefined && { minutes }),
+        failedStores: r.stores.filter((store) => store.outcome === 'failed').map((store) => store.store),
+      };
+    });
+  const durations = rows.flatMap((row) => (row.minutes === undefined ? [] : [row.minutes]));
+  return {
+    rows,
+    late: rows.filter((row) => row.status !== 'succeeded' || (row.minutes ?? Infinity) > 24 * 60).length,
+    failed: rows.filter((row) => row.status === 'failed').length,
+    ...(durations.length > 0 && { maxMinutes: Math.max(...durations) }),
+  };
+};
+
+/** The first instant of a quarter (`2026-Q4`) and of the next one, ISO-8601. */
+export const quarterBounds = (quarter: string): { from: string; to: string } => {
+  const [year, q] = [Number(quarter.slice(0, 4)), Number(quarter.slice(-1))];
+  return { from: new Date(Date.UTC(year, (q - 1) * 3, 1)).toISOString(), to: new Date(Date.UTC(year, q * 3, 1)).toISOString() };
+};
+
 export const quarterOf = (at: Date): string => `${at.getUTCFullYear()}-Q${Math.floor(at.getUTCMonth() / 3) + 1}`;
