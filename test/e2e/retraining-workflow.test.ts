@@ -20,17 +20,13 @@ import { archivedPurchase } from '../helpers/in-memory-retraining';
 import { lambdaContextFactory } from '../helpers/lambda-context';
 import { stateMachineDefinition } from '../helpers/state-machine-definition';
 import { TEST_YEAR } from '../helpers/test-calendar';
+import { PERSONALIZE_CONTEXT } from '../helpers/personalize-context';
 
 const NOW = new Date(`${TEST_YEAR}-11-24T03:00:00.000Z`);
 const BEFORE = new Date(`${TEST_YEAR}-11-01T12:00:00.000Z`);
 const AFTER = new Date(`${TEST_YEAR}-11-20T12:00:00.000Z`);
 const BUCKET = 'models-local';
-const PERSONALIZE = {
-  'pipeline:personalizeDatasetArn': 'arn:aws:personalize:us-east-1:000000000000:dataset/shop/INTERACTIONS',
-  'pipeline:personalizeSolutionArn': 'arn:aws:personalize:us-east-1:000000000000:solution/related-items',
-  'pipeline:personalizeCampaignArn': 'arn:aws:personalize:us-east-1:000000000000:campaign/related-items',
-  'pipeline:personalizeRoleArn': 'arn:aws:iam::000000000000:role/personalize-reads-models',
-};
+const PERSONALIZE = PERSONALIZE_CONTEXT;
 const SERVING_VERSION = `${PERSONALIZE['pipeline:personalizeSolutionArn']}/serving`;
 const NEW_VERSION = `${PERSONALIZE['pipeline:personalizeSolutionArn']}/new`;
 const LAMBDA_STATES = [

@@ -5,16 +5,13 @@ import type { StoreExport, SubjectStore, SubjectStoreName } from '../../../layer
 import { SUBJECT_TABLES } from '../../../layers/core/compliance/subject-stores';
 import { synthPipeline } from '../../infra/synth-pipeline';
 import { stateMachineDefinition } from '../../helpers/state-machine-definition';
+import { PERSONALIZE_CONTEXT } from '../../helpers/personalize-context';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
-const NOW = new Date('2026-12-01T09:00:00.000Z');
+const NOW = new Date(`${TEST_YEAR}-12-01T09:00:00.000Z`);
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:data-request';
 const ALERTS_ARN = 'arn:aws:sns:us-east-1:000000000000:Alerts';
-const PERSONALIZE = {
-  'pipeline:personalizeDatasetArn': 'arn:aws:personalize:us-east-1:000000000000:dataset/shop/INTERACTIONS',
-  'pipeline:personalizeSolutionArn': 'arn:aws:personalize:us-east-1:000000000000:solution/related-items',
-  'pipeline:personalizeCampaignArn': 'arn:aws:personalize:us-east-1:000000000000:campaign/related-items',
-  'pipeline:personalizeRoleArn': 'arn:aws:iam::000000000000:role/personalize-reads-models',
-};
+const PERSONALIZE = PERSONALIZE_CONTEXT;
 
 // The DataRequest definition CDK synthesizes, with Personalize configured.
 const definition = stateMachineDefinition(synthPipeline({ context: PERSONALIZE }).template, 'DataRequest', (token) => (JSON.stringify(token).includes('Alerts') ? ALERTS_ARN : FUNCTION_ARN)) as {
@@ -53,9 +50,9 @@ describe('the DataRequest workflow, executed from the synthesized definition', (
     const deps: DataRequestDependencies = {
       stores: new Map([...SUBJECT_TABLES, 'models', 'exports'].map((name) => [name as SubjectStoreName & ('models' | 'exports'), fake(name as SubjectStoreName)])),
       partitions: async () => [
-        { store: 'archive', prefix: 'archive/2026/11/30/' },
-        { store: 'archive', prefix: 'archive/2026/12/01/' },
-        { store: 'decisions', prefix: 'decisions/2026/12/01/' },
+        { store: 'archive', prefix: `archive/${TEST_YEAR}/11/30/` },
+        { store: 'archive', prefix: `archive/${TEST_YEAR}/12/01/` },
+        { store: 'decisions', prefix: `decisions/${TEST_YEAR}/12/01/` },
       ],
       lines: (partition) => fake(partition.store),
       personalize: {

@@ -7,6 +7,7 @@ import { S3DataRequestFiles, S3SubjectExports } from '../../../layers/adapters/s
 import { dayPartitions, S3SubjectLines } from '../../../layers/adapters/s3-subject-lines';
 import { LOCAL_CREDENTIALS, type RunningEmulator } from '../../../scripts/local-stack/emulators/emulator';
 import { startS3rver } from '../../../scripts/local-stack/emulators/s3rver-emulator';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 
 /** The S3 side of data-subject requests against s3rver, with the real S3 client. */
 describe('data-subject requests in S3', () => {
@@ -39,25 +40,25 @@ describe('data-subject requests in S3', () => {
   it('lists the days of a Firehose prefix that exist, from one listing of the prefix', async () => {
     // Prepare
     const name = await bucket();
-    await put(name, 'archive/2026/11/30/23/a.gz', 'x');
-    await put(name, 'archive/2026/12/01/00/b.gz', 'x');
-    await put(name, 'archive/2026/12/01/07/c.gz', 'x');
-    await put(name, 'decisions/2026/12/01/07/d.gz', 'x');
+    await put(name, `archive/${TEST_YEAR}/11/30/23/a.gz`, 'x');
+    await put(name, `archive/${TEST_YEAR}/12/01/00/b.gz`, 'x');
+    await put(name, `archive/${TEST_YEAR}/12/01/07/c.gz`, 'x');
+    await put(name, `decisions/${TEST_YEAR}/12/01/07/d.gz`, 'x');
 
     // Act
     const days = await dayPartitions(s3, name, 'archive/');
 
     // Assess
-    expect(days).toEqual(['archive/2026/11/30/', 'archive/2026/12/01/']);
+    expect(days).toEqual([`archive/${TEST_YEAR}/11/30/`, `archive/${TEST_YEAR}/12/01/`]);
   });
 
   it('exports the user\'s lines, then rewrites each object without them and deletes one left empty', async () => {
     // Prepare
     const name = await bucket();
-    await put(name, 'archive/2026/12/01/07/mixed.gz', lines({ type: 'page_view', userId: 'ann' }, { type: 'purchase', userId: 'bob' }, { type: 'identify', anonymousId: 'ann' }));
-    await put(name, 'archive/2026/12/01/08/only-ann.gz', lines({ type: 'app_open', userId: 'ann' }));
-    await put(name, 'archive/2026/12/01/09/others.gz', lines({ type: 'app_open', userId: 'annabel' }));
-    const store = new S3SubjectLines(s3, name, 'archive', 'archive/2026/12/01/');
+    await put(name, `archive/${TEST_YEAR}/12/01/07/mixed.gz`, lines({ type: 'page_view', userId: 'ann' }, { type: 'purchase', userId: 'bob' }, { type: 'identify', anonymousId: 'ann' }));
+    await put(name, `archive/${TEST_YEAR}/12/01/08/only-ann.gz`, lines({ type: 'app_open', userId: 'ann' }));
+    await put(name, `archive/${TEST_YEAR}/12/01/09/others.gz`, lines({ type: 'app_open', userId: 'annabel' }));
+    const store = new S3SubjectLines(s3, name, 'archive', `archive/${TEST_YEAR}/12/01/`);
 
     // Act
     const exported = await store.export('ann');
@@ -67,9 +68,9 @@ describe('data-subject requests in S3', () => {
     // Assess
     expect(exported.items).toEqual([{ type: 'page_view', userId: 'ann' }, { type: 'identify', anonymousId: 'ann' }, { type: 'app_open', userId: 'ann' }]);
     expect([erased, again]).toEqual([3, 0]);
-    expect(await keys(name)).toEqual(['archive/2026/12/01/07/mixed.gz', 'archive/2026/12/01/09/others.gz']);
-    expect(await read(name, 'archive/2026/12/01/07/mixed.gz')).toBe('{"type":"purchase","userId":"bob"}\n');
-    expect(await read(name, 'archive/2026/12/01/09/others.gz')).toContain('annabel');
+    expect(await keys(name)).toEqual([`archive/${TEST_YEAR}/12/01/07/mixed.gz`, `archive/${TEST_YEAR}/12/01/09/others.gz`]);
+    expect(await read(name, `archive/${TEST_YEAR}/12/01/07/mixed.gz`)).toBe('{"type":"purchase","userId":"bob"}\n');
+    expect(await read(name, `archive/${TEST_YEAR}/12/01/09/others.gz`)).toContain('annabel');
   });
 
   it('joins the parts of an export into one document, and an erasure deletes the user\'s earlier documents', async () => {
@@ -77,11 +78,11 @@ describe('data-subject requests in S3', () => {
     const name = await bucket();
     const files = new S3DataRequestFiles(s3, name);
     await files.savePart('req-1', 'profiles', { store: 'profiles', items: [{ userId: 'ann' }], note: 'masked' });
-    await files.savePart('req-1', 'archive/2026/12/01/', { store: 'archive', items: [{ type: 'a' }] });
-    await files.savePart('req-1', 'archive/2026/12/02/', { store: 'archive', items: [{ type: 'b' }] });
+    await files.savePart('req-1', `archive/${TEST_YEAR}/12/01/`, { store: 'archive', items: [{ type: 'a' }] });
+    await files.savePart('req-1', `archive/${TEST_YEAR}/12/02/`, { store: 'archive', items: [{ type: 'b' }] });
 
     // Act
-    const key = await files.assembleExport('req-1', 'ann', new Date('2026-12-03T00:00:00Z'), ['profiles', 'archive', 'timers']);
+    const key = await files.assembleExport('req-1', 'ann', new Date(`${TEST_YEAR}-12-03T00:00:00Z`), ['profiles', 'archive', 'timers']);
 
     // Assess
     expect(key).toBe('exports/req-1.json');
@@ -89,7 +90,7 @@ describe('data-subject requests in S3', () => {
     expect(JSON.parse(await read(name, key))).toEqual({
       requestId: 'req-1',
       userId: 'ann',
-      generatedAt: '2026-12-03T00:00:00.000Z',
+      generatedAt: `${TEST_YEAR}-12-03T00:00:00.000Z`,
       stores: { profiles: { items: [{ userId: 'ann' }], notes: ['masked'] }, archive: { items: [{ type: 'a' }, { type: 'b' }] }, timers: { items: [] } },
     });
     const exportsStore = new S3SubjectExports(s3, name);
