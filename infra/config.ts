@@ -7,6 +7,7 @@ import type { Variable } from '../layers/runtime/config';
 import { DAILY_REVIEW_CONFIG, DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS, DELIVER_CONFIG, NIGHTLY_PROFILES_CONFIG, PROCESS_EVENTS_CONFIG, RETRAIN_MODEL_CONFIG } from '../layers/runtime/function-configs';
 import { DEFAULT_COSTS } from '../layers/core/kpis/costs';
 import type { TrackingDefault } from '../layers/core/consent/tracking-policy';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from '../layers/core/audit/audit-keys';
 
 /**
  * Deployment-time settings of the pipeline. Every field has a default suited to a small production
@@ -76,6 +77,8 @@ export interface PipelineConfig {
    * were still in the stream or a Firehose buffer during the first sweep (both drain within minutes).
    */
   readonly erasureSecondSweepMinutes: number;
+  /** Days an entry of the audit trail is kept (its TTL): the last quarter's audit plus a year by default. */
+  readonly auditRetentionDays: number;
   /** Email addresses subscribed to the `Reviews` topic (each confirms by email). */
   readonly reviewEmails: readonly string[];
   /**
@@ -144,6 +147,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   reviewEmails: [],
   archiveRetentionDays: 730,
   erasureSecondSweepMinutes: 60,
+  auditRetentionDays: DEFAULT_AUDIT_RETENTION_DAYS,
   trackingConsent: 'opt-in',
   trackingConsentByRegion: {},
   deliveryStatusLogGroups: 'create',
@@ -177,6 +181,7 @@ export const PIPELINE_CONTEXT_KEYS = {
   reviewEmails: 'pipeline:reviewEmails',
   archiveRetentionDays: 'pipeline:archiveRetentionDays',
   erasureSecondSweepMinutes: 'pipeline:erasureSecondSweepMinutes',
+  auditRetentionDays: 'pipeline:auditRetentionDays',
   trackingConsent: 'pipeline:trackingConsent',
   trackingConsentByRegion: 'pipeline:trackingConsentByRegion',
   deliveryStatusLogGroups: 'pipeline:deliveryStatusLogGroups',
@@ -241,6 +246,7 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     reviewEmails: optional(read(keys.reviewEmails), (v) => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((e) => e.trim()).filter(Boolean)),
     archiveRetentionDays: optional(read(keys.archiveRetentionDays), (v) => positiveInteger(keys.archiveRetentionDays, v)),
     erasureSecondSweepMinutes: optional(read(keys.erasureSecondSweepMinutes), (v) => positiveInteger(keys.erasureSecondSweepMinutes, v)),
+    auditRetentionDays: optional(read(keys.auditRetentionDays), (v) => positiveInteger(keys.auditRetentionDays, v)),
     trackingConsent: optional(read(keys.trackingConsent), (v) => asVariable(keys.trackingConsent, PROCESS_EVENTS_CONFIG.schema.TRACKING_CONSENT, v)),
     // An object in cdk.json, a JSON string with -c.
     trackingConsentByRegion: optional(read(keys.trackingConsentByRegion), (v) =>

@@ -15,6 +15,7 @@ import { ProfileStore } from './constructs/profile-store';
 import { Recommendations } from './constructs/recommendations';
 import { Rollouts } from './constructs/rollouts';
 import { DataRequests } from './constructs/data-requests';
+import { AdminApi } from './constructs/admin-api';
 import type { FunctionDefaults } from './create-function';
 
 /** Props of {@link MarketingPipelineStack}. */
@@ -50,6 +51,8 @@ export class MarketingPipelineStack extends Stack {
   readonly rollouts: Rollouts;
   /** Data-subject export and erasure: the data-request function and the `DataRequest` state machine. */
   readonly dataRequests: DataRequests;
+  /** The IAM-authorised admin routes on the REST API and the admin-api function behind them. */
+  readonly adminApi: AdminApi;
   /** kpi-monitor, daily-review, their schedules and the `Reviews` topic. */
   readonly measurement: Measurement;
   /** Alarms. */
@@ -167,6 +170,15 @@ export class MarketingPipelineStack extends Stack {
       secondSweepWait: Duration.minutes(config.erasureSecondSweepMinutes),
       functionDefaults,
     });
+    this.adminApi = new AdminApi(this, 'AdminApi', {
+      api: this.ingest.api,
+      profilesTable: tables.profilesTable,
+      auditTable: this.audit.table,
+      auditRetentionDays: config.auditRetentionDays,
+      dataRequests: this.dataRequests.stateMachine,
+      reportsBucket: this.rollouts.reportsBucket,
+      functionDefaults,
+    });
     const deadLetterQueues = {
       EventsDlq: this.processing.eventsDlq,
       IntentsDlq: this.messaging.intentsDlq,
@@ -188,6 +200,7 @@ export class MarketingPipelineStack extends Stack {
       DailyReview: this.measurement.dailyReviewFunction,
       DeliveryStatus: this.measurement.deliveryStatusFunction,
       DataRequest: this.dataRequests.dataRequestFunction,
+      AdminApi: this.adminApi.adminApiFunction,
     };
     this.analytics = new Analytics(this, 'Analytics', {
       bucket: this.recommendations.bucket,

@@ -1,7 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoAuditTrail } from '../../layers/adapters/dynamo-audit-trail';
+import { S3DataRequestFiles } from '../../layers/adapters/s3-data-request-files';
+import { SfnDataRequests } from '../../layers/adapters/sfn-data-requests';
+import { awsClientConfig } from '../../layers/runtime/aws-client-config';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { systemClock, type Clock } from '../../layers/core/clock';
 import type { DataRequests } from '../../layers/core/compliance/data-requests';
@@ -12,11 +17,11 @@ import { lazyHandler } from '../../layers/runtime/lazy-handler';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
 import { adminRequest } from './admin-request';
-import { dataRequestsFromEnvironment } from './data-requests-from-environment';
 
 export interface AdminApiOverrides {
   dynamo?: DynamoDBDocumentClient;
-  /** The data-request workflow; default {@link dataRequestsFromEnvironment}. */
+  s3?: S3Client;
+  /** The data-request workflow; default: executions of the DataRequest state machine, receipts from Reports. */
   dataRequests?: DataRequests;
   clock?: Clock;
 }
@@ -28,7 +33,9 @@ export const createAdminApiHandler = (env: Environment, overrides: AdminApiOverr
   const { logger, metrics } = observability;
   const dynamo = overrides.dynamo ?? createAwsClients(observability.tracer).dynamo();
   const deps = {
-    dataRequests: overrides.dataRequests ?? dataRequestsFromEnvironment(env),
+    dataRequests:
+      overrides.dataRequests ??
+      new SfnDataRequests(observability.tracer.captureAWSv3Client(new SFNClient(awsClientConfig())), config.DATA_REQUESTS_STATE_MACHINE_ARN, new S3DataRequestFiles(overrides.s3 ?? createAwsClients(observability.tracer).s3(), config.REPORTS_BUCKET_NAME)),
     profiles: new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME),
     audit: new DynamoAuditTrail(dynamo, config.AUDIT_TABLE_NAME, { retentionDays: config.AUDIT_RETENTION_DAYS }),
   };

@@ -40,12 +40,18 @@ export const GATEWAY_ERRORS: readonly GatewayError[] = [
     code: 'ACCESS_DENIED',
     message: '"access denied"',
   },
-  // No IAM or Cognito auth here, so this only means "no such route" (API Gateway's default is a 403).
+  // API Gateway answers both an unknown route and an unsigned request to an IAM route with this type.
   {
     type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
-    statusCode: '404',
-    code: 'ROUTE_NOT_FOUND',
-    message: '"no such route; events go to POST /v1/events"',
+    statusCode: '403',
+    code: 'MISSING_AUTHENTICATION_TOKEN',
+    message: '"no such route, or the route needs a request signed with AWS SigV4 (the admin routes); events go to POST /v1/events"',
+  },
+  {
+    type: apigateway.ResponseType.INVALID_SIGNATURE,
+    statusCode: '403',
+    code: 'INVALID_SIGNATURE',
+    message: '"the SigV4 signature does not match the request, or its credentials are not valid"',
   },
   {
     type: apigateway.ResponseType.REQUEST_TOO_LARGE,

@@ -148,12 +148,15 @@ export const DATA_REQUEST_CONFIG = defineConfig({
   PERSONALIZE_ROLE_ARN: optionalText(),
 });
 
-/** Not yet in FUNCTION_CONFIGS: the admin function is not in the template until infra/constructs/admin-api.ts lands. */
 export const ADMIN_API_CONFIG = defineConfig({
   PROFILES_TABLE_NAME: resource(),
   AUDIT_TABLE_NAME: resource(),
   /** Days an audit entry is kept (its TTL); `pipeline:auditRetentionDays`. */
   AUDIT_RETENTION_DAYS: wholeNumber({ fallback: DEFAULT_AUDIT_RETENTION_DAYS, min: 1, max: 36_500 }),
+  /** The DataRequest state machine the export and erasure routes start. */
+  DATA_REQUESTS_STATE_MACHINE_ARN: resource(),
+  /** Where the requests' receipts are read (`data-requests/<request>.json`). */
+  REPORTS_BUCKET_NAME: resource(),
 });
 
 /** Every function's schema by its service name (POWERTOOLS_SERVICE_NAME), for the infra tests. */
@@ -169,6 +172,7 @@ export const FUNCTION_CONFIGS = {
   'retrain-model': RETRAIN_MODEL_CONFIG,
   'rollout-step': ROLLOUT_STEP_CONFIG,
   'data-request': DATA_REQUEST_CONFIG,
+  'admin-api': ADMIN_API_CONFIG,
 } as const;
 
 function fail(reason: string): never {

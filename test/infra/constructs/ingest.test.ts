@@ -33,7 +33,9 @@ describe('Ingest', () => {
 
     // Assess
     expect(events.Properties?.ParentId).toEqual({ Ref: v1Id });
-    expect(Object.values(methods)).toHaveLength(1);
+    // The one method an API key opens; the others are the admin routes, IAM-authorised (admin-api.test.ts).
+    expect(Object.values(methods).filter((m) => m.Properties?.ApiKeyRequired === true)).toHaveLength(1);
+    expect(Object.values(methods).filter((m) => m.Properties?.ApiKeyRequired !== true).every((m) => m.Properties?.AuthorizationType === 'AWS_IAM')).toBe(true);
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
       ResourceId: { Ref: eventsId },
@@ -102,7 +104,8 @@ describe('Ingest', () => {
     ['REQUEST_TOO_LARGE', '413', 'PAYLOAD_TOO_LARGE'],
     ['THROTTLED', '429', 'THROTTLED'],
     ['QUOTA_EXCEEDED', '429', 'QUOTA_EXCEEDED'],
-    ['MISSING_AUTHENTICATION_TOKEN', '404', 'ROUTE_NOT_FOUND'],
+    ['MISSING_AUTHENTICATION_TOKEN', '403', 'MISSING_AUTHENTICATION_TOKEN'],
+    ['INVALID_SIGNATURE', '403', 'INVALID_SIGNATURE'],
     ['DEFAULT_4XX', undefined, 'CLIENT_ERROR'],
     ['DEFAULT_5XX', undefined, 'INTERNAL_ERROR'],
   ])('answers %s with status %s and a JSON error envelope with code %s', (type, status, code) => {
