@@ -228,6 +228,7 @@ export class MarketingPipelineStack extends Stack {
       alarms: this.observability.alarms,
     });
 
+    new CfnOutput(this, 'ApiUrl', { description: 'The REST API, stage included: npm run dsr --url (ADMIN_API_URL) calls its admin routes', value: this.ingest.api.url });
     new CfnOutput(this, 'DataRequestStateMachineArn', {
       description: 'Data-subject export and erasure (npm run dsr; DATA_REQUESTS_STATE_MACHINE_ARN of the admin API)',
       value: this.dataRequests.stateMachine.stateMachineArn,

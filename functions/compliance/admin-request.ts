@@ -95,7 +95,13 @@ const requestStatus = async (request: APIGatewayProxyEvent, deps: AdminDependenc
   if (requestId === undefined || !REQUEST_ID.test(requestId)) {
     return { route: 'request', response: failure(400, 'INVALID_REQUEST_ID', 'requestId must be 1 to 80 letters, digits or _.:-', 'requestId') };
   }
-  const status = await deps.dataRequests.status(requestId);
+  let status: Awaited<ReturnType<DataRequests['status']>>;
+  try {
+    status = await deps.dataRequests.status(requestId);
+  } catch {
+    // The workflow or its receipts could not be read (throttled, or a receipt being written): retry.
+    return { route: 'request', response: failure(503, 'DATA_REQUESTS_UNAVAILABLE', 'the request\'s status could not be read; retry') };
+  }
   if (!status) return { route: 'request', response: failure(404, 'REQUEST_NOT_FOUND', 'no data request has this id', 'requestId') };
   return { route: 'request', response: json(200, status) };
 };

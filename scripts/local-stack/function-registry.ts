@@ -14,6 +14,7 @@ import { createProcessEventsHandler } from '../../functions/processing/process-e
 import { createRetrainModelHandler } from '../../functions/recommendations/retrain-model.handler';
 import { createRolloutStepHandler } from '../../functions/rollouts/rollout-step.handler';
 import { createDataRequestHandler } from '../../functions/compliance/data-request.handler';
+import { createAdminApiHandler } from '../../functions/compliance/admin-api.handler';
 import type { DataRequests } from '../../layers/core/compliance/data-requests';
 import type { KMS } from '@aws-sdk/client-kms';
 import type { Clock } from '../../layers/core/clock';
@@ -51,6 +52,8 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/measurement/daily-review.handler.ts': (env, deps) => createDailyReviewHandler(env, { dynamo: deps.dynamo, s3: deps.s3, sns: deps.sns, clock: deps.clock }),
   'functions/measurement/delivery-status.handler.ts': (env, deps) => createDeliveryStatusHandler(env, { dynamo: deps.dynamo }),
   'functions/rollouts/rollout-step.handler.ts': (env, deps) => createRolloutStepHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
+  'functions/compliance/admin-api.handler.ts': (env, deps) =>
+    createAdminApiHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock, ...(deps.dataRequests && { dataRequests: deps.dataRequests }) }),
   'functions/compliance/data-request.handler.ts': (env, deps) => createDataRequestHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
 };
 

@@ -137,6 +137,9 @@ export interface RolloutRunResult {
   reportFile?: string;
 }
 
+/** The IAM user the local gateway names the signer of an admin request. */
+export const LOCAL_IAM_USER = 'local';
+
 /**
  * Quiet Powertools for in-process handlers: the narrative is the console, not EMF blobs and JSON logs.
  * Read at each start: npm start and tests that keep the logs ask for INFO.
@@ -310,6 +313,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       api,
       functions: Object.fromEntries(resolved.map((fn) => [fn.logicalId, { name: fn.name, handler: narrated(fn), timeoutSeconds: fn.timeoutSeconds }])),
       apiKeys: [apiKey],
+      // The admin routes take SigV4 with the emulators' credentials, as the local IAM user `local`.
+      iam: { credentials: emulators.credentials, accountId: emulators.accountId, userName: LOCAL_IAM_USER },
       identity,
       port: options.port ?? LOCAL_INGEST_PORT,
       onRequest: (report) => say.request(report),

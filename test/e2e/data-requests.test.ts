@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditTrail } from '../../layers/adapters/dynamo-audit-trail';
 import { DynamoExperimentStore } from '../../layers/adapters/dynamo-experiment-store';
+import { callAdmin } from '../../scripts/dsr/admin-client';
+import { runDsr } from '../../scripts/dsr/dsr-cli';
 import type { DataRequestReceipt } from '../../layers/core/compliance/request-receipt';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { postEvents } from '../helpers/post-events';
@@ -21,8 +24,9 @@ const ENDPOINT = 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/dana-
 const HOME = ['HOME-0', 'HOME-1', 'HOME-2', 'HOME-3'];
 
 /**
- * A data-subject export and erasure through the local stack, the DataRequest state machine run from
- * the synthesized template: a user who touched every feature (consent changes, identity with a phone
+ * A data-subject export and erasure through the local stack, as `npm run dsr` asks for them: the
+ * admin API (SigV4 checked by the local gateway), the DataRequest state machine run from the
+ * synthesized template: a user who touched every feature (consent changes, identity with a phone
  * number and a push endpoint, behaviour in the archive, a push in the ledger and the funnel, an armed
  * timer, a rollout exposure, history in the trained model) is exported (every store in the document)
  * and erased; then every table and every object of the stack is scanned for the user id, the phone
@@ -59,9 +63,12 @@ describe('data-subject requests through the local stack', () => {
   const purchase = (userId: string, at: number, productIds: readonly string[]) =>
     event(userId, 'purchase', at, { orderId: `o-${ids}`, currency: 'GBP', items: productIds.map((productId) => ({ productId, quantity: 1, price: 3 })) });
 
+  /** `npm run dsr -- <kind> <user> --wait --json`, through the admin API with SigV4, as an operator runs it. */
   const run = async (kind: 'export' | 'erase'): Promise<DataRequestReceipt> => {
-    const { requestId } = await stack.dataRequests!.start({ kind, userId: USER, requestedBy: 'local:test' });
-    return (await stack.dataRequests!.finished(requestId)) as DataRequestReceipt;
+    const target = { baseUrl: `${stack.url}/`, region: stack.emulators.region, credentials: async () => stack.emulators.credentials, local: true };
+    const { lines, exitCode } = await runDsr([kind, USER, '--wait', '--json'], { target, sleep: () => new Promise((resolve) => setTimeout(resolve, 50)) });
+    expect([exitCode, lines[0]]).toEqual([0, expect.stringMatching(new RegExp(`^${kind} started: request `))]);
+    return JSON.parse(lines.slice(1).join('\n')) as DataRequestReceipt;
   };
   const readObject = async (bucket: string, key: string): Promise<string> => {
     const body = await (await stack.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray();
@@ -90,6 +97,18 @@ describe('data-subject requests through the local stack', () => {
   const aggregates = async () => ({
     kpis: (await scanTable(stack.stack.resources.Kpis!.name)).filter((item) => !String(item.pk).startsWith('TOUCH#')).sort(byKey),
     experiments: (await scanTable(stack.stack.resources.Experiments!.name)).filter((item) => !String(item.pk).startsWith('USER#')).sort(byKey),
+  });
+
+  it('keeps the admin routes to SigV4-signed requests: unsigned, write-key-only and tampered requests are refused', async () => {
+    const route = `${stack.url}/v1/admin/users/${USER}/exports`;
+    const unsigned = await fetch(route, { method: 'POST' });
+    const withKey = await fetch(route, { method: 'POST', headers: { 'x-api-key': stack.apiKey } });
+    const target = { baseUrl: `${stack.url}/`, region: stack.emulators.region, credentials: async () => ({ ...stack.emulators.credentials, secretAccessKey: 'not-the-secret' }), local: true };
+    const forged = await callAdmin(target, 'POST', `v1/admin/users/${USER}/exports`);
+
+    expect([unsigned.status, ((await unsigned.json()) as { error: { code: string } }).error.code]).toEqual([403, 'MISSING_AUTHENTICATION_TOKEN']);
+    expect([withKey.status, ((await withKey.json()) as { error: { code: string } }).error.code]).toEqual([403, 'MISSING_AUTHENTICATION_TOKEN']);
+    expect([forged.status, (forged.body.error as { code: string }).code]).toEqual([403, 'INVALID_SIGNATURE']);
   });
 
   it('exports everything held about a user, then erases every trace and leaves the aggregates', async () => {
@@ -146,7 +165,6 @@ describe('data-subject requests through the local stack', () => {
     expect(erased.stores.find((store) => store.store === 'archive')).toMatchObject({ outcome: 'erased', items: 8 });
     expect(erased.stores.find((store) => store.store === 'personalize')).toMatchObject({ outcome: 'exempt' });
     expect(JSON.stringify(erased)).not.toContain(USER);
-
     // Assess 3: no trace in any table or object; the aggregates are as they were
     const traces = [USER, PHONE, ENDPOINT];
     for (const { name } of resourcesOf('AWS::DynamoDB::Table')) {
@@ -160,8 +178,14 @@ describe('data-subject requests through the local stack', () => {
     // The other shoppers are untouched: still in the archive and the model
     const archive = (await everyObject()).filter(({ key }) => key.startsWith('archive/')).map(({ text }) => text).join('\n');
     expect(archive).toContain('shopper-29');
+    // Assess 4: the audit trail has both requests, by the signer's IAM identity and the user's hash only
+    const trail = await new DynamoAuditTrail(stack.clients.dynamo, stack.stack.resources.Audit!.name).list({ from: new Date(T0 - DAY).toISOString(), to: new Date(T0 + DAY).toISOString() });
+    expect(trail.map(({ action, actor, target }) => ({ action, actor, target })).sort((a, b) => b.action.localeCompare(a.action))).toEqual([
+      { action: 'data-request.export', actor: 'arn:aws:iam::000000000000:user/local', target: erased.target },
+      { action: 'data-request.erase', actor: 'arn:aws:iam::000000000000:user/local', target: erased.target },
+    ]);
 
-    // Assess 4: the functions' logs of all of it hold no phone number, endpoint or address
+    // Assess 5: the functions' logs of all of it hold no phone number, endpoint or address
     const logs = localLogSample(logFile) ?? [];
     expect(logs.map((source) => source.source)).toEqual(expect.arrayContaining(['data-request', 'deliver', 'ingest', 'process-events']));
     expect(logs.filter((source) => Object.keys(source.findings).length > 0)).toEqual([]);

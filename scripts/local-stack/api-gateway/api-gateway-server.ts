@@ -8,6 +8,7 @@ import { LambdaTimeoutError, type InvocationIdentity, type LocalFunction } from 
 import type { ResolvedApiMethod, ResolvedRestApi, ThrottleSettings } from '../template/resolve-rest-apis';
 import { renderGatewayError, type GatewayErrorContext, type GatewayErrorType, type GatewayHttpResponse } from './gateway-responses';
 import { buildProxyEvent } from './proxy-event';
+import { verifyIamRequest, type IamCaller, type LocalIamPrincipal } from './iam-auth';
 import { compileBodyValidator, type BodyValidator } from './request-validator';
 import { matchRoute } from './route-matcher';
 import { TokenBucket } from './token-bucket';
@@ -33,6 +34,8 @@ export interface ApiGatewayServerOptions {
   readonly functions: Readonly<Record<string, ApiFunction>>;
   /** Values accepted in `x-api-key` for methods that require a key. */
   readonly apiKeys: readonly string[];
+  /** Who may call `AWS_IAM` methods (SigV4 with these credentials); without it they refuse every request. */
+  readonly iam?: LocalIamPrincipal;
   readonly identity: InvocationIdentity;
   /** @default 0: a free port */
   readonly port?: number;
@@ -79,7 +82,8 @@ const isProxyResult = (value: unknown): value is APIGatewayProxyResult =>
 /**
  * The REST API as the template defines it, on 127.0.0.1: routes by method and path (with or without
  * the stage prefix; `{param}` and `{proxy+}` paths), then, in API Gateway's order: 413 over 10 MiB,
- * the route (MISSING_AUTHENTICATION_TOKEN otherwise), `x-api-key` where required (INVALID_API_KEY),
+ * the route (MISSING_AUTHENTICATION_TOKEN otherwise), the SigV4 signature of an `AWS_IAM` method
+ * (MISSING_AUTHENTICATION_TOKEN unsigned, INVALID_SIGNATURE wrong), `x-api-key` where required (INVALID_API_KEY),
  * the usage plan throttle per key (THROTTLED), the model of a validated body (BAD_REQUEST_BODY, also
  * for malformed JSON), then the integration with a REST v1 proxy event. A function that throws or
  * answers malformed gets a 502, one past the timeout a 504. Every error is rendered with the
@@ -129,6 +133,18 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
     if (!route) return fail('MISSING_AUTHENTICATION_TOKEN');
     const { method } = route;
     resourcePath = method.resourcePath;
+
+    let iamCaller: IamCaller | undefined;
+    if (method.authorizationType === 'AWS_IAM') {
+      if (!options.iam) return fail('MISSING_AUTHENTICATION_TOKEN');
+      const verdict = await verifyIamRequest(
+        { method: httpMethod, host: req.headers.host ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body },
+        options.iam,
+        options.now?.() ?? Date.now(),
+      );
+      if (!verdict.ok) return fail(verdict.error);
+      iamCaller = verdict.caller;
+    }
 
     const apiKey = typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined;
     if (method.apiKeyRequired) {
@@ -182,6 +198,7 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
       apiId: api.logicalId.toLowerCase(),
       accountId: options.identity.accountId,
       ...(apiKey && { apiKey }),
+      ...(iamCaller && { iamCaller }),
     });
     const integrationTimeoutSeconds = (options.integrationTimeoutMs ?? 29_000) / 1_000;
     const limited: ApiFunction = { ...fn, timeoutSeconds: Math.min(fn.timeoutSeconds ?? 3, integrationTimeoutSeconds) };

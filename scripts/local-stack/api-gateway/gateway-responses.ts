@@ -3,6 +3,7 @@ import type { GatewayResponseDefinition, ResolvedRestApi } from '../template/res
 /** The gateway response types the local endpoint produces. */
 export type GatewayErrorType =
   | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'INVALID_SIGNATURE'
   | 'INVALID_API_KEY'
   | 'THROTTLED'
   | 'BAD_REQUEST_BODY'
@@ -14,6 +15,11 @@ export type GatewayErrorType =
 /** API Gateway's own status code and message for each type, used where the template sets none. */
 const DEFAULTS: Readonly<Record<GatewayErrorType, { readonly statusCode: number; readonly message: string; readonly errorType: string }>> = {
   MISSING_AUTHENTICATION_TOKEN: { statusCode: 403, message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' },
+  INVALID_SIGNATURE: {
+    statusCode: 403,
+    message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+    errorType: 'InvalidSignatureException',
+  },
   INVALID_API_KEY: { statusCode: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
   THROTTLED: { statusCode: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
   BAD_REQUEST_BODY: { statusCode: 400, message: 'Invalid request body', errorType: 'BadRequestException' },

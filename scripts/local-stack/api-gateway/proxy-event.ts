@@ -1,3 +1,4 @@
+import type { IamCaller } from './iam-auth';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
@@ -15,6 +16,8 @@ export interface ProxyEventDetails {
   readonly apiId: string;
   readonly accountId: string;
   readonly apiKey?: string;
+  /** The signer of an IAM-authorised request. */
+  readonly iamCaller?: IamCaller;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -69,11 +72,11 @@ export const buildProxyEvent = (req: IncomingMessage, details: ProxyEventDetails
       extendedRequestId: details.requestId,
       httpMethod,
       identity: {
-        accessKey: null,
-        accountId: null,
+        accessKey: details.iamCaller?.accessKey ?? null,
+        accountId: details.iamCaller?.accountId ?? null,
         apiKey: details.apiKey ?? null,
         apiKeyId: details.apiKey ? 'local-api-key' : null,
-        caller: null,
+        caller: details.iamCaller?.caller ?? null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -81,9 +84,9 @@ export const buildProxyEvent = (req: IncomingMessage, details: ProxyEventDetails
         cognitoIdentityPoolId: null,
         principalOrgId: null,
         sourceIp: details.sourceIp,
-        user: null,
+        user: details.iamCaller?.user ?? null,
         userAgent: req.headers['user-agent'] ?? null,
-        userArn: null,
+        userArn: details.iamCaller?.userArn ?? null,
       },
       path: `/${details.stage}${details.path}`,
       protocol: `HTTP/${req.httpVersion}`,

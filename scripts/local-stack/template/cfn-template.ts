@@ -28,9 +28,9 @@ export type ProvisionedType = (typeof PROVISIONED_TYPES)[number];
 /**
  * Types that are not created but that the local stack still knows by name and ARN, because other
  * resources refer to them (a function's name in an event source mapping, the API in its methods, a
- * delivery stream as a subscription's endpoint).
+ * delivery stream as a subscription's endpoint, a state machine in a function's environment).
  */
-export const VIRTUAL_TYPES = ['AWS::Lambda::Function', 'AWS::ApiGateway::RestApi', 'AWS::KinesisFirehose::DeliveryStream'] as const;
+export const VIRTUAL_TYPES = ['AWS::Lambda::Function', 'AWS::ApiGateway::RestApi', 'AWS::KinesisFirehose::DeliveryStream', 'AWS::StepFunctions::StateMachine'] as const;
 
 /** A resource the local stack knows: created in an emulator, or virtual (see {@link VIRTUAL_TYPES}). */
 export interface LocalResource {

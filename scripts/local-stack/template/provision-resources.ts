@@ -82,6 +82,12 @@ export const provisionResources = async (template: CfnTemplate, clients: Provisi
       const name = localName(logicalId, resource);
       const arn = `arn:${pseudoParameters.partition}:firehose:${pseudoParameters.region}:${pseudoParameters.accountId}:deliverystream/${name}`;
       resources[logicalId] = { logicalId, type: resource.Type, name, arn, ref: name, attributes: { Arn: arn } };
+    } else if (resource.Type === 'AWS::StepFunctions::StateMachine') {
+      // Run in process from its definition (run-state-machine.ts); named here so that a function's
+      // environment can carry its ARN, as the admin API's does.
+      const name = localName(logicalId, resource);
+      const arn = `arn:${pseudoParameters.partition}:states:${pseudoParameters.region}:${pseudoParameters.accountId}:stateMachine:${name}`;
+      resources[logicalId] = { logicalId, type: resource.Type, name, arn, ref: arn, attributes: { Arn: arn, Name: name } };
     } else if (resource.Type === 'AWS::KMS::Key') {
       // The local KMS stub takes every key id of the local account: nothing to create, only a stable id.
       const keyId = localKeyId(prefix + logicalId);

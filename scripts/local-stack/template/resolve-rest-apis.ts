@@ -29,6 +29,8 @@ export interface ResolvedApiMethod {
   /** The full resource path, e.g. `/v1/events` or `/items/{id}`; `/` for the root. */
   readonly resourcePath: string;
   readonly apiKeyRequired: boolean;
+  /** `NONE`, `AWS_IAM`, … as the method's `AuthorizationType`. */
+  readonly authorizationType: string;
   /** By content type (`application/json`). */
   readonly requestModels: Readonly<Record<string, ResolvedModel>>;
   /** Only with a request validator that validates bodies does API Gateway check the model. */
@@ -137,6 +139,7 @@ export const resolveRestApis = (template: CfnTemplate): ResolvedRestApi[] =>
         httpMethod: String(props.HttpMethod).toUpperCase(),
         resourcePath: pathOf(props.ResourceId),
         apiKeyRequired: props.ApiKeyRequired === true || props.ApiKeyRequired === 'true',
+        authorizationType: typeof props.AuthorizationType === 'string' ? props.AuthorizationType : 'NONE',
         requestModels,
         validateRequestBody: validator?.Properties?.ValidateRequestBody === true || validator?.Properties?.ValidateRequestBody === 'true',
         integration: resolveIntegration(template, props.Integration as Record<string, unknown> | undefined),

@@ -80,5 +80,8 @@ describe('adminRequest', () => {
     const down = await adminRequest(adminEvent('POST', '/v1/admin/users/{userId}/exports', { userId: 'u1' }), { ...deps, dataRequests: { ...deps.dataRequests, start: () => Promise.reject(new Error('down')) } });
     expect([down.response.statusCode, JSON.parse(down.response.body).error.code]).toEqual([503, 'DATA_REQUESTS_UNAVAILABLE']);
     expect(audited).toEqual([]);
+
+    const unreadable = await adminRequest(adminEvent('GET', '/v1/admin/requests/{requestId}', { requestId: 'r-1' }), { ...deps, dataRequests: { ...deps.dataRequests, status: () => Promise.reject(new Error('slow down')) } });
+    expect([unreadable.response.statusCode, JSON.parse(unreadable.response.body).error.code]).toEqual([503, 'DATA_REQUESTS_UNAVAILABLE']);
   });
 });
