@@ -79,6 +79,18 @@ export interface PipelineConfig {
   readonly erasureSecondSweepMinutes: number;
   /** Days an entry of the audit trail is kept (its TTL): the last quarter's audit plus a year by default. */
   readonly auditRetentionDays: number;
+  /** Days the dead-letter queues keep a message (SQS allows 1 to 14). */
+  readonly deadLetterRetentionDays: number;
+  /** Days a data-subject export document stays in the `Reports` bucket (`exports/`, S3 lifecycle). */
+  readonly exportRetentionDays: number;
+  /** The deployment's stage (`dev`, `staging`, `prod`…): `prod` turns {@link customerManagedKeys} on by default. */
+  readonly stage: string;
+  /**
+   * Whether the tables, the stream, the queues, the topics and the buckets are encrypted with the
+   * stack's customer-managed `DataKey` (rotation on) instead of AWS-managed or service keys: a key the
+   * account's administrators control, audit in CloudTrail and can revoke. On by default for `prod`.
+   */
+  readonly customerManagedKeys: boolean;
   /** Email addresses subscribed to the `Reviews` topic (each confirms by email). */
   readonly reviewEmails: readonly string[];
   /**
@@ -148,6 +160,10 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   archiveRetentionDays: 730,
   erasureSecondSweepMinutes: 60,
   auditRetentionDays: DEFAULT_AUDIT_RETENTION_DAYS,
+  deadLetterRetentionDays: 14,
+  exportRetentionDays: 30,
+  stage: 'dev',
+  customerManagedKeys: false,
   trackingConsent: 'opt-in',
   trackingConsentByRegion: {},
   deliveryStatusLogGroups: 'create',
@@ -182,6 +198,10 @@ export const PIPELINE_CONTEXT_KEYS = {
   archiveRetentionDays: 'pipeline:archiveRetentionDays',
   erasureSecondSweepMinutes: 'pipeline:erasureSecondSweepMinutes',
   auditRetentionDays: 'pipeline:auditRetentionDays',
+  deadLetterRetentionDays: 'pipeline:deadLetterRetentionDays',
+  exportRetentionDays: 'pipeline:exportRetentionDays',
+  stage: 'pipeline:stage',
+  customerManagedKeys: 'pipeline:customerManagedKeys',
   trackingConsent: 'pipeline:trackingConsent',
   trackingConsentByRegion: 'pipeline:trackingConsentByRegion',
   deliveryStatusLogGroups: 'pipeline:deliveryStatusLogGroups',
@@ -247,6 +267,17 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     archiveRetentionDays: optional(read(keys.archiveRetentionDays), (v) => positiveInteger(keys.archiveRetentionDays, v)),
     erasureSecondSweepMinutes: optional(read(keys.erasureSecondSweepMinutes), (v) => positiveInteger(keys.erasureSecondSweepMinutes, v)),
     auditRetentionDays: optional(read(keys.auditRetentionDays), (v) => positiveInteger(keys.auditRetentionDays, v)),
+    deadLetterRetentionDays: optional(read(keys.deadLetterRetentionDays), (v) => {
+      const days = positiveInteger(keys.deadLetterRetentionDays, v);
+      if (days > 14) throw new PipelineConfigError(keys.deadLetterRetentionDays, v, 'a whole number of days from 1 to 14 (SQS keeps a message at most 14 days)');
+      return days;
+    }),
+    exportRetentionDays: optional(read(keys.exportRetentionDays), (v) => positiveInteger(keys.exportRetentionDays, v)),
+    stage: optional(read(keys.stage), (v) => {
+      if (typeof v !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(v)) throw new PipelineConfigError(keys.stage, v, 'a stage name of lowercase letters, digits and hyphens, e.g. "prod"');
+      return v;
+    }),
+    customerManagedKeys: optional(read(keys.customerManagedKeys), (v) => boolean(keys.customerManagedKeys, v)),
     trackingConsent: optional(read(keys.trackingConsent), (v) => asVariable(keys.trackingConsent, PROCESS_EVENTS_CONFIG.schema.TRACKING_CONSENT, v)),
     // An object in cdk.json, a JSON string with -c.
     trackingConsentByRegion: optional(read(keys.trackingConsentByRegion), (v) =>
@@ -284,7 +315,9 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
   const config = { ...DEFAULT_PIPELINE_CONFIG, ...fromContext, ...withoutUndefined(overrides) };
   const deliverySettings = { ...DEFAULT_PIPELINE_CONFIG.deliverySettings, ...deliveryFromContext, ...overrides.deliverySettings };
   validateDeliverySettings(deliverySettings);
-  return { ...config, deliverySettings };
+  // Unless set, customer-managed keys follow the stage: on for prod.
+  const customerManagedKeys = overrides.customerManagedKeys ?? fromContext.customerManagedKeys ?? config.stage === 'prod';
+  return { ...config, customerManagedKeys, deliverySettings };
 };
 
 /** Through deliver's own reader: what passes here is what deliver accepts at cold start. */

@@ -23,6 +23,8 @@ export interface FunctionDefaults {
   readonly logRetention: logs.RetentionDays;
   /** Removal policy of the function's log group. */
   readonly logRemovalPolicy: RemovalPolicy;
+  /** How long the dead-letter queues of the functions (and their schedules) keep a message; 14 days if absent. */
+  readonly deadLetterRetention?: Duration;
 }
 
 /** What differs between the pipeline's functions. */

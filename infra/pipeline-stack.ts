@@ -16,6 +16,8 @@ import { Recommendations } from './constructs/recommendations';
 import { Rollouts } from './constructs/rollouts';
 import { DataRequests } from './constructs/data-requests';
 import { AdminApi } from './constructs/admin-api';
+import { applyCustomerManagedKey } from './customer-managed-keys';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { FunctionDefaults } from './create-function';
 
 /** Props of {@link MarketingPipelineStack}. */
@@ -53,6 +55,8 @@ export class MarketingPipelineStack extends Stack {
   readonly dataRequests: DataRequests;
   /** The IAM-authorised admin routes on the REST API and the admin-api function behind them. */
   readonly adminApi: AdminApi;
+  /** `DataKey`, with `pipeline:customerManagedKeys`: every store's encryption at rest. */
+  readonly dataKey?: kms.Key;
   /** kpi-monitor, daily-review, their schedules and the `Reviews` topic. */
   readonly measurement: Measurement;
   /** Alarms. */
@@ -66,8 +70,13 @@ export class MarketingPipelineStack extends Stack {
     super(scope, id, props);
     const config = resolvePipelineConfig(this, props.config);
     this.config = config;
-    const functionDefaults: FunctionDefaults = { logRetention: config.logRetention, logRemovalPolicy: config.removalPolicy };
+    const functionDefaults: FunctionDefaults = {
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.removalPolicy,
+      deadLetterRetention: Duration.days(config.deadLetterRetentionDays),
+    };
 
+    if (config.customerManagedKeys) this.dataKey = applyCustomerManagedKey(this, config.removalPolicy, { ...(config.personalize && { personalizeRoleArn: config.personalize.roleArn }) });
     this.profileStore = new ProfileStore(this, 'ProfileStore', { removalPolicy: config.removalPolicy });
     this.audit = new Audit(this, 'Audit', { removalPolicy: config.removalPolicy });
     this.ingest = new Ingest(this, 'Ingest', {
@@ -140,6 +149,7 @@ export class MarketingPipelineStack extends Stack {
       campaignsTable: this.profileStore.campaignsTable,
       alertsTopic: this.messaging.alertsTopic,
       removalPolicy: config.removalPolicy,
+      exportRetention: Duration.days(config.exportRetentionDays),
       functionDefaults,
     });
     this.measurement = new Measurement(this, 'Measurement', {

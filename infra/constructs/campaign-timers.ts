@@ -61,7 +61,7 @@ export class CampaignTimers extends Construct {
   constructor(scope: Construct, id: string, props: CampaignTimersProps) {
     super(scope, id);
 
-    const dlq = createDeadLetterQueue(this, 'SweepTimersScheduleDlq');
+    const dlq = createDeadLetterQueue(this, 'SweepTimersScheduleDlq', props.functionDefaults.deadLetterRetention);
     acknowledgeNagFinding(
       dlq,
       'AwsSolutions-SQS3',

@@ -72,7 +72,7 @@ export class Measurement extends Construct {
 
   constructor(scope: Construct, id: string, props: MeasurementProps) {
     super(scope, id);
-    const dlq = createDeadLetterQueue(this, 'MeasurementScheduleDlq');
+    const dlq = createDeadLetterQueue(this, 'MeasurementScheduleDlq', props.functionDefaults.deadLetterRetention);
     acknowledgeNagFinding(
       dlq,
       'AwsSolutions-SQS3',
@@ -159,7 +159,7 @@ export class Measurement extends Construct {
    * an account setting (SMS) and a platform application setting (push): docs/measurement.md says how.
    */
   private countDeliveryStatus(props: MeasurementProps): [lambda.IFunction, sqs.IQueue, iam.IRole] {
-    const dlq = createDeadLetterQueue(this, 'DeliveryStatusDlq');
+    const dlq = createDeadLetterQueue(this, 'DeliveryStatusDlq', props.functionDefaults.deadLetterRetention);
     acknowledgeNagFinding(dlq, 'AwsSolutions-SQS3', 'DeliveryStatusDlq is itself a dead-letter queue: the on-failure destination of delivery-status, which CloudWatch Logs invokes asynchronously.');
     const fn = pinLogicalId(
       createFunction(this, 'DeliveryStatusFunction', {

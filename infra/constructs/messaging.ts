@@ -67,7 +67,7 @@ export class Messaging extends Construct {
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
 
-    const intentsDlq = createDeadLetterQueue(this, 'IntentsDlq');
+    const intentsDlq = createDeadLetterQueue(this, 'IntentsDlq', props.functionDefaults.deadLetterRetention);
     const intents = pinLogicalId(
       new sqs.Queue(this, 'Intents', {
         encryption: sqs.QueueEncryption.SQS_MANAGED,

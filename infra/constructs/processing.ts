@@ -66,7 +66,7 @@ export class Processing extends Construct {
   constructor(scope: Construct, id: string, props: ProcessingProps) {
     super(scope, id);
 
-    const eventsDlq = createDeadLetterQueue(this, 'EventsDlq');
+    const eventsDlq = createDeadLetterQueue(this, 'EventsDlq', props.functionDefaults.deadLetterRetention);
     acknowledgeNagFinding(
       eventsDlq,
       'AwsSolutions-SQS3',

@@ -58,7 +58,7 @@ export class ProfileScoring extends Construct {
   constructor(scope: Construct, id: string, props: ProfileScoringProps) {
     super(scope, id);
 
-    const dlq = createDeadLetterQueue(this, 'NightlyProfilesScheduleDlq');
+    const dlq = createDeadLetterQueue(this, 'NightlyProfilesScheduleDlq', props.functionDefaults.deadLetterRetention);
     acknowledgeNagFinding(
       dlq,
       'AwsSolutions-SQS3',

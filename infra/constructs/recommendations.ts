@@ -172,7 +172,7 @@ export class Recommendations extends Construct {
 
     this.stateMachine = this.buildStateMachine(fn, props);
 
-    const dlq = createDeadLetterQueue(this, 'RetrainModelScheduleDlq');
+    const dlq = createDeadLetterQueue(this, 'RetrainModelScheduleDlq', props.functionDefaults.deadLetterRetention);
     acknowledgeNagFinding(
       dlq,
       'AwsSolutions-SQS3',

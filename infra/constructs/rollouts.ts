@@ -15,9 +15,6 @@ import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
 import { ROLLOUT_STEP_CONFIG } from '../../layers/runtime/function-configs';
 
-/** Days a data-subject export document stays in the Reports bucket (`exports/`). */
-export const EXPORT_RETENTION_DAYS = 30;
-
 /** Props of {@link Rollouts}. */
 export interface RolloutsProps {
   /** Rollout state, arm counters (read) and the state's looks (written). */
@@ -27,6 +24,8 @@ export interface RolloutsProps {
   /** Rollbacks, holds and failed rollouts are published here. */
   readonly alertsTopic: sns.ITopic;
   readonly removalPolicy: RemovalPolicy;
+  /** How long data-subject export documents (`exports/`) stay; 30 days if absent. */
+  readonly exportRetention?: Duration;
   readonly functionDefaults: FunctionDefaults;
 }
 
@@ -47,7 +46,7 @@ export class Rollouts extends Construct {
     const reports = createPrivateBucket(this, 'Reports', {
       removalPolicy: props.removalPolicy,
       // Export documents hold all of a user's data: long enough to hand over, no longer.
-      lifecycleRules: [{ prefix: 'exports/', expiration: Duration.days(EXPORT_RETENTION_DAYS) }],
+      lifecycleRules: [{ prefix: 'exports/', expiration: props.exportRetention ?? Duration.days(30) }],
       withoutAccessLogsBecause:
         'Reports holds rollout reports written only by rollout-step and read by the team through the console or presigned URLs; CloudTrail data events audit access if the account enables them, and an access-log bucket would be a second bucket to secure for no reader.',
     });

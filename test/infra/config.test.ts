@@ -105,6 +105,15 @@ describe('resolvePipelineConfig', () => {
     expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:trackingConsentByRegion': { EU: 'yes' } } }))).toThrow(/pipeline:trackingConsentByRegion/);
   });
 
+  it('reads the compliance settings (retentions, erasure sweep, stage, keys), and refuses what SQS or a stage name cannot be', () => {
+    expect(resolvePipelineConfig(new App())).toMatchObject({ deadLetterRetentionDays: 14, exportRetentionDays: 30, auditRetentionDays: 400, erasureSecondSweepMinutes: 60, stage: 'dev', customerManagedKeys: false });
+    const set = { 'pipeline:deadLetterRetentionDays': '7', 'pipeline:exportRetentionDays': 10, 'pipeline:auditRetentionDays': '800', 'pipeline:erasureSecondSweepMinutes': '15', 'pipeline:stage': 'prod' };
+    expect(resolvePipelineConfig(new App({ context: set }))).toMatchObject({ deadLetterRetentionDays: 7, exportRetentionDays: 10, auditRetentionDays: 800, erasureSecondSweepMinutes: 15, stage: 'prod', customerManagedKeys: true });
+    expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:deadLetterRetentionDays': '30' } }))).toThrow(/pipeline:deadLetterRetentionDays.*1 to 14/);
+    expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:stage': 'Prod!' } }))).toThrow(/pipeline:stage/);
+    expect(() => resolvePipelineConfig(new App({ context: { 'pipeline:customerManagedKeys': 'maybe' } }))).toThrow(/pipeline:customerManagedKeys/);
+  });
+
   it('refuses cost settings the daily review could not read, naming the key', () => {
     const app = new App({ context: { 'pipeline:measurementCosts': '{"commissionRate": 3}' } });
     expect(() => resolvePipelineConfig(app)).toThrow(/pipeline:measurementCosts.*commissionRate/);
