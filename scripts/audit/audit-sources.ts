@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { CloudFormationClient, GetTemplateCommand, paginateListStackResources } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, paginateDescribeLogGroups, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3DataRequestFiles } from '../../layers/adapters/s3-data-request-files';
 import { listReceipts } from '../../layers/adapters/sfn-data-requests';
 import type { DataRequestStatus } from '../../layers/core/compliance/data-requests';
 import { scanLogLines, type LogScanResult } from '../../layers/core/audit/log-scan';
+import type { TemplateLike } from '../../layers/core/audit/quarterly-audit';
 import { LOCAL_FUNCTION_LOG_FILE } from '../local-stack/function-logs';
 import { readLocalState } from '../local-stack/local-state';
 
@@ -55,6 +57,27 @@ export const cloudWatchLogSample = async (prefix: string, since: Date): Promise<
       }
     }
     return results;
+  } finally {
+    client.destroy();
+  }
+};
+
+/** A deployed stack as CloudFormation has it: its template and each resource's physical id by logical id. */
+export interface DeployedStack {
+  readonly template: TemplateLike;
+  readonly physicalIds: Readonly<Record<string, string>>;
+}
+
+/** `--stack <name>`: the template and resources of the stack as deployed, not as this checkout synthesizes it. */
+export const deployedStack = async (stackName: string): Promise<DeployedStack> => {
+  const client = new CloudFormationClient({});
+  try {
+    const { TemplateBody } = await client.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Processed' }));
+    const physicalIds: Record<string, string> = {};
+    for await (const page of paginateListStackResources({ client }, { StackName: stackName })) {
+      for (const resource of page.StackResourceSummaries ?? []) if (resource.LogicalResourceId && resource.PhysicalResourceId) physicalIds[resource.LogicalResourceId] = resource.PhysicalResourceId;
+    }
+    return { template: JSON.parse(TemplateBody ?? '{"Resources":{}}') as TemplateLike, physicalIds };
   } finally {
     client.destroy();
   }

@@ -1,9 +1,10 @@
 /**
- * `npm run audit -- quarterly [--quarter 2026-Q4] [--out <file.html>] [--profiles-table <t>] [--reports-bucket <b>] [--log-groups-prefix <stack>]`
+ * `npm run audit -- quarterly [--quarter 2026-Q4] [--out <file.html>] [--stack <name>] [--profiles-table <t>] [--reports-bucket <b>] [--log-groups-prefix <p>]`
  *
  * The quarterly security audit: encryption of every resource, IAM statements with wildcards and their
  * justifications, retention of every store, and cdk-nag's findings, from the app synthesized from this
- * checkout (what `cdk deploy` deploys); consent coverage from the running local stack's profiles, or a
+ * checkout (what `cdk deploy` deploys), or with --stack from the deployed stack's template (CloudFormation
+ * GetTemplate; its tables, bucket and log groups are then found by logical id); consent coverage from the running local stack's profiles, or a
  * deployed `Profiles` table with --profiles-table (or PROFILES_TABLE_NAME) and AWS credentials;
  * data-subject requests from the Reports bucket's receipts (--reports-bucket in AWS); a sample of
  * function logs scanned for personal data (npm start's log file, or --log-groups-prefix <stack name>
@@ -25,7 +26,7 @@ import { renderQuarterlyAudit } from '../../layers/core/audit/quarterly-report';
 import { hasFindings, type LogScanResult } from '../../layers/core/audit/log-scan';
 import type { DataRequestStatus } from '../../layers/core/compliance/data-requests';
 import { LOCAL_FUNCTION_LOG_FILE } from '../local-stack/function-logs';
-import { cloudWatchLogSample, localLogSample, quarterReceipts } from './audit-sources';
+import { cloudWatchLogSample, deployedStack, localLogSample, quarterReceipts } from './audit-sources';
 
 /** Days of CloudWatch Logs sampled in AWS. */
 const LOG_SAMPLE_DAYS = 7;
@@ -77,6 +78,8 @@ export interface QuarterlyInputs {
   /** The quarter's data-subject receipts; undefined when no store of them was reachable. */
   dataRequests?: DataRequestStatus[];
   logScan?: LogScanResult[];
+  /** The template is the deployed stack's (--stack), not this checkout's. */
+  deployed?: boolean;
   now: Date;
   quarter?: string;
 }
@@ -96,23 +99,34 @@ export const buildQuarterlyAudit = (inputs: QuarterlyInputs): QuarterlyAudit => 
     ...(inputs.consent ? [] : ['consent coverage: no local stack is running and no --profiles-table was given']),
     ...(inputs.dataRequests ? [] : ['data-subject requests: no local stack is running and no --reports-bucket was given']),
     ...(inputs.logScan ? [] : [`logs: no ${LOCAL_FUNCTION_LOG_FILE} (npm start writes it) and no --log-groups-prefix was given`]),
-    'the deployed stack itself: the template audited is the one this checkout synthesizes',
+    ...(inputs.deployed ? [] : ['the deployed stack itself: the template audited is the one this checkout synthesizes (--stack <name> audits a deployed one)']),
   ],
 });
 
 export const runQuarterly = async (argv: readonly string[]): Promise<number> => {
   const { values } = parseArgs({
     args: [...argv],
-    options: { quarter: { type: 'string' }, out: { type: 'string' }, 'profiles-table': { type: 'string' }, 'reports-bucket': { type: 'string' }, 'log-groups-prefix': { type: 'string' } },
+    options: {
+      quarter: { type: 'string' },
+      out: { type: 'string' },
+      stack: { type: 'string' },
+      'profiles-table': { type: 'string' },
+      'reports-bucket': { type: 'string' },
+      'log-groups-prefix': { type: 'string' },
+    },
   });
   if (values.quarter !== undefined && !/^\d{4}-Q[1-4]$/.test(values.quarter)) throw new Error('--quarter must look like 2026-Q4');
   const now = new Date();
   const quarter = values.quarter ?? quarterOf(now);
-  const logGroupsPrefix = values['log-groups-prefix'];
+  // --stack: the deployed template, and the stack's own table, bucket and log groups unless named.
+  const deployed = values.stack ? await deployedStack(values.stack) : undefined;
+  const logGroupsPrefix = values['log-groups-prefix'] ?? values.stack;
+  const synthesized = synthesizeForAudit();
   const audit = buildQuarterlyAudit({
-    ...synthesizeForAudit(),
-    consent: await consentCoverage(values['profiles-table'] ?? process.env.PROFILES_TABLE_NAME),
-    dataRequests: await quarterReceipts(values['reports-bucket'] ?? process.env.REPORTS_BUCKET_NAME, quarterBounds(quarter)),
+    ...synthesized,
+    ...(deployed && { template: deployed.template, stack: values.stack!, deployed: true }),
+    consent: await consentCoverage(values['profiles-table'] ?? process.env.PROFILES_TABLE_NAME ?? deployed?.physicalIds.Profiles),
+    dataRequests: await quarterReceipts(values['reports-bucket'] ?? process.env.REPORTS_BUCKET_NAME ?? deployed?.physicalIds.Reports, quarterBounds(quarter)),
     logScan: logGroupsPrefix ? await cloudWatchLogSample(logGroupsPrefix, new Date(now.getTime() - LOG_SAMPLE_DAYS * 86_400_000)) : localLogSample(),
     now,
     quarter,
