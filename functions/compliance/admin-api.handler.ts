@@ -43,6 +43,7 @@ export const createAdminApiHandler = (env: Environment, overrides: AdminApiOverr
 
   return withObservability(async (request: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const { response, route, audited } = await adminRequest(request, { ...deps, now: clock() });
+    metrics.addMetric('AdminRequests', MetricUnit.Count, 1);
     if (audited) metrics.addMetric('AdminActionsAudited', MetricUnit.Count, 1);
     // Route and status only: the user id and the caller's ARN would sit together in one line.
     logger.info('admin request', { route, statusCode: response.statusCode, ...(audited && { audited }) });

@@ -80,6 +80,7 @@ export const createDataRequestHandler = (env: Environment, overrides: DataReques
     const output = await dataRequestStep(input, deps);
     const store = input.step === 'store' ? input.store : input.step === 'lines' ? input.partition.store : undefined;
     logger.info('data request step', { step: input.step, kind: input.request.kind, requestId: input.request.requestId, ...(store && { store }) });
+    metrics.addMetric('DataRequestSteps', MetricUnit.Count, 1);
     if (input.step === 'finish') {
       const { status } = output as { status: string };
       const metric = metrics.singleMetric();
