@@ -11,7 +11,7 @@ describe('the quarterly security audit', () => {
 
     it('lists every store with its encryption, and flags what nothing encrypts', () => {
       const byName = Object.fromEntries(audit.encryption.map((r) => [r.resource, r.encryption]));
-      expect(byName).toMatchObject({ Profiles: 'aws-managed', Consents: 'aws-managed', Audit: 'aws-managed', Events: 'aws-managed', FieldKey: 'rotation on', EventsArchive: 'aws-owned' });
+      expect(byName).toMatchObject({ Profiles: 'aws-managed', Consents: 'aws-managed', Audit: 'aws-managed', Events: 'aws-managed', DeliveryEvents: 'aws-managed', FieldKey: 'rotation on', EventsArchive: 'aws-owned' });
       // A real finding the report surfaces: the alarm topics use no KMS key (CloudWatch cannot publish to the AWS-managed one).
       expect(audit.encryption.filter((r) => !r.ok).map((r) => r.resource).sort()).toEqual(['Alerts', 'Reviews']);
     });

@@ -33,19 +33,27 @@ export interface EncryptionRow {
 
 const TYPES_AT_REST = ['AWS::DynamoDB::Table', 'AWS::Kinesis::Stream', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::S3::Bucket', 'AWS::KinesisFirehose::DeliveryStream', 'AWS::Logs::LogGroup', 'AWS::KMS::Key'];
 
+const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * Which kind of KMS key a key property names: an AWS-managed key by its alias (`alias/aws/sns`, or an ARN
+ * ending in it, as CDK renders `Alias.fromAliasName`), otherwise a customer-managed one (a key's ARN or id).
+ */
+const kindOfKey = (key: unknown): 'aws-managed' | 'customer-managed' => (/(^|:)alias\/aws\//.test(text(key)) ? 'aws-managed' : 'customer-managed');
+
 const encryptionOf = ({ Type, Properties: p = {} }: Resource): string => {
   switch (Type) {
     case 'AWS::DynamoDB::Table':
-      return p.SSESpecification?.KMSMasterKeyId ? 'customer-managed' : p.SSESpecification?.SSEEnabled ? 'aws-managed' : 'aws-owned';
+      return p.SSESpecification?.KMSMasterKeyId ? kindOfKey(p.SSESpecification.KMSMasterKeyId) : p.SSESpecification?.SSEEnabled ? 'aws-managed' : 'aws-owned';
     case 'AWS::Kinesis::Stream':
-      return p.StreamEncryption?.KeyId === 'alias/aws/kinesis' ? 'aws-managed' : p.StreamEncryption ? 'customer-managed' : 'none';
+      return p.StreamEncryption ? kindOfKey(p.StreamEncryption.KeyId) : 'none';
     case 'AWS::SQS::Queue':
-      return p.KmsMasterKeyId ? (p.KmsMasterKeyId === 'alias/aws/sqs' ? 'aws-managed' : 'customer-managed') : p.SqsManagedSseEnabled === false ? 'none' : 'SSE-SQS';
+      return p.KmsMasterKeyId ? kindOfKey(p.KmsMasterKeyId) : p.SqsManagedSseEnabled === false ? 'none' : 'SSE-SQS';
     case 'AWS::SNS::Topic':
-      return p.KmsMasterKeyId ? (p.KmsMasterKeyId === 'alias/aws/sns' ? 'aws-managed' : 'customer-managed') : 'none';
+      return p.KmsMasterKeyId ? kindOfKey(p.KmsMasterKeyId) : 'none';
     case 'AWS::S3::Bucket': {
       const rule = p.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault;
-      return rule?.SSEAlgorithm === 'aws:kms' ? (rule.KMSMasterKeyID ? 'customer-managed' : 'aws-managed') : rule ? 'SSE-S3' : 'SSE-S3 (S3 default)';
+      return rule?.SSEAlgorithm === 'aws:kms' ? (rule.KMSMasterKeyID ? kindOfKey(rule.KMSMasterKeyID) : 'aws-managed') : rule ? 'SSE-S3' : 'SSE-S3 (S3 default)';
     }
     case 'AWS::KinesisFirehose::DeliveryStream': {
       const keyType = p.DeliveryStreamEncryptionConfigurationInput?.KeyType;
@@ -78,7 +86,6 @@ export interface WildcardStatement {
 }
 
 const hasWildcard = (value: string): boolean => value.includes('*');
-const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /** IAM statements that allow a wildcard action or resource, each with the reasons given for it. */
 export const wildcardStatements = (template: TemplateLike, nag: NagReport, paths: Readonly<Record<string, string>> = {}): WildcardStatement[] => {
