@@ -11,6 +11,7 @@ import { KmsFieldCipher } from '../../layers/adapters/kms-field-cipher';
 import { openingProfileStore } from '../../layers/core/profile/contact-fields';
 import type { KMS } from '@aws-sdk/client-kms';
 import { DynamoSlotReserver } from '../../layers/adapters/dynamo-rate-limiter';
+import { shardsFor, shareOf, ShardedSlotReserver } from '../../layers/core/messaging/sharded-reserver';
 import { DynamoTimerStore } from '../../layers/adapters/dynamo-timer-store';
 import { SnsDeliveryEvents } from '../../layers/adapters/sns-delivery-events';
 import { SnsPushSender } from '../../layers/adapters/sns-push-sender';
@@ -80,7 +81,15 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
   const random = overrides.random ?? Math.random;
   const retryDelay = new SqsRetryDelay(overrides.sqs ?? clients.sqs());
   const experiments = new DynamoExperimentStore(dynamo, config.EXPERIMENTS_TABLE_NAME);
-  const reserver = new DynamoSlotReserver(dynamo, config.MESSAGES_TABLE_NAME, policy.ratePerSecond);
+  // One limiter item up to SENDS_PER_SHARD a second; above, shards with a share of the rate each.
+  const shards = shardsFor(policy.ratePerSecond);
+  const reserver =
+    shards === 1
+      ? new DynamoSlotReserver(dynamo, config.MESSAGES_TABLE_NAME, policy.ratePerSecond)
+      : new ShardedSlotReserver(
+          Array.from({ length: shards }, (_, shard) => new DynamoSlotReserver(dynamo, config.MESSAGES_TABLE_NAME, shareOf(policy.ratePerSecond, shards), shard)),
+          Math.floor(random() * shards),
+        );
   const deps: Omit<DeliverIntentDeps, 'limiter'> = {
     profiles: openingProfileStore(new DynamoProfileStore(dynamo, config.PROFILES_TABLE_NAME), new KmsFieldCipher(overrides.kms ?? clients.kms(), config.FIELD_KEY_ARN)),
     campaigns: cachedCampaignSource(new DynamoCampaignStore(dynamo, config.CAMPAIGNS_TABLE_NAME), {

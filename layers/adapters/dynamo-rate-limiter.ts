@@ -11,6 +11,9 @@ import type { SlotReserver } from '../core/ports';
  */
 export const RATE_LIMIT_PK = 'system#rate-limit';
 
+/** The partition of a limiter shard: shard 0 keeps the unsharded key, so a single-item deployment reads its old schedule. */
+export const rateLimitPartition = (shard: number): string => (shard === 0 ? RATE_LIMIT_PK : `${RATE_LIMIT_PK}#${shard}`);
+
 /** Conditional writes per reservation before answering "throttled" (the record is then retried later). */
 const MAX_ROUNDS = 10;
 
@@ -28,11 +31,17 @@ type Observed = { kind: 'absent' } | { kind: 'at'; tatUs: number };
  * (`ReturnValuesOnConditionCheckFailure`), from which the next attempt is planned.
  */
 export class DynamoSlotReserver implements SlotReserver {
+  private readonly partition: string;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly ratePerSecond: Record<SendChannel, number>,
-  ) {}
+    /** Which limiter item (its own partition key, so shards do not share a partition's write limit). */
+    shard = 0,
+  ) {
+    this.partition = rateLimitPartition(shard);
+  }
 
   async reserve(channel: Channel, count: number, now: Date, deadline: Date): Promise<{ slots: Date[]; retryAfterMs: number }> {
     if (channel !== 'push' && channel !== 'sms') throw new RangeError(`no send rate for channel ${channel}`);
@@ -75,7 +84,7 @@ export class DynamoSlotReserver implements SlotReserver {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { userId: RATE_LIMIT_PK, sk: channel },
+          Key: { userId: this.partition, sk: channel },
           UpdateExpression: 'SET tatUs = tatUs + :span, ratePerSecond = :rate',
           ConditionExpression: 'tatUs >= :now AND tatUs <= :lastStart',
           ExpressionAttributeValues: { ':span': spanUs, ':now': nowUs, ':lastStart': lastStartUs, ':rate': this.ratePerSecond[channel] },
@@ -96,7 +105,7 @@ export class DynamoSlotReserver implements SlotReserver {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { userId: RATE_LIMIT_PK, sk: channel },
+          Key: { userId: this.partition, sk: channel },
           UpdateExpression: 'SET tatUs = :next, ratePerSecond = :rate',
           ConditionExpression: 'attribute_not_exists(tatUs) OR tatUs < :now',
           ExpressionAttributeValues: { ':next': nextTatUs, ':now': nowUs, ':rate': this.ratePerSecond[channel] },
@@ -114,7 +123,7 @@ export class DynamoSlotReserver implements SlotReserver {
   private async observedFrom(error: ConditionalCheckFailedException, channel: SendChannel): Promise<Observed> {
     const raw = (error.Item as Record<string, { N?: string } | undefined> | undefined)?.tatUs?.N;
     if (raw !== undefined) return { kind: 'at', tatUs: Number(raw) };
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { userId: RATE_LIMIT_PK, sk: channel }, ConsistentRead: true }));
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { userId: this.partition, sk: channel }, ConsistentRead: true }));
     return Item?.tatUs === undefined ? { kind: 'absent' } : { kind: 'at', tatUs: Number(Item.tatUs) };
   }
 }

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CAPS_SK, DynamoMessageLog, messageSk } from '../../../layers/adapters/dynamo-message-log';
-import { DynamoSlotReserver, RATE_LIMIT_PK } from '../../../layers/adapters/dynamo-rate-limiter';
+import { DynamoSlotReserver, RATE_LIMIT_PK, rateLimitPartition } from '../../../layers/adapters/dynamo-rate-limiter';
+import { ShardedSlotReserver, shardsFor, shareOf } from '../../../layers/core/messaging/sharded-reserver';
 import type { DecisionRecord, SendRecord } from '../../../layers/core/messaging/ledger';
 import { startAwsTarget, describeWithAws, provisionPipeline, resourceOf, type AwsTarget } from '../../helpers/aws-target';
 import { TEST_YEAR } from '../../helpers/test-calendar';
@@ -178,6 +179,30 @@ describeWithAws('delivery stores against the provisioned Messages table', () => 
       }
       expect(maxInSecond).toBeLessThanOrEqual(100);
       for (const client of clients) client.destroy();
+    });
+
+    it('spreads a rate above one item\'s ceiling over shards, and the shards together never exceed it in any second', async () => {
+      // Prepare: 20,000 sends a second for push is 4 shards of 5,000; 8 containers starting at different shards
+      const rate = { push: 20_000, sms: 20 };
+      const shards = shardsFor(rate);
+      const containers = Array.from(
+        { length: 8 },
+        (_, c) => new ShardedSlotReserver(Array.from({ length: shards }, (_, k) => new DynamoSlotReserver(target.clients.document, table, shareOf(rate, shards), k)), c),
+      );
+      const at = new Date(T0.getTime() + 3_600_000);
+
+      // Act: 8 × 50 reservations of 10 slots = 4,000 sends asked within the first 100 ms
+      const grants = await Promise.all(containers.flatMap((reserver) => Array.from({ length: 50 }, () => reserver.reserve('push', 10, at, new Date(at.getTime() + 100)))));
+
+      // Assess: every shard item was used, and no second (or 100 ms) holds more than the rate allows
+      const slots = grants.flatMap((g) => g.slots.map((d) => d.getTime() - at.getTime())).sort((a, b) => a - b);
+      expect(shards).toBe(4);
+      expect(slots.length).toBeGreaterThan(1_900);
+      expect(slots.length).toBeLessThanOrEqual(2_000 + shards); // 100 ms at 20,000 a second (each shard may start on the edge)
+      for (let k = 0; k < shards; k++) {
+        const { Item } = await target.clients.document.send(new GetCommand({ TableName: table, Key: { userId: rateLimitPartition(k), sk: 'push' } }));
+        expect(Item).toMatchObject({ ratePerSecond: 5_000 });
+      }
     });
   });
 });
