@@ -1,6 +1,6 @@
 /**
- * The data-subject request contract shared by the admin API, the request workflow and the quarterly
- * audit. Owned by the dsr-workflow change; copied verbatim where it is used before that lands.
+ * The data-subject request contract shared by the admin API, the DataRequest workflow and the quarterly
+ * audit: SfnDataRequests in AWS, LocalDataRequests on the local stack.
  */
 export type DataRequestKind = 'export' | 'erase';
 export interface DataRequestInput { readonly kind: DataRequestKind; readonly userId: string; readonly requestedBy: string }

@@ -9,7 +9,6 @@ export type DataRequestRunner = (name: string, input: { kind: string; userId: st
 interface Execution {
   readonly kind: DataRequestStatus['kind'];
   readonly requestedAt: string;
-  readonly done: Promise<void>;
   failed?: boolean;
 }
 
@@ -37,15 +36,12 @@ export class LocalDataRequests implements DataRequests {
     if (!run) throw new Error('the local stack has no DataRequest state machine');
     const requestId = input.requestId ?? randomUUID();
     if (this.executions.has(requestId)) return { requestId };
-    const execution: Execution = {
-      kind: input.kind,
-      requestedAt: this.clock().toISOString(),
-      done: run(requestId, { kind: input.kind, userId: input.userId, requestedBy: input.requestedBy }).then(
-        () => undefined,
-        () => void (execution.failed = true),
-      ),
-    };
+    const execution: Execution = { kind: input.kind, requestedAt: this.clock().toISOString() };
     this.executions.set(requestId, execution);
+    // In the background, as StartExecution returns before the execution ends; a failure is its status.
+    void run(requestId, { kind: input.kind, userId: input.userId, requestedBy: input.requestedBy }).catch(() => {
+      execution.failed = true;
+    });
     return { requestId };
   }
 
@@ -59,11 +55,5 @@ export class LocalDataRequests implements DataRequests {
 
   list(query: { readonly from: string; readonly to: string }): Promise<DataRequestStatus[]> {
     return listReceipts(this.receipts, query);
-  }
-
-  /** Resolves with the request's final status once its execution is over (tests, the CLI's --wait). */
-  async finished(requestId: string): Promise<DataRequestStatus | undefined> {
-    await this.executions.get(requestId)?.done;
-    return this.status(requestId);
   }
 }
