@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Campaign } from '../../layers/core/campaigns/campaign';
 import { CampaignInvalidError } from '../../layers/core/campaigns/errors';
 import { parseCampaign } from '../../layers/core/campaigns/parse-campaign';
+import { resolveSegment, SegmentInvalidError, type Segment } from '../../layers/core/segments/segment';
+import { loadSegments, SEGMENTS_DIR } from '../segments/load-segment-files';
 
 /** File names a campaign folder may hold; anything else in it is ignored. */
 export const CAMPAIGN_FILE = /\.(ya?ml|json)$/i;
@@ -29,12 +31,18 @@ export const campaignFilesIn = (dir: string): string[] =>
  * Parses and validates each file, and checks that no two files use the same campaign id (the second
  * would silently replace the first when stored). Never throws for an invalid file: each gets its result.
  */
-export const checkCampaignFiles = (files: readonly string[]): CampaignFileResult[] => {
+export const checkCampaignFiles = (files: readonly string[], segmentsDir: string = SEGMENTS_DIR): CampaignFileResult[] => {
+  let segments: Map<string, Segment> | undefined;
   const results = files.map((file): CampaignFileResult => {
     try {
-      return { file, campaign: parseCampaign(readFileSync(file, 'utf8'), file) };
+      const campaign = parseCampaign(readFileSync(file, 'utf8'), file);
+      if (campaign.audience.segment === undefined) return { file, campaign };
+      // A saved segment becomes the campaign's predicates here, so what is stored is what is evaluated.
+      segments ??= loadSegments(segmentsDir);
+      return { file, campaign: { ...campaign, audience: resolveSegment(campaign.audience, segments, file) } };
     } catch (error) {
       if (error instanceof CampaignInvalidError) return { file, error };
+      if (error instanceof SegmentInvalidError) return { file, error: new CampaignInvalidError(file, error.problems.map((p) => ({ ...p, code: 'INVALID_VALUE' as const }))) };
       throw error;
     }
   });

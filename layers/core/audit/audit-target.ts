@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'data-request.export',
   'data-request.erase',
   'profile.read',
+  'segment.sampled',
 ];
 
 export const isAuditAction = (value: string): value is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(value);
@@ -27,3 +28,5 @@ export const userTarget = (userId: string): string => `user:${createHash('sha256
 export const campaignTarget = (campaignId: string): string => `campaign:${campaignId}`;
 
 export const rolloutTarget = (campaignId: string): string => `rollout:${campaignId}`;
+
+export const segmentTarget = (segmentId: string): string => `segment:${segmentId}`;

@@ -1,4 +1,4 @@
-import type { Channel, EventType } from '../contract/pipeline-event';
+import type { Channel, ConsentPurpose, EventType } from '../contract/pipeline-event';
 import type { LifecycleStage } from '../profile/lifecycle';
 
 /**
@@ -120,6 +120,22 @@ export interface Audience {
   tagsNone?: string[];
   /** RFM segment names (see docs/profiles.md). */
   rfmSegments?: string[];
+  /** Identify traits: the user's value of each named trait is one of the listed ones (`region: [EU, UK]`). */
+  traits?: Record<string, (string | number | boolean)[]>;
+  /** Purposes the user has granted, all of them (`push`, `sms`, `email`, `tracking`). */
+  consentGranted?: ConsentPurpose[];
+  /** Bought within the last N days. */
+  purchasedWithinDays?: number;
+  /** No purchase in the last N days (or never). */
+  noPurchaseForDays?: number;
+  /** Not seen (no event) in the last N days. */
+  inactiveForDays?: number;
+  /** A date trait (ISO-8601) falls within the next `withinDays` days, e.g. a membership that expires soon. */
+  dateTraitWithin?: { trait: string; withinDays: number };
+  /** A saved segment (events/segments/<id>.yaml) whose predicates are added to these; resolved when the campaign is loaded. */
+  segment?: string;
+  /** The segment a loaded campaign's predicates came from (set by resolution, for people reading it). */
+  fromSegment?: string;
 }
 
 export interface ContentVariant {

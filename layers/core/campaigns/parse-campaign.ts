@@ -304,7 +304,7 @@ const semanticErrors = (file: CampaignFile): CampaignFieldError[] => [
   ...triggerErrors(file.trigger),
   ...durationErrors(file),
   ...audienceErrors(file.audience, '/audience'),
-  ...(file.trigger.profile ? audienceErrors(file.trigger.profile, '/trigger/profile') : []),
+  ...(file.trigger.profile ? [...audienceErrors(file.trigger.profile, '/trigger/profile'), ...segmentOnlyInAudience(file.trigger.profile, '/trigger/profile')] : []),
   ...contentErrors(file.content),
   ...rolloutErrors(file),
 ];
@@ -434,6 +434,10 @@ const audienceErrors = (audience: Audience | undefined, at: string): CampaignFie
       : [],
   );
 
+/** Saved segments are resolved into the campaign's `audience` only; anywhere else one would match nobody. */
+const segmentOnlyInAudience = (audience: Audience | undefined, at: string): CampaignFieldError[] =>
+  audience?.segment === undefined ? [] : [{ path: `${at}/segment`, code: 'INVALID_VALUE', message: 'a saved segment can only be the campaign\'s audience (/audience/segment)' }];
+
 const contentErrors = (content: CampaignFile['content']): CampaignFieldError[] => {
   const errors: CampaignFieldError[] = [];
   const defaults = content.flatMap((variant, index) => (variant.when === undefined ? [index] : []));
@@ -468,7 +472,7 @@ const contentErrors = (content: CampaignFile['content']): CampaignFieldError[] =
     if (variant.when !== undefined && Object.keys(variant.when).length === 0) {
       errors.push({ path: `${path}/when`, code: 'DEFAULT_CONTENT', message: 'is empty, so it matches everybody: leave `when` out on the default variant instead' });
     }
-    errors.push(...audienceErrors(variant.when, `${path}/when`));
+    errors.push(...audienceErrors(variant.when, `${path}/when`), ...segmentOnlyInAudience(variant.when, `${path}/when`));
     errors.push(...placeholderErrors(variant, path));
   });
   return errors;

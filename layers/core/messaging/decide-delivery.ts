@@ -75,7 +75,7 @@ export const decideDelivery = (input: EligibilityInput): DeliveryDecision => {
   const nowMs = now.getTime();
   if (!profile) return { kind: 'suppress', reason: 'NO_PROFILE' };
   if (!campaign) return { kind: 'suppress', reason: 'CAMPAIGN_NOT_ACTIVE' };
-  if (!matchesAudience(profile, campaign.audience)) return { kind: 'suppress', reason: 'NOT_IN_AUDIENCE' };
+  if (!matchesAudience(profile, campaign.audience, now)) return { kind: 'suppress', reason: 'NOT_IN_AUDIENCE' };
   if (campaign.category === 'marketing') {
     const minor = isKnownMinor(profile, policy.minimumMarketingAge, now);
     if (minor.minor) return { kind: 'suppress', reason: 'MINOR', detail: `${minor.detail} (under ${policy.minimumMarketingAge})` };

@@ -111,7 +111,7 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
     // The global holdout, like a rollout's control group, is decided where the send would happen, after
     // every eligibility check: held users are the same kind of users as those messaged.
     if (campaign.category === 'marketing' && isInGlobalHoldout(intent.userId, deps.policy.holdoutShare)) {
-      const held = selectVariant(campaign, profile)?.name;
+      const held = selectVariant(campaign, profile, now)?.name;
       return suppress(intent, deps, { ...base, reason: 'HOLDOUT', channel: decision.channel, ...(held && { variant: held }), detail: `would have been sent by ${decision.channel}` }, now, measurementFacts(campaign));
     }
 
@@ -146,7 +146,7 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
       if (delayMs && now.getTime() < sendFrom) return defer(intent, deps, base, 'VARIANT_SEND_TIME', new Date(sendFrom), now);
     }
 
-    const rendered = await render(intent, campaign, profile, deps, experimentVariant);
+    const rendered = await render(intent, campaign, profile, deps, experimentVariant, now);
     if (!rendered.ok) return suppress(intent, deps, { ...base, reason: 'CONTENT_INCOMPLETE', detail: rendered.detail }, now);
 
     // A slot is kept across caps retries, unless it is for another channel or already behind this
@@ -213,8 +213,9 @@ const render = async (
   profile: Profile,
   deps: DeliverIntentDeps,
   experimentVariant: ExperimentVariant | undefined,
+  now: Date,
 ): Promise<{ ok: true; content: RenderedContent } | { ok: false; detail: string }> => {
-  const segment = selectVariant(campaign, profile);
+  const segment = selectVariant(campaign, profile, now);
   if (!segment) return { ok: false, detail: 'no content variant for the segment and no default' };
   const variant = withExperimentVariant(segment, experimentVariant);
   const recommendations =

@@ -27,8 +27,8 @@ export type RenderResult = { ok: true; content: RenderedContent } | { ok: false;
  * else the default (the variant without `when`). Undefined only for a campaign without content, which
  * the campaign schema rejects.
  */
-export const selectVariant = (campaign: Campaign, profile: Profile): ContentVariant | undefined =>
-  campaign.content.find((variant) => variant.when && matchesAudience(profile, variant.when)) ?? campaign.content.find((variant) => !variant.when);
+export const selectVariant = (campaign: Campaign, profile: Profile, now: Date): ContentVariant | undefined =>
+  campaign.content.find((variant) => variant.when && matchesAudience(profile, variant.when, now)) ?? campaign.content.find((variant) => !variant.when);
 
 /** The intent context's product ids the user already bought: never recommended back to them. */
 export const purchasedProductIds = (intent: Intent): string[] => {

@@ -279,8 +279,8 @@ const armOrStop = (ctx: CampaignContext, event: IngestedEvent, delayMs: number, 
   ctx.evaluation.timers.push({ op: 'arm', timer });
 };
 
-const eligible = ({ campaign, profile }: CampaignContext): boolean =>
-  matchesAudience(profile, campaign.trigger.profile) && matchesAudience(profile, campaign.audience);
+const eligible = ({ campaign, profile, now }: CampaignContext): boolean =>
+  matchesAudience(profile, campaign.trigger.profile, now) && matchesAudience(profile, campaign.audience, now);
 
 const intentFor = (ctx: CampaignContext, fields: Pick<Intent, 'occurrence' | 'triggeredAt' | 'context'>): Intent => ({
   messageId: messageIdFor({ userId: ctx.profile.userId, campaignId: ctx.campaign.id, occurrence: fields.occurrence }),

@@ -6,6 +6,8 @@ import { PopularItemsRecommender, POPULAR_ITEMS } from '../../../../layers/adapt
 import { campaignFactory } from '../../../helpers/campaign-factories';
 import { intentFactory, profileFactory } from '../../../helpers/factories';
 
+const NOW = new Date('2026-12-01T09:00:00.000Z');
+
 const campaign = campaignFactory({
   content: [
     { name: 'new-users', when: { lifecycleStages: ['new'] }, title: 'Welcome {{firstName}}', body: 'Use {{coupon}} on {{product1}}', coupon: 'WELCOME15', recommendations: 1 },
@@ -20,11 +22,11 @@ describe('selectVariant', () => {
     ['a later segment', { lifecycleStage: 'stable' as const, tags: ['high-spender'] }, 'high-value'],
     ['the default', { lifecycleStage: 'growth' as const, tags: [] }, 'default'],
   ])('picks %s', (_case, overrides, name) => {
-    expect(selectVariant(campaign, profileFactory(overrides))?.name).toBe(name);
+    expect(selectVariant(campaign, profileFactory(overrides), NOW)?.name).toBe(name);
   });
 
   it('has nothing to pick without a default', () => {
-    expect(selectVariant({ ...campaign, content: campaign.content.slice(0, 1) }, profileFactory())).toBeUndefined();
+    expect(selectVariant({ ...campaign, content: campaign.content.slice(0, 1) }, profileFactory(), NOW)).toBeUndefined();
   });
 });
 
