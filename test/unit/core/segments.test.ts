@@ -8,7 +8,7 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).to
 describe('audience predicates over traits, consent and time', () => {
   const profile = profileFactory({
     traits: { region: 'EU', memberLevel: 'gold', membershipExpiresAt: new Date(NOW.getTime() + 3 * 86_400_000).toISOString() },
-    consent: { push: { granted: true, at: daysAgo(30) }, sms: { granted: false, at: daysAgo(30) } },
+    consent: { push: { granted: true, at: daysAgo(30), source: 'settings' }, sms: { granted: false, at: daysAgo(30), source: 'settings' } },
     lastPurchaseAt: daysAgo(70),
     lastSeenAt: daysAgo(2),
   });

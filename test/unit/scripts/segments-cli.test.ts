@@ -11,9 +11,9 @@ const NOW = new Date('2026-12-01T09:00:00.000Z');
 
 describe('npm run segments', () => {
   const profiles = [
-    profileFactory({ userId: 'ann', traits: { region: 'EU', memberLevel: 'gold' }, consent: { push: { granted: true, at: NOW.toISOString() } } }),
-    profileFactory({ userId: 'bob', traits: { region: 'EU', memberLevel: 'silver' }, consent: { push: { granted: true, at: NOW.toISOString() } } }),
-    profileFactory({ userId: 'cy', traits: { region: 'EU', memberLevel: 'gold' }, consent: { push: { granted: true, at: NOW.toISOString() } } }),
+    profileFactory({ userId: 'ann', traits: { region: 'EU', memberLevel: 'gold' }, consent: { push: { granted: true, at: NOW.toISOString(), source: 'settings' } } }),
+    profileFactory({ userId: 'bob', traits: { region: 'EU', memberLevel: 'silver' }, consent: { push: { granted: true, at: NOW.toISOString(), source: 'settings' } } }),
+    profileFactory({ userId: 'cy', traits: { region: 'EU', memberLevel: 'gold' }, consent: { push: { granted: true, at: NOW.toISOString(), source: 'settings' } } }),
   ];
   const deps = (recorded: AuditEntry[]) => ({
     now: () => NOW,
