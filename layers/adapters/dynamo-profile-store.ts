@@ -1,9 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
   paginateScan,
   PutCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -54,21 +55,36 @@ export class DynamoProfileStore implements ProfileStore {
 
   async save(profile: Profile, expectedVersion: number): Promise<void> {
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: profile,
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(userId)' }
-            : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      );
+      await this.client.send(new PutCommand(this.guardedPut(profile, expectedVersion)));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ProfileVersionConflictError(profile.userId, expectedVersion, { cause: error });
       }
       throw error;
     }
+  }
+
+  /** One transaction (twice the write units of its items; a merge happens once per device and user). */
+  async saveMerged(profile: Profile, expectedVersion: number, tombstones: readonly { profile: Profile; expectedVersion: number }[]): Promise<void> {
+    const puts = [{ profile, expectedVersion }, ...tombstones].map((write) => ({ Put: this.guardedPut(write.profile, write.expectedVersion) }));
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: puts }));
+    } catch (error) {
+      // A failed condition, or another transaction on one of the items: either way, read again and redo.
+      const conflicted = error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict');
+      if (conflicted) throw new ProfileVersionConflictError(profile.userId, expectedVersion, { cause: error });
+      throw error;
+    }
+  }
+
+  private guardedPut(profile: Profile, expectedVersion: number) {
+    return {
+      TableName: this.tableName,
+      Item: profile,
+      ...(expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(userId)' }
+        : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+    };
   }
 
   async clearOutbox(userId: string, version: number): Promise<void> {

@@ -60,8 +60,14 @@ export class DynamoTimerStore implements TimerStore {
   ) {}
 
   async apply(commands: readonly TimerCommand[]): Promise<void> {
-    const byKey = new Map<string, TimerCommand[]>();
+    type KeyedCommand = Exclude<TimerCommand, { op: 'move' }>;
+    const byKey = new Map<string, KeyedCommand[]>();
+    const moves: Extract<TimerCommand, { op: 'move' }>[] = [];
     for (const command of commands) {
+      if (command.op === 'move') {
+        moves.push(command);
+        continue;
+      }
       const { userId, key } = command.op === 'arm' ? command.timer : command;
       const id = `${userId}\u0000${key}`;
       byKey.set(id, [...(byKey.get(id) ?? []), command]);
@@ -74,6 +80,32 @@ export class DynamoTimerStore implements TimerStore {
         }),
       );
     }
+    for (const move of moves) await this.move(move.userId, move.toUserId);
+  }
+
+  /**
+   * Each timer of `from` armed again under `to` (an arm: a later one of the key there stays), then
+   * completed under `from`. Idempotent: a second move finds nothing; a timer that fired meanwhile is gone.
+   */
+  private async move(from: string, to: string): Promise<void> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'userId = :from',
+          ExpressionAttributeValues: { ':from': from },
+          ConsistentRead: true,
+          ...(ExclusiveStartKey && { ExclusiveStartKey }),
+        }),
+      );
+      for (const item of (page.Items ?? []) as TimerItem[]) {
+        const timer = toTimer(item);
+        await this.arm({ ...timer, userId: to, intent: { ...timer.intent, userId: to } });
+        await this.complete(timer);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 
   async due(now: Date, limit: number): Promise<Timer[]> {

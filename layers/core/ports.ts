@@ -22,6 +22,12 @@ export interface ProfileStore {
   loadMany(userIds: readonly string[]): Promise<Map<string, Profile>>;
   /** Writes the profile if, and only if, the stored one is still at `expectedVersion` (0 = absent). */
   save(profile: Profile, expectedVersion: number): Promise<void>;
+  /**
+   * Writes the user's profile and the tombstones of the anonymous profiles it absorbed, all or nothing,
+   * each only if still at its expected version (0 = absent): a merge is applied once, and never over a
+   * write it did not see. Throws ProfileVersionConflictError otherwise.
+   */
+  saveMerged(profile: Profile, expectedVersion: number, tombstones: readonly { profile: Profile; expectedVersion: number }[]): Promise<void>;
   /** Empties the outboxes (intents and timer commands) if the profile is still at `version`; a newer writer will have flushed them itself. */
   clearOutbox(userId: string, version: number): Promise<void>;
 }

@@ -33,6 +33,16 @@ export class InMemoryProfileStore implements ProfileStore {
     this.writes++;
     this.items.set(profile.userId, structuredClone(profile));
   }
+  async saveMerged(profile: Profile, expectedVersion: number, tombstones: readonly { profile: Profile; expectedVersion: number }[]) {
+    this.beforeSave?.(profile);
+    for (const write of [{ profile, expectedVersion }, ...tombstones]) {
+      if ((this.items.get(write.profile.userId)?.version ?? 0) !== write.expectedVersion) {
+        throw new ProfileVersionConflictError(write.profile.userId, write.expectedVersion);
+      }
+    }
+    this.writes += 1 + tombstones.length;
+    for (const write of [{ profile }, ...tombstones]) this.items.set(write.profile.userId, structuredClone(write.profile));
+  }
   async clearOutbox(userId: string, version: number) {
     const item = this.items.get(userId);
     if (item?.version === version) {

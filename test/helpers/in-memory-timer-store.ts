@@ -18,12 +18,17 @@ export class InMemoryTimerStore implements TimerStore {
       this.failApplyNext--;
       throw new Error('timers table unavailable');
     }
-    for (const command of commands) {
+    // Like the DynamoDB adapter: moves after the commands of their batch.
+    const ordered = [...commands.filter((c) => c.op !== 'move'), ...commands.filter((c) => c.op === 'move')];
+    for (const command of ordered) {
       this.applied.push(structuredClone(command));
       if (command.op === 'arm') {
-        const id = idOf(command.timer);
-        const stored = this.items.get(id);
-        if (!stored || isNewer(command.timer, stored)) this.items.set(id, structuredClone(command.timer));
+        this.arm(command.timer);
+      } else if (command.op === 'move') {
+        for (const timer of [...this.items.values()].filter((t) => t.userId === command.userId)) {
+          this.arm({ ...structuredClone(timer), userId: command.toUserId, intent: { ...timer.intent, userId: command.toUserId } });
+          this.items.delete(idOf(timer));
+        }
       } else {
         const id = idOf(command);
         const stored = this.items.get(id);
@@ -31,6 +36,12 @@ export class InMemoryTimerStore implements TimerStore {
         if (stored && Date.parse(stored.armedAt) <= at && at <= Date.parse(stored.dueAt)) this.items.delete(id);
       }
     }
+  }
+
+  private arm(timer: Timer): void {
+    const id = idOf(timer);
+    const stored = this.items.get(id);
+    if (!stored || isNewer(timer, stored)) this.items.set(id, structuredClone(timer));
   }
 
   async due(now: Date, limit: number): Promise<Timer[]> {

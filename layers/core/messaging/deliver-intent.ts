@@ -98,6 +98,12 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
     if (view.decision && FINAL_STATUSES.has(view.decision.status)) return { status: 'duplicate' };
 
     const [profile, campaign] = await Promise.all([deps.profiles.load(intent.userId), activeCampaign(deps.campaigns, intent.campaignId)]);
+    if (profile?.mergedInto !== undefined) {
+      // An anonymous profile's timer that fired before it was moved: the message is the user's now, under
+      // the same id, so the user's ledger keeps it to one send.
+      intent = { ...intent, userId: profile.mergedInto };
+      continue;
+    }
     const input = { intent, profile, campaign, sends: view.caps.sends, now, policy: deps.policy };
     let decision = decideDelivery(input);
     if (decision.kind === 'check-sms-opt-out') {

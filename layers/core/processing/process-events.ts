@@ -9,6 +9,7 @@ import { deriveProfile } from '../profile/derive-profile';
 import { foldProfile, type FoldResult } from '../profile/fold-profile';
 import { emptyProfile, type Profile } from '../profile/profile';
 import { evaluateTriggers } from '../triggers/evaluate-triggers';
+import { absorbLinked } from './absorb-linked';
 
 export interface ProcessEventsInput {
   events: readonly DecodedEvent[];
@@ -63,6 +64,10 @@ export interface ProcessEventsResult {
   /** Consent receipts written (a replayed statement's receipt is there already and not counted). */
   receiptsWritten: number;
   profilesWritten: number;
+  /** Anonymous profiles absorbed into a user's (identity merges), each once. */
+  profilesMerged: number;
+  /** Events of an absorbed anonymous profile that were processed on its user's profile instead. */
+  eventsRedirected: number;
   versionConflicts: number;
   /** Intents the triggers decided on in this batch (to send now). */
   triggersFired: number;
@@ -97,6 +102,8 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
     receiptsWritten: 0,
     archived: { events: 0, records: 0, bytes: 0 },
     profilesWritten: 0,
+    profilesMerged: 0,
+    eventsRedirected: 0,
     versionConflicts: 0,
     triggersFired: 0,
     intentsSent: 0,
@@ -106,6 +113,7 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
   };
   if (byUser.size === 0) return result;
   const [loaded, campaigns] = await Promise.all([profiles.loadMany([...byUser.keys()]), input.campaigns.active()]);
+  await redirectAbsorbed(byUser, loaded);
 
   const users = [...byUser.entries()];
   const tracking = { tracking: input.tracking };
@@ -124,27 +132,53 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         try {
           await processUser(userId, events, loaded.get(userId), firstFolds.get(userId));
         } catch (error) {
-          result.failed.set(userId, error);
+          // Keyed as the records are: a redirected anonymous key fails with its user.
+          for (const key of new Set([userId, ...events.map((e) => e.profileKey)])) result.failed.set(key, error);
         }
       }),
     );
   }
   return result;
 
+  /**
+   * Events of anonymous profiles absorbed by a user go to the user's group (one hop: only anonymous
+   * profiles are absorbed, and only by users), whose profile is loaded if the batch had none of it.
+   */
+  async function redirectAbsorbed(groups: Map<string, DecodedEvent[]>, loadedProfiles: Map<string, Profile>): Promise<void> {
+    const absorbed = [...loadedProfiles.values()].filter((profile) => profile.mergedInto !== undefined);
+    for (const { userId, mergedInto } of absorbed) {
+      const events = groups.get(userId) ?? [];
+      groups.delete(userId);
+      groups.set(mergedInto!, [...(groups.get(mergedInto!) ?? []), ...events]);
+      loadedProfiles.delete(userId);
+      result.eventsRedirected += events.length;
+    }
+    const missing = [...new Set(absorbed.map((profile) => profile.mergedInto!))].filter((userId) => !loadedProfiles.has(userId));
+    if (missing.length > 0) for (const [userId, profile] of await profiles.loadMany(missing)) loadedProfiles.set(userId, profile);
+  }
+
   async function processUser(userId: string, events: DecodedEvent[], first: Profile | undefined, firstFold: FoldResult | undefined): Promise<void> {
     let current = first ?? emptyProfile(userId);
     for (let attempt = 1; ; attempt++) {
+      if (current.mergedInto !== undefined) {
+        // Absorbed by a user since it was read (a version conflict with the merge): the events are the user's.
+        result.eventsRedirected += events.length;
+        return processUser(current.mergedInto, events, await profiles.load(current.mergedInto), undefined);
+      }
       const { profile: folded, applied, refused, untracked } = (attempt === 1 && firstFold) || foldProfile(current, events.map((e) => e.event), tracking);
       let next: Profile = folded;
       let fired = { intents: 0, stale: 0 };
+      const absorption = applied.length > 0 ? await absorbLinked({ profile: folded, applied, profiles, consents: input.consents, now: input.now }) : undefined;
       if (applied.length > 0) {
-        const profile = deriveProfile(folded, input.now);
+        const profile = deriveProfile(absorption?.profile ?? folded, input.now);
         const triggered = evaluateTriggers({ campaigns, profile, applied, now: input.now });
+        // The merged profile's outboxes hold the anonymous profile's unflushed ones too.
+        const pending = absorption?.profile ?? current;
         next = {
           ...profile,
           triggers: triggered.state,
-          outbox: [...current.outbox, ...triggered.intents],
-          timerOutbox: [...current.timerOutbox, ...triggered.timers],
+          outbox: [...pending.outbox, ...triggered.intents],
+          timerOutbox: [...pending.timerOutbox, ...triggered.timers, ...(absorption?.timerMoves ?? [])],
         };
         fired = { intents: triggered.intents.length, stale: triggered.stale };
       }
@@ -155,8 +189,10 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         const { written } = await input.consents.record(userId, applied.flatMap(receiptsOf));
         if (applied.length > 0) {
           next.version = current.version + 1;
-          await profiles.save(next, current.version);
+          if (absorption) await profiles.saveMerged(next, current.version, absorption.tombstones);
+          else await profiles.save(next, current.version);
           result.profilesWritten++;
+          result.profilesMerged += absorption?.tombstones.length ?? 0;
         }
         result.applied += applied.length;
         result.appliedEvents.push(...applied);
@@ -200,7 +236,7 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
       await timers.apply(timerOutbox);
       for (const command of timerOutbox) {
         if (command.op === 'arm') result.timersArmed++;
-        else result.timersCancelled++;
+        else if (command.op === 'cancel') result.timersCancelled++;
       }
     }
     if (outbox.length > 0) {

@@ -73,6 +73,7 @@ export const sealingProfileStore = (store: ProfileStore, cipher: FieldCipher): P
   load: (userId) => store.load(userId),
   loadMany: (userIds) => store.loadMany(userIds),
   save: async (profile, expectedVersion) => store.save(await sealContacts(profile, cipher), expectedVersion),
+  saveMerged: async (profile, expectedVersion, tombstones) => store.saveMerged(await sealContacts(profile, cipher), expectedVersion, tombstones),
   clearOutbox: (userId, version) => store.clearOutbox(userId, version),
 });
 

@@ -80,6 +80,15 @@ export interface Profile {
    * `recentInsertIds` of older items (read by {@link withDefaults}).
    */
   seenInsertIds: Uint8Array;
+  /**
+   * Identity (docs/profiles.md, "Identity"). On a user's profile: the anonymous profile keys it absorbed,
+   * newest last (at most MAX_ALIASES), so a merge is never applied twice and a data-subject request finds
+   * them. On an absorbed anonymous profile (a tombstone, with no other data): the user its events go to.
+   */
+  aliases?: string[];
+  mergedInto?: string;
+  /** When the tombstone was written (processing time). */
+  mergedAt?: string;
   /** Intents written with the profile and sent after it (transactional outbox). */
   outbox: Intent[];
   /** What the campaign triggers remember between batches (counts, recent starting and completing events). */

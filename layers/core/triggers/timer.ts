@@ -29,4 +29,10 @@ export type TimerCommand =
    * Cancels the timer under `key` if it was armed at or before `at` (the completing event's client time)
    * and was not yet due at `at`: a completion after the window is too late, however late the sweeper runs.
    */
-  | { op: 'cancel'; userId: string; key: string; at: string };
+  | { op: 'cancel'; userId: string; key: string; at: string }
+  /**
+   * Moves every timer of `userId` (an anonymous profile a user absorbed) to `toUserId`, with its intent
+   * now for that user (the same message id). Applied after the other commands of its batch; a timer the
+   * user already has under the same key, armed later, stays.
+   */
+  | { op: 'move'; userId: string; toUserId: string };

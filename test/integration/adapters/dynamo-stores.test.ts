@@ -51,6 +51,25 @@ describeWithAws('DynamoDB adapters against the provisioned Profiles table', () =
       expect((await profiles.load('dora'))?.seenInsertIds).toEqual(profile.seenInsertIds);
     });
 
+    it('writes a merge and its tombstones all or nothing, each from the version it read', async () => {
+      // Prepare
+      const user = profileFactory({ userId: 'merge-user', version: 1 });
+      const anonymous = profileFactory({ userId: 'anonymous:merge-device', version: 1 });
+      await Promise.all([profiles.save(user, 0), profiles.save(anonymous, 0)]);
+      const tombstone = { ...profileFactory({ userId: anonymous.userId }), version: 2, mergedInto: user.userId };
+
+      // Act: a stale tombstone version fails the whole transaction; the right one commits both
+      await expect(profiles.saveMerged({ ...user, version: 2, counters: { login: 9 } }, 1, [{ profile: tombstone, expectedVersion: 5 }])).rejects.toThrow(ProfileVersionConflictError);
+      const untouched = await profiles.load(user.userId);
+      await profiles.saveMerged({ ...user, version: 2, counters: { login: 9 } }, 1, [{ profile: tombstone, expectedVersion: 1 }, { profile: { ...tombstone, userId: 'anonymous:new-device', version: 1 }, expectedVersion: 0 }]);
+
+      // Assess
+      expect(untouched).toMatchObject({ version: 1 });
+      expect(await profiles.load(user.userId)).toMatchObject({ version: 2, counters: { login: 9 } });
+      expect(await profiles.load(anonymous.userId)).toMatchObject({ version: 2, mergedInto: user.userId });
+      expect(await profiles.load('anonymous:new-device')).toMatchObject({ version: 1, mergedInto: user.userId });
+    });
+
     it('reads more profiles than one BatchGetItem takes', async () => {
       // Prepare
       const ids = Array.from({ length: 130 }, (_, i) => `bulk-${i}`);

@@ -138,4 +138,25 @@ describeWithAws('DynamoTimerStore against DynamoDB', () => {
     expect(await stored(once)).toBeUndefined();
     await store.complete(rearmed);
   });
+
+  it('moves an anonymous profile’s timers to its user, with the intent now the user’s, once', async () => {
+    // Prepare: two timers of the device; the user has a later arm of one of the keys already
+    const from = 'anonymous:device-9';
+    const viewed = timerFactory({ userId: from, armedAt: ARMED, dueInMs: 30 * MINUTE, key: 'viewed-no-cart-coupon#P-1' });
+    const bought = timerFactory({ userId: from, armedAt: ARMED, dueInMs: DAY, key: 'related-products-after-purchase#-' });
+    const usersOwn = timerFactory({ userId: 'vera', armedAt: iso(MINUTE), dueInMs: DAY, key: 'related-products-after-purchase#-' });
+    await store.apply([{ op: 'arm', timer: viewed }, { op: 'arm', timer: bought }, { op: 'arm', timer: usersOwn }]);
+
+    // Act: the move comes first in the batch but is applied after its arm
+    const later = timerFactory({ userId: from, armedAt: iso(2 * MINUTE), dueInMs: 30 * MINUTE, key: 'viewed-no-cart-coupon#P-2' });
+    await store.apply([{ op: 'move', userId: from, toUserId: 'vera' }, { op: 'arm', timer: later }]);
+    await store.apply([{ op: 'move', userId: from, toUserId: 'vera' }]);
+
+    // Assess
+    expect(await stored(viewed)).toBeUndefined();
+    expect(await stored(later)).toBeUndefined();
+    expect(await stored({ userId: 'vera', key: viewed.key })).toMatchObject({ armId: viewed.armId, intent: { ...viewed.intent, userId: 'vera' } });
+    expect(await stored({ userId: 'vera', key: later.key })).toMatchObject({ armId: later.armId });
+    expect(await stored({ userId: 'vera', key: bought.key })).toMatchObject({ armId: usersOwn.armId });
+  });
 });
