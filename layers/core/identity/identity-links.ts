@@ -10,12 +10,12 @@ import type { Profile } from '../profile/profile';
 export const LINKING_EVENT_TYPES: ReadonlySet<EventType> = new Set(['identify', 'login']);
 
 /**
- * The anonymous profile keys a user's newly applied events link to the user, each once, in client-time
- * order, leaving out those the profile absorbed already (its `aliases`): a replayed identify merges nothing.
+ * The anonymous profile keys a user's events link to the user, each once, leaving out those the profile
+ * absorbed already (its `aliases`): a replayed identify merges nothing.
  */
-export const linkedAnonymousKeys = (profile: Pick<Profile, 'userId' | 'aliases'>, applied: readonly IngestedEvent[]): string[] => {
+export const linkedAnonymousKeys = (profile: Pick<Profile, 'userId' | 'aliases'>, events: readonly IngestedEvent[]): string[] => {
   const absorbed = new Set(profile.aliases ?? []);
-  const keys = applied
+  const keys = events
     .filter((event) => LINKING_EVENT_TYPES.has(event.type) && event.userId === profile.userId && event.anonymousId !== undefined)
     .map((event) => profileKeyOf({ anonymousId: event.anonymousId }));
   return [...new Set(keys)].filter((key) => key !== profile.userId && !absorbed.has(key));

@@ -15,7 +15,7 @@ export interface Absorption {
 }
 
 /**
- * Absorbs the anonymous profiles a user's new identify or login events link to the user (see
+ * Absorbs the anonymous profiles a user's identify or login events link to the user (see
  * identity-links.ts): each is merged in and replaced by a tombstone that sends its later events to the
  * user, its consent receipts are copied to the user's history, and its timers are moved. Undefined when
  * the events link nothing new.
@@ -26,12 +26,13 @@ export interface Absorption {
  */
 export const absorbLinked = async (input: {
   profile: Profile;
-  applied: readonly IngestedEvent[];
+  /** The batch's events of the user (a replayed link finds its tombstone, or its alias, and merges nothing). */
+  events: readonly IngestedEvent[];
   profiles: Pick<ProfileStore, 'load'>;
   consents: ConsentReceipts;
   now: Date;
 }): Promise<Absorption | undefined> => {
-  const keys = linkedAnonymousKeys(input.profile, input.applied);
+  const keys = linkedAnonymousKeys(input.profile, input.events);
   if (keys.length === 0) return undefined;
   const absorption: Absorption = { profile: input.profile, tombstones: [], timerMoves: [] };
   for (const key of keys) {

@@ -9,6 +9,7 @@ import { deriveProfile } from '../profile/derive-profile';
 import { foldProfile, type FoldResult } from '../profile/fold-profile';
 import { emptyProfile, type Profile } from '../profile/profile';
 import { evaluateTriggers } from '../triggers/evaluate-triggers';
+import { linkedAnonymousKeys } from '../identity/identity-links';
 import { absorbLinked } from './absorb-linked';
 
 export interface ProcessEventsInput {
@@ -118,7 +119,13 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
   const users = [...byUser.entries()];
   const tracking = { tracking: input.tracking };
   // Every user's first fold, so the batch's accepted events go to the archive in one put, before any write.
-  const firstFolds = new Map(users.map(([userId, events]) => [userId, foldProfile(loaded.get(userId) ?? emptyProfile(userId), events.map((e) => e.event), tracking)]));
+  // (Not for a user whose events link an anonymous profile: they fold into the merged profile, and are
+  // archived then, as it decides what is tracked.)
+  const firstFolds = new Map(
+    users
+      .filter(([userId, events]) => linkedAnonymousKeys(loaded.get(userId) ?? emptyProfile(userId), events.map((e) => e.event)).length === 0)
+      .map(([userId, events]) => [userId, foldProfile(loaded.get(userId) ?? emptyProfile(userId), events.map((e) => e.event), tracking)]),
+  );
   const archived = new Set<IngestedEvent>();
   try {
     await archiveNew([...firstFolds.values()].flatMap((fold) => fold.applied));
@@ -165,20 +172,22 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         result.eventsRedirected += events.length;
         return processUser(current.mergedInto, events, await profiles.load(current.mergedInto), undefined);
       }
-      const { profile: folded, applied, refused, untracked } = (attempt === 1 && firstFold) || foldProfile(current, events.map((e) => e.event), tracking);
+      // Absorbed first, so the events fold into the merged profile: the consent the device gave covers them.
+      const absorption = await absorbLinked({ profile: current, events: events.map((e) => e.event), profiles, consents: input.consents, now: input.now });
+      const base = absorption?.profile ?? current;
+      const { profile: folded, applied, refused, untracked } = (attempt === 1 && !absorption && firstFold) || foldProfile(base, events.map((e) => e.event), tracking);
       let next: Profile = folded;
       let fired = { intents: 0, stale: 0 };
-      const absorption = applied.length > 0 ? await absorbLinked({ profile: folded, applied, profiles, consents: input.consents, now: input.now }) : undefined;
-      if (applied.length > 0) {
-        const profile = deriveProfile(absorption?.profile ?? folded, input.now);
+      const changed = applied.length > 0 || absorption !== undefined;
+      if (changed) {
+        const profile = deriveProfile(folded, input.now);
         const triggered = evaluateTriggers({ campaigns, profile, applied, now: input.now });
         // The merged profile's outboxes hold the anonymous profile's unflushed ones too.
-        const pending = absorption?.profile ?? current;
         next = {
           ...profile,
           triggers: triggered.state,
-          outbox: [...pending.outbox, ...triggered.intents],
-          timerOutbox: [...pending.timerOutbox, ...triggered.timers, ...(absorption?.timerMoves ?? [])],
+          outbox: [...base.outbox, ...triggered.intents],
+          timerOutbox: [...base.timerOutbox, ...triggered.timers, ...(absorption?.timerMoves ?? [])],
         };
         fired = { intents: triggered.intents.length, stale: triggered.stale };
       }
@@ -187,7 +196,7 @@ export const processEvents = async (input: ProcessEventsInput): Promise<ProcessE
         // (A refold after a version conflict can apply what the first fold did not: archived here.)
         await archiveNew(applied);
         const { written } = await input.consents.record(userId, applied.flatMap(receiptsOf));
-        if (applied.length > 0) {
+        if (changed) {
           next.version = current.version + 1;
           if (absorption) await profiles.saveMerged(next, current.version, absorption.tombstones);
           else await profiles.save(next, current.version);

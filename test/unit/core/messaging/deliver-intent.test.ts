@@ -54,6 +54,23 @@ describe('deliverIntent', () => {
     expect(provider.delivered).toHaveLength(1);
   });
 
+  it('sends an absorbed anonymous profile’s intent to its user, once, whichever id it names', async () => {
+    // Prepare: a timer of the anonymous profile fired before it was moved, and again after
+    const { deliver, deps, provider } = setup();
+    deps.profiles.items.set('anonymous:device-1', { ...profileFactory({ userId: 'anonymous:device-1' }), mergedInto: 'user-1' });
+    const intent = intentFactory({ userId: 'anonymous:device-1' });
+
+    // Act
+    const first = await deliver(intent);
+    const moved = await deliver({ ...intent, userId: 'user-1' });
+
+    // Assess
+    expect(first).toMatchObject({ status: 'sent', channel: 'push' });
+    expect(moved).toEqual({ status: 'duplicate' });
+    expect(provider.delivered).toHaveLength(1);
+    expect(deps.ledger.get('user-1', intent.messageId)).toMatchObject({ status: 'sent', userId: 'user-1' });
+  });
+
   it('records a suppression with its reason and sends nothing', async () => {
     // Prepare
     const { deliver, deps, provider } = setup();

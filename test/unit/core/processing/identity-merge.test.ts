@@ -18,8 +18,8 @@ describe('processEvents: identity merge', () => {
   let timers: InMemoryTimerStore;
   let consents: InMemoryConsentReceipts;
   let intents: InMemoryIntentQueue;
-  const run = (events: IngestedEvent[]) =>
-    processEvents({ now: NOW, events: decoded(events), profiles, intents, timers, campaigns: staticCampaignSource([viewedNoCart]), consents, archive: new InMemoryEventArchive(), tracking: { default: 'opt-out', byRegion: {} } });
+  const run = (events: IngestedEvent[], tracking: 'opt-in' | 'opt-out' = 'opt-out') =>
+    processEvents({ now: NOW, events: decoded(events), profiles, intents, timers, campaigns: staticCampaignSource([viewedNoCart]), consents, archive: new InMemoryEventArchive(), tracking: { default: tracking, byRegion: {} } });
   const browse = (time: string, insertId = `view-${time}`) => ingestedEventFactory({ type: 'product_view', userId: undefined, anonymousId: 'device-1', insertId, timestamp: at(time) });
   const login = (time: string, userId = 'alice') => ingestedEventFactory({ type: 'login', userId, anonymousId: 'device-1', insertId: `login-${userId}-${time}`, timestamp: at(time) });
 
@@ -154,5 +154,17 @@ describe('processEvents: identity merge', () => {
     expect(profiles.items.get(ANON)).toMatchObject({ mergedInto: 'alice', version: 1 });
     expect(later.eventsRedirected).toBe(1);
     expect(profiles.items.get('alice')?.counters).toEqual({ product_view: 1, login: 1 });
+  });
+
+  it('folds the login batch into the merged profile, so the tracking consent the device gave covers it (opt-in)', async () => {
+    // Prepare
+    await run([trackingGrantFactory({ anonymousId: 'device-1', userId: undefined, insertId: 'banner-1', timestamp: at('09:00') }), browse('10:00')], 'opt-in');
+
+    // Act
+    const result = await run([login('10:05'), ingestedEventFactory({ type: 'page_view', userId: 'alice', insertId: 'page-1', timestamp: at('10:06') })], 'opt-in');
+
+    // Assess
+    expect(result).toMatchObject({ applied: 2, notTracked: {} });
+    expect(profiles.items.get('alice')?.counters).toEqual({ consent: 1, product_view: 1, login: 1, page_view: 1 });
   });
 });
