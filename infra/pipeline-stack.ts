@@ -138,6 +138,9 @@ export class MarketingPipelineStack extends Stack {
     });
     this.profileScoring = new ProfileScoring(this, 'ProfileScoring', {
       profilesTable: this.profileStore.profilesTable,
+      campaignsTable: this.profileStore.campaignsTable,
+      timersTable: this.profileStore.timersTable,
+      ...(config.deliverySettings.DEFAULT_TIME_ZONE && { defaultTimeZone: config.deliverySettings.DEFAULT_TIME_ZONE }),
       rfmCurrency: config.rfmCurrency,
       schedule: { hour: config.scoringScheduleHour, timeZone: config.scoringScheduleTimeZone },
       functionDefaults,

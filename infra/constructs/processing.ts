@@ -120,7 +120,8 @@ export class Processing extends Construct {
     props.profilesTable.grantReadWriteData(fn);
     // DynamoCampaignStore.active (a consistent Scan) and DynamoTimerStore.apply (conditional Put and Delete).
     grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan', 'dynamodb:GetItem']);
-    grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    // Query: an identity merge moves the anonymous profile's timers (dynamo-timer-store.ts).
+    grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query']);
     // The Encryption SDK's KMS keyring encrypts with GenerateDataKey alone; without Decrypt the function cannot read an address back.
     props.fieldKey.grant(fn, 'kms:GenerateDataKey');
     // DynamoExperimentStore: exposuresOf (Query), recordOutcome (a transaction of two Updates).
@@ -128,7 +129,8 @@ export class Processing extends Construct {
     // DynamoKpiStore: touchesOf (Query), recordOpen / recordOrder (a transaction of two Updates), recordBehaviour (Update, Put).
     grantTableActions(props.kpisTable, fn, ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem']);
     // DynamoConsentReceipts.record: conditional PutItem only, so a receipt can never be changed or deleted by the pipeline.
-    grantTableActions(props.consentsTable, fn, ['dynamodb:PutItem']);
+    // Query: an identity merge copies the anonymous profile's receipts to the user's history.
+    grantTableActions(props.consentsTable, fn, ['dynamodb:PutItem', 'dynamodb:Query']);
     // FirehoseEventArchive.put: PutRecordBatch only (not PutRecord), on this stream only.
     props.eventsArchive.grant(fn, 'firehose:PutRecordBatch');
     if (props.personalizeEvents) {

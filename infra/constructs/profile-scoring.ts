@@ -1,3 +1,4 @@
+import { grantTableActions } from '../grant-table-actions';
 import { Duration, type TimeZone } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -33,6 +34,12 @@ export const RUN_RETRY: RetryBudget = { attempts: 1, maxEventAge: Duration.hours
 export interface ProfileScoringProps {
   /** Scanned, read and conditionally written: every profile, nightly. */
   readonly profilesTable: dynamodb.ITable;
+  /** Scanned for the active campaigns with date triggers. */
+  readonly campaignsTable: dynamodb.ITable;
+  /** Where date-trigger timers are armed (PutItem only). */
+  readonly timersTable: dynamodb.ITable;
+  /** deliver's `DEFAULT_TIME_ZONE`, for users without a time zone; absent = UTC. */
+  readonly defaultTimeZone?: string;
   /** `RFM_CURRENCY`: the currency RFM's monetary is measured in. */
   readonly rfmCurrency: string;
   /** When the rescoring runs: every day at `hour`:00 in `timeZone`. */
@@ -77,7 +84,10 @@ export class ProfileScoring extends Construct {
         timeout: NIGHTLY_PROFILES_TIMEOUT,
         environment: {
           PROFILES_TABLE_NAME: props.profilesTable.tableName,
+          CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
+          TIMERS_TABLE_NAME: props.timersTable.tableName,
           RFM_CURRENCY: props.rfmCurrency,
+          ...(props.defaultTimeZone && { DEFAULT_TIME_ZONE: props.defaultTimeZone }),
         },
       }),
       'NightlyProfilesFunction',
@@ -85,6 +95,9 @@ export class ProfileScoring extends Construct {
     // What DynamoProfileStore's scanAll, load and save call: no BatchGetItem, UpdateItem, DeleteItem or
     // DescribeTable, which grantReadWriteData would add and the rescoring never uses.
     props.profilesTable.grant(fn, 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // The active campaigns (a Scan, as DynamoCampaignStore reads them), and date-trigger timers: arms only.
+    grantTableActions(props.campaignsTable, fn, ['dynamodb:Scan']);
+    grantTableActions(props.timersTable, fn, ['dynamodb:PutItem']);
     this.nightlyProfilesFunction = fn;
 
     this.schedule = scheduleFunction(this, 'NightlyProfilesSchedule', {

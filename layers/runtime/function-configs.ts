@@ -111,6 +111,11 @@ export const SWEEP_TIMERS_CONFIG = defineConfig({
 
 export const NIGHTLY_PROFILES_CONFIG = defineConfig({
   PROFILES_TABLE_NAME: resource(),
+  /** Date-triggered campaigns are read from here, and their timers armed there. */
+  CAMPAIGNS_TABLE_NAME: resource(),
+  TIMERS_TABLE_NAME: resource(),
+  /** The zone of users whose profile has none, for date triggers' local times (deliver's setting). */
+  DEFAULT_TIME_ZONE: deliverySetting('DEFAULT_TIME_ZONE'),
   /** ISO 4217: spend in other currencies does not count toward RFM's monetary score. */
   RFM_CURRENCY: parsedBy((raw) => (raw && /^[A-Z]{3}$/.test(raw) ? raw : fail('must be an ISO 4217 currency code of 3 uppercase letters, e.g. "GBP"'))),
 });

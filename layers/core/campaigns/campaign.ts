@@ -98,7 +98,10 @@ export type Condition =
  * A repeated starting event re-arms (moves) the timer of the same key.
  */
 export interface Trigger {
-  event: EventPattern;
+  /** Absent only for a `date` trigger. */
+  event?: EventPattern;
+  /** Fires on a date of the user's (a date trait) at a local time; exclusive of the other shapes. */
+  date?: DateTrigger;
   /** Conditions on the profile at the time of the event (e.g. `lifecycleStage`). */
   profile?: Audience;
   count?: { atLeast: number; withinMs: number };
@@ -109,6 +112,21 @@ export interface Trigger {
    * by adding that product to the cart). Without it there is one timer per user and campaign.
    */
   correlateOn?: string;
+}
+
+/**
+ * "Birthday, 09:00 local", "membership expiry minus 7 days, 10:00 local": armed by the nightly run as a
+ * durable timer (see date-triggers.ts), then delivered like any other intent.
+ */
+export interface DateTrigger {
+  /** A trait holding a date: `YYYY-MM-DD`, or an ISO-8601 date-time whose date part is used. */
+  trait: string;
+  /** `year`: on the date's anniversary every year (a birthday); absent: once, on the date itself. */
+  every?: 'year';
+  /** Days after (positive) or before (negative) the date; 0 when absent. */
+  offsetDays?: number;
+  /** Local time in the user's time zone, `HH:MM`. */
+  at: string;
 }
 
 /** Who may receive the campaign; every listed predicate must hold (an empty audience is everybody). */

@@ -349,7 +349,8 @@ const triggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] =
       message: `has ${shapes.join(' and ')}: a trigger takes at most one of count, unless, after (none = fire on every matching event)`,
     });
   }
-  errors.push(...whereErrors(trigger.event, '/trigger/event'));
+  errors.push(...dateTriggerErrors(trigger));
+  if (trigger.event) errors.push(...whereErrors(trigger.event, '/trigger/event'));
   if (trigger.unless) errors.push(...whereErrors(trigger.unless.event, '/trigger/unless/event'));
   if (trigger.correlateOn !== undefined) {
     if (!trigger.unless && trigger.after === undefined) {
@@ -359,7 +360,7 @@ const triggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] =
         message: 'keys a timer, so it needs `unless` or `after` in the trigger; remove it or add one of them',
       });
     } else {
-      const patterns: [EventPattern, string][] = [[trigger.event, '/trigger/event/type']];
+      const patterns: [EventPattern, string][] = trigger.event ? [[trigger.event, '/trigger/event/type']] : [];
       if (trigger.unless) patterns.push([trigger.unless.event, '/trigger/unless/event/type']);
       for (const [pattern, where] of patterns) {
         const lacking = typesOf(pattern).filter((type) => !eventPropertiesOf(type).includes(trigger.correlateOn!));
@@ -374,6 +375,13 @@ const triggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] =
     }
   }
   return errors;
+};
+
+/** A trigger starts on an event or on a date, never both; a date trigger takes no other shape. */
+const dateTriggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] => {
+  if (!trigger.date) return trigger.event ? [] : [{ path: '/trigger', code: 'TRIGGER_SHAPE', message: 'needs `event` (what starts it) or `date` (a date trait and a local time)' }];
+  const others = (['event', 'count', 'unless', 'after', 'correlateOn', 'profile'] as const).filter((field) => trigger[field] !== undefined);
+  return others.length > 0 ? [{ path: '/trigger', code: 'TRIGGER_SHAPE', message: `has date and ${others.join(', ')}: a date trigger stands alone (use audience for who)` }] : [];
 };
 
 /** Every `where` name must be a property of every type in the pattern, or the condition could never hold. */

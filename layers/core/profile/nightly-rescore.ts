@@ -1,5 +1,7 @@
 import { ProfileVersionConflictError } from '../errors';
-import type { ProfileStore } from '../ports';
+import type { Campaign } from '../campaigns/campaign';
+import type { ProfileStore, TimerStore } from '../ports';
+import { dateTimersFor } from '../triggers/date-triggers';
 import { deriveProfile } from './derive-profile';
 import type { Profile } from './profile';
 import { rfmBreakpoints, scoreRfm, type RfmBreakpoints, type RfmInputs, type RfmSegment } from './rfm';
@@ -24,6 +26,11 @@ export interface RescoreInput {
   now: Date;
   /** RFM's monetary is measured in one currency; spend in others does not count toward it. */
   currency: string;
+  /**
+   * Date-triggered campaigns (birthdays, expiries): their timers for the coming two days are armed for
+   * each profile as it is rescored, so they need no scan of their own.
+   */
+  dates?: { campaigns: readonly Campaign[]; timers: Pick<TimerStore, 'apply'>; defaultTimeZone?: string };
   maxAttempts?: number;
 }
 
@@ -33,6 +40,8 @@ export interface RescoreResult {
   breakpoints: RfmBreakpoints;
   segments: Partial<Record<RfmSegment, number>>;
   conflicts: number;
+  /** Date-trigger timers armed (an occurrence armed the night before too is counted again; it is one timer). */
+  dateTimersArmed: number;
 }
 
 /**
@@ -42,7 +51,8 @@ export interface RescoreResult {
  * write, so a profile that changed meanwhile is reloaded and scored again, never overwritten.
  */
 export const nightlyRescore = async (input: RescoreInput): Promise<RescoreResult> => {
-  const { scan, profiles, now, currency, maxAttempts = 3 } = input;
+  const { scan, profiles, now, currency, dates, maxAttempts = 3 } = input;
+  const dateCampaigns = (dates?.campaigns ?? []).filter((campaign) => campaign.trigger.date !== undefined);
   const population: RfmInputs[] = [];
   for await (const page of scan()) {
     for (const profile of page) {
@@ -51,7 +61,7 @@ export const nightlyRescore = async (input: RescoreInput): Promise<RescoreResult
     }
   }
   const breakpoints = rfmBreakpoints(population);
-  const result: RescoreResult = { profiles: 0, customers: population.length, breakpoints, segments: {}, conflicts: 0 };
+  const result: RescoreResult = { profiles: 0, customers: population.length, breakpoints, segments: {}, conflicts: 0, dateTimersArmed: 0 };
 
   for await (const page of scan()) {
     await Promise.all(page.map((profile) => rescoreOne(profile)));
@@ -68,6 +78,7 @@ export const nightlyRescore = async (input: RescoreInput): Promise<RescoreResult
       try {
         await profiles.save(next, current.version);
         result.profiles++;
+        await armDateTimers(next);
         if (next.rfm) result.segments[next.rfm.segment] = (result.segments[next.rfm.segment] ?? 0) + 1;
         return;
       } catch (error) {
@@ -76,5 +87,14 @@ export const nightlyRescore = async (input: RescoreInput): Promise<RescoreResult
         current = await profiles.load(current.userId);
       }
     }
+  }
+
+  /** After the write: arming is idempotent, and a run that fails here is retried (or the next night arms it). */
+  async function armDateTimers(profile: Profile): Promise<void> {
+    if (!dates || dateCampaigns.length === 0) return;
+    const timers = dateTimersFor({ profile, campaigns: dateCampaigns, now, ...(dates.defaultTimeZone && { defaultTimeZone: dates.defaultTimeZone }) });
+    if (timers.length === 0) return;
+    await dates.timers.apply(timers.map((timer) => ({ op: 'arm' as const, timer })));
+    result.dateTimersArmed += timers.length;
   }
 };

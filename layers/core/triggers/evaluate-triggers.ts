@@ -43,10 +43,10 @@ export interface TriggerEvaluation {
 }
 
 /** Which of the trigger shapes a campaign uses (see {@link Trigger}). */
-export type TriggerShape = 'event' | 'count' | 'unless' | 'after';
+export type TriggerShape = 'event' | 'count' | 'unless' | 'after' | 'date';
 
 export const triggerShapeOf = (trigger: Trigger): TriggerShape =>
-  trigger.count ? 'count' : trigger.unless ? 'unless' : trigger.afterMs !== undefined ? 'after' : 'event';
+  trigger.date ? 'date' : trigger.count ? 'count' : trigger.unless ? 'unless' : trigger.afterMs !== undefined ? 'after' : 'event';
 
 /** The timer key of a campaign for an event: `<campaignId>#<correlation value or ->`. */
 export const timerKeyFor = (campaign: Campaign, event: IngestedEvent): string => `${campaign.id}#${correlationOf(campaign.trigger, event)}`;
@@ -88,6 +88,8 @@ export const evaluateTriggers = ({ campaigns, profile, applied, now }: EvaluateT
         if (marks) evaluation.state.timers[campaign.id] = marks;
         break;
       }
+      case 'date':
+        break; // armed by the nightly run, not by events (date-triggers.ts)
     }
   }
   keepWatermarksOfInactive(before, campaigns, evaluation, now);

@@ -6,7 +6,8 @@ import type { PipelineEvent } from '../contract/pipeline-event';
  * on `properties.<field>` holds. A dotted field (`traits.plan`) reads a nested property. A property the
  * event does not carry fails every condition except `exists: false`.
  */
-export const matchesEvent = (event: Pick<PipelineEvent, 'type' | 'properties'>, pattern: EventPattern): boolean => {
+export const matchesEvent = (event: Pick<PipelineEvent, 'type' | 'properties'>, pattern: EventPattern | undefined): boolean => {
+  if (!pattern) return false; // a date trigger: no event starts it
   const types = Array.isArray(pattern.type) ? pattern.type : [pattern.type];
   if (!types.includes(event.type)) return false;
   return Object.entries(pattern.where ?? {}).every(([field, condition]) => holds(propertyOf(event, field), condition));

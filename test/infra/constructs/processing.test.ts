@@ -53,7 +53,7 @@ describe('Processing', () => {
     });
   });
 
-  it('may only add consent receipts, never change or delete one, and gets the tracking policy', () => {
+  it('may only add and read consent receipts, never change or delete one, and gets the tracking policy', () => {
     // Prepare
     const allowed = allowedActionsOf(template, 'ProcessEventsFunction');
     const variables = template.toJSON().Resources.ProcessEventsFunction.Properties.Environment.Variables;
@@ -62,7 +62,8 @@ describe('Processing', () => {
     const onConsents = [...allowed.entries()].filter(([, on]) => JSON.stringify(on).includes('"Consents"')).map(([action]) => action);
 
     // Assess
-    expect(onConsents).toEqual(['dynamodb:PutItem']);
+    // Query: an identity merge copies the device's receipts to the user's history; still no update or delete.
+    expect(onConsents.sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     expect(variables).toMatchObject({ CONSENTS_TABLE_NAME: { Ref: 'Consents' }, TRACKING_CONSENT: 'opt-in' });
     expect(variables.TRACKING_CONSENT_BY_REGION).toBeUndefined();
   });
@@ -97,7 +98,7 @@ describe('Processing', () => {
     expect(tablesOf('dynamodb:Scan')).toEqual(arns('Profiles', 'Campaigns'));
     expect(tablesOf('dynamodb:PutItem')).toEqual(arns('Profiles', 'Timers', 'Kpis', 'Consents'));
     expect(tablesOf('dynamodb:DeleteItem')).toEqual(arns('Profiles', 'Timers'));
-    expect(tablesOf('dynamodb:Query')).toEqual(arns('Profiles', 'Experiments', 'Kpis'));
+    expect(tablesOf('dynamodb:Query')).toEqual(arns('Profiles', 'Experiments', 'Kpis', 'Timers', 'Consents'));
     expect(JSON.stringify(byService('dynamodb'))).not.toContain('/index/');
     expect(allowed.get('sqs:SendMessage')).toEqual(expect.arrayContaining([arnOf('Intents'), arnOf('EventsDlq')]));
     const queues = [JSON.stringify(arnOf('Intents')), JSON.stringify(arnOf('EventsDlq'))];

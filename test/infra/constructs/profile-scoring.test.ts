@@ -133,7 +133,7 @@ describe('ProfileScoring', () => {
     expect(fn.Metadata[ENTRY_METADATA_KEY]).toBe('functions/profiles/nightly-profiles.handler.ts');
   });
 
-  it('gives nightly-profiles exactly the Profiles table name and the RFM currency, besides the shared variables', () => {
+  it('gives nightly-profiles exactly the Profiles, Campaigns and Timers table names and the RFM currency, besides the shared variables', () => {
     // Prepare
     const fn = resources.NightlyProfilesFunction;
 
@@ -147,11 +147,13 @@ describe('ProfileScoring', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       PROFILES_TABLE_NAME: { Ref: 'Profiles' },
+      CAMPAIGNS_TABLE_NAME: { Ref: 'Campaigns' },
+      TIMERS_TABLE_NAME: { Ref: 'Timers' },
       RFM_CURRENCY: 'GBP',
     });
   });
 
-  it('lets nightly-profiles scan, get and put Profiles items and send failed runs to its DLQ, nothing else', () => {
+  it('lets nightly-profiles scan, get and put Profiles items, scan Campaigns, arm Timers and send failed runs to its DLQ, nothing else', () => {
     // Prepare
     const ownLogGroup = (resources.NightlyProfilesFunction.Properties.LoggingConfig.LogGroup as { Ref: string }).Ref;
 
@@ -160,9 +162,9 @@ describe('ProfileScoring', () => {
 
     // Assess
     expect(Object.fromEntries(allowed)).toEqual({
-      'dynamodb:Scan': [arnOf('Profiles')],
+      'dynamodb:Scan': [arnOf('Profiles'), arnOf('Campaigns')],
       'dynamodb:GetItem': [arnOf('Profiles')],
-      'dynamodb:PutItem': [arnOf('Profiles')],
+      'dynamodb:PutItem': [arnOf('Profiles'), arnOf('Timers')],
       // The on-failure destination: Lambda sends with the function's role (CDK adds the two read actions).
       'sqs:SendMessage': [arnOf('NightlyProfilesScheduleDlq')],
       'sqs:GetQueueAttributes': [arnOf('NightlyProfilesScheduleDlq')],
@@ -198,6 +200,8 @@ describe('ProfileScoring', () => {
     // Act
     new ProfileScoring(stack, 'ProfileScoring', {
       profilesTable,
+      campaignsTable: profilesTable,
+      timersTable: profilesTable,
       rfmCurrency: 'USD',
       schedule: { hour: 0, timeZone: TimeZone.AMERICA_NEW_YORK },
       functionDefaults: { logRetention: RetentionDays.ONE_DAY, logRemovalPolicy: RemovalPolicy.DESTROY },

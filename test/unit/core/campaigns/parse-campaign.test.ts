@@ -234,7 +234,7 @@ describe('parseCampaign', () => {
     it('UNKNOWN_FIELD: a where condition on a property the event type does not have', () => {
       // Act
       const problems = breaking((file) => {
-        file.trigger.event.where = { dwelMs: { gte: 3000 } };
+        file.trigger.event!.where = { dwelMs: { gte: 3000 } };
       });
 
       // Assess
@@ -245,7 +245,7 @@ describe('parseCampaign', () => {
       // Act
       const problems = breaking((file) => {
         (file as Record<string, unknown>).channels = 'push';
-        file.trigger.event.where = { dwellMs: 3000 as never };
+        file.trigger.event!.where = { dwellMs: 3000 as never };
       });
 
       // Assess
@@ -257,7 +257,7 @@ describe('parseCampaign', () => {
       // Act
       const problems = breaking((file) => {
         file.id = 'Test_Campaign';
-        file.trigger.event.type = 'product_veiw' as never;
+        file.trigger.event!.type = 'product_veiw' as never;
         file.channels = ['push', 'pigeon' as never];
         file.content[0]!.when = { lifecycleStages: ['newbie' as never], tagsAny: ['big-spender'] };
       });
