@@ -7,6 +7,8 @@ import { parseCampaign, toCampaignFile, type CampaignFile } from '../../../../la
 
 const CAMPAIGNS_DIR = resolve(__dirname, '../../../../events/campaigns');
 const SEED_IDS = ['viewed-no-cart-coupon', 'related-products-after-purchase', 'comeback-after-3-days', 'browsed-three-pages', 'app-open-free-delivery'];
+/** Example campaigns of the other trigger shapes, with one content variant. */
+const EXAMPLE_IDS = ['birthday-greeting'];
 
 /** A valid campaign file as data; each test breaks one thing in it. */
 const validFile = (): CampaignFile => ({
@@ -43,12 +45,21 @@ const expectProblem = (problems: CampaignFieldError[], path: string, code: Campa
 
 describe('parseCampaign', () => {
   describe('the seed campaigns in events/campaigns/', () => {
-    it('holds exactly the five seed campaigns, each named after its id', () => {
+    it('holds exactly the five seed campaigns and the examples, each named after its id', () => {
       // Act
       const files = readdirSync(CAMPAIGNS_DIR).sort();
 
       // Assess
-      expect(files).toEqual(SEED_IDS.map((id) => `${id}.yaml`).sort());
+      expect(files).toEqual([...SEED_IDS, ...EXAMPLE_IDS].map((id) => `${id}.yaml`).sort());
+    });
+
+    it('reads a date trigger, and it survives toCampaignFile and back', () => {
+      // Act
+      const campaign = parseCampaign(readFileSync(join(CAMPAIGNS_DIR, 'birthday-greeting.yaml'), 'utf8'), 'birthday-greeting.yaml');
+
+      // Assess
+      expect(campaign.trigger).toEqual({ date: { trait: 'birthday', every: 'year', at: '09:00' } });
+      expect(parseCampaign(stringify(toCampaignFile(campaign)), 'birthday-greeting.yaml')).toEqual(campaign);
     });
 
     it.each(SEED_IDS)('%s is valid and has a content variant per segment plus a default', (id) => {
@@ -163,6 +174,16 @@ describe('parseCampaign', () => {
   });
 
   describe('errors name the field', () => {
+    it('TRIGGER_SHAPE: a trigger with neither event nor date, or a date with another shape', () => {
+      expectProblem(breaking((file) => (file.trigger = {})), '/trigger', 'TRIGGER_SHAPE', /needs `event`/);
+      expectProblem(breaking((file) => (file.trigger = { ...file.trigger, date: { trait: 'birthday', at: '09:00' } })), '/trigger', 'TRIGGER_SHAPE', /stands alone/);
+    });
+
+    it('SCHEMA: a date trigger’s local time, offset and trait name', () => {
+      const problems = breaking((file) => (file.trigger = { date: { trait: 'birth day', at: '9am', offsetDays: 400 } }));
+      for (const path of ['/trigger/date/trait', '/trigger/date/at', '/trigger/date/offsetDays']) expect(problems).toContainEqual(expect.objectContaining({ path }));
+    });
+
     it('INVALID_VALUE: rollout stages that shrink or stop short of 100', () => {
       const problems = breaking((file) => (file.rollout = { stages: [20, 5, 50] }));
       expectProblem(problems, '/rollout/stages/1', 'INVALID_VALUE', /exposure only grows/);
