@@ -93,7 +93,7 @@ describe('the function configuration schemas', () => {
 
   it('answer at synth for the values known then, leaving deployment-time tokens alone', () => {
     // Act
-    const problems = NIGHTLY_PROFILES_CONFIG.problems({ PROFILES_TABLE_NAME: '${Token[TOKEN.1]}', RFM_CURRENCY: 'gbp', TABLE: 'x' }, (value) => value.startsWith('${Token'));
+    const problems = NIGHTLY_PROFILES_CONFIG.problems({ PROFILES_TABLE_NAME: '${Token[TOKEN.1]}', CAMPAIGNS_TABLE_NAME: '${Token[TOKEN.2]}', TIMERS_TABLE_NAME: '${Token[TOKEN.3]}', RFM_CURRENCY: 'gbp', TABLE: 'x' }, (value) => value.startsWith('${Token'));
 
     // Assess
     expect(problems.map(({ variable }) => variable)).toEqual(['TABLE', 'RFM_CURRENCY']);
