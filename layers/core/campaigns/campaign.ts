@@ -102,6 +102,8 @@ export interface Trigger {
   event?: EventPattern;
   /** Fires on a date of the user's (a date trait) at a local time; exclusive of the other shapes. */
   date?: DateTrigger;
+  /** A broadcast: everyone in the audience at a scheduled time, once or recurring; exclusive of the other shapes. */
+  schedule?: BroadcastSchedule;
   /** Conditions on the profile at the time of the event (e.g. `lifecycleStage`). */
   profile?: Audience;
   count?: { atLeast: number; withinMs: number };
@@ -129,6 +131,20 @@ export interface DateTrigger {
   at: string;
 }
 
+/**
+ * When a broadcast goes out: once (`at`) or on a cron schedule, read in each user's own time zone (the
+ * default: "Friday 10:00 local") or in one `timeZone` for everybody. Fanned out by the Broadcast state
+ * machine (docs/broadcasts.md).
+ */
+export interface BroadcastSchedule {
+  /** Once: a local date and time, `YYYY-MM-DDTHH:MM`. */
+  at?: string;
+  /** Recurring: five cron fields (minute hour day-of-month month day-of-week), e.g. `0 10 * * FRI`. */
+  cron?: string;
+  /** One zone for everybody; absent: each user's own zone. */
+  timeZone?: string;
+}
+
 /** Who may receive the campaign; every listed predicate must hold (an empty audience is everybody). */
 export interface Audience {
   lifecycleStages?: LifecycleStage[];
@@ -150,6 +166,11 @@ export interface Audience {
   inactiveForDays?: number;
   /** A date trait (ISO-8601) falls within the next `withinDays` days, e.g. a membership that expires soon. */
   dateTraitWithin?: { trait: string; withinDays: number };
+  /**
+   * An imported segment: the user ids of `segments/<name>.csv` in the Reports bucket (`npm run segments --
+   * import`). Broadcasts only: the fan-out reads the list; a triggered campaign cannot use one.
+   */
+  importedSegment?: string;
   /** A saved segment (events/segments/<id>.yaml) whose predicates are added to these; resolved when the campaign is loaded. */
   segment?: string;
   /** The segment a loaded campaign's predicates came from (set by resolution, for people reading it). */

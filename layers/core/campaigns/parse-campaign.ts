@@ -1,3 +1,5 @@
+import { cronProblem } from '../broadcasts/occurrences';
+import { canonicalTimeZone } from '../time-zone';
 import Ajv, { type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import campaignSchema from '../../../events/schemas/campaign.schema.json';
@@ -302,6 +304,7 @@ const join = (path: string, segment: string | number) => `${path}/${escapePointe
 
 const semanticErrors = (file: CampaignFile): CampaignFieldError[] => [
   ...triggerErrors(file.trigger),
+  ...importedSegmentErrors(file),
   ...durationErrors(file),
   ...audienceErrors(file.audience, '/audience'),
   ...(file.trigger.profile ? [...audienceErrors(file.trigger.profile, '/trigger/profile'), ...segmentOnlyInAudience(file.trigger.profile, '/trigger/profile')] : []),
@@ -377,12 +380,36 @@ const triggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] =
   return errors;
 };
 
-/** A trigger starts on an event or on a date, never both; a date trigger takes no other shape. */
+/** A trigger starts on an event, a date or a schedule, exactly one; a date or a schedule takes no other shape. */
 const dateTriggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] => {
-  if (!trigger.date) return trigger.event ? [] : [{ path: '/trigger', code: 'TRIGGER_SHAPE', message: 'needs `event` (what starts it) or `date` (a date trait and a local time)' }];
-  const others = (['event', 'count', 'unless', 'after', 'correlateOn', 'profile'] as const).filter((field) => trigger[field] !== undefined);
-  return others.length > 0 ? [{ path: '/trigger', code: 'TRIGGER_SHAPE', message: `has date and ${others.join(', ')}: a date trigger stands alone (use audience for who)` }] : [];
+  const starts = (['event', 'date', 'schedule'] as const).filter((field) => trigger[field] !== undefined);
+  if (starts.length === 0) return [{ path: '/trigger', code: 'TRIGGER_SHAPE', message: 'needs `event` (what starts it), `date` (a date trait and a local time) or `schedule` (a broadcast)' }];
+  const alone = trigger.date ? 'date' : trigger.schedule ? 'schedule' : undefined;
+  if (!alone) return [];
+  const others = (['event', 'date', 'schedule', 'count', 'unless', 'after', 'correlateOn', 'profile'] as const).filter((field) => field !== alone && trigger[field] !== undefined);
+  if (others.length > 0) return [{ path: '/trigger', code: 'TRIGGER_SHAPE', message: `has ${alone} and ${others.join(', ')}: a ${alone} trigger stands alone (use audience for who)` }];
+  return trigger.schedule ? scheduleErrors(trigger.schedule) : [];
 };
+
+const scheduleErrors = (schedule: NonNullable<CampaignFile['trigger']['schedule']>): CampaignFieldError[] => {
+  const errors: CampaignFieldError[] = [];
+  if ((schedule.at === undefined) === (schedule.cron === undefined)) {
+    errors.push({ path: '/trigger/schedule', code: 'TRIGGER_SHAPE', message: 'needs exactly one of `at` (once) or `cron` (recurring)' });
+  }
+  const cron = schedule.cron === undefined ? undefined : cronProblem(schedule.cron);
+  if (cron) errors.push({ path: '/trigger/schedule/cron', code: 'INVALID_VALUE', message: cron });
+  if (schedule.at !== undefined && Number.isNaN(Date.parse(`${schedule.at}:00Z`))) errors.push({ path: '/trigger/schedule/at', code: 'INVALID_VALUE', message: 'is not a date and time' });
+  if (schedule.timeZone !== undefined && canonicalTimeZone(schedule.timeZone) === undefined) {
+    errors.push({ path: '/trigger/schedule/timeZone', code: 'INVALID_VALUE', message: 'is not an IANA time zone this runtime knows, e.g. "Europe/London"' });
+  }
+  return errors;
+};
+
+/** An imported segment is a list the fan-out reads: a campaign that triggers on events cannot use one. */
+const importedSegmentErrors = (file: CampaignFile): CampaignFieldError[] =>
+  file.audience?.importedSegment !== undefined && !file.trigger.schedule
+    ? [{ path: '/audience/importedSegment', code: 'INVALID_VALUE', message: 'is for broadcasts (trigger.schedule) only: the fan-out reads the list, the event triggers cannot' }]
+    : [];
 
 /** Every `where` name must be a property of every type in the pattern, or the condition could never hold. */
 const whereErrors = (pattern: EventPattern, at: string): CampaignFieldError[] =>

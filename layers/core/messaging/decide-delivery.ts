@@ -41,7 +41,7 @@ export type SuppressionReason =
   | 'PROVIDER_REJECTED';
 
 /** Why a message was put off to later (same message id, through a durable timer). */
-export type DeferralReason = 'QUIET_HOURS' | 'RATE_LIMITED' | 'VARIANT_SEND_TIME';
+export type DeferralReason = 'QUIET_HOURS' | 'RATE_LIMITED' | 'VARIANT_SEND_TIME' | 'SCHEDULED';
 
 export type DeliveryDecision =
   | { kind: 'send'; channel: SendChannel; address: string; timeZone: string }

@@ -62,6 +62,9 @@ export type DeliveryResult = (
  */
 export const RATE_LIMIT_DEFER_FROM_RECEIVE = 3;
 
+/** How early a scheduled intent (`notBefore`) may go out: the sweeper's minute, no more. */
+const EARLY_TOLERANCE_MS = 60_000;
+
 /** Attempts when concurrent sends to the same user keep changing their caps. */
 const MAX_CAPS_ATTEMPTS = 8;
 
@@ -103,6 +106,9 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
       // the same id, so the user's ledger keeps it to one send.
       intent = { ...intent, userId: profile.mergedInto };
       continue;
+    }
+    if (intent.notBefore !== undefined && now.getTime() < Date.parse(intent.notBefore) - EARLY_TOLERANCE_MS) {
+      return defer(intent, deps, baseRecord(intent, now), 'SCHEDULED', new Date(intent.notBefore), now);
     }
     const input = { intent, profile, campaign, sends: view.caps.sends, now, policy: deps.policy };
     let decision = decideDelivery(input);

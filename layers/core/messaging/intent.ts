@@ -17,6 +17,11 @@ export interface Intent {
   triggeredAt: string;
   /** Values for the campaign's template. */
   context: Record<string, string | number | string[]>;
+  /**
+   * Not to be sent before this time (ISO-8601): a broadcast's send time in the user's zone. An intent that
+   * arrives earlier is deferred to it (`SCHEDULED`), then checked like any other.
+   */
+  notBefore?: string;
 }
 
 export const messageIdFor = (parts: Pick<Intent, 'userId' | 'campaignId' | 'occurrence'>): string =>

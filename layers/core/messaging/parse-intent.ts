@@ -19,5 +19,8 @@ export const parseIntent = (body: string): Intent => {
   const record = value as Record<string, unknown>;
   const missing = REQUIRED_STRINGS.filter((field) => typeof record[field] !== 'string' || record[field] === '');
   if (missing.length > 0) throw new InvalidIntentError(`the intent lacks ${missing.join(', ')}`);
+  if (record.notBefore !== undefined && (typeof record.notBefore !== 'string' || Number.isNaN(Date.parse(record.notBefore)))) {
+    throw new InvalidIntentError('the intent has a notBefore that is not an ISO-8601 time');
+  }
   return { context: {}, ...record } as Intent;
 };
