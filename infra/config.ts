@@ -77,6 +77,10 @@ export interface PipelineConfig {
    * were still in the stream or a Firehose buffer during the first sweep (both drain within minutes).
    */
   readonly erasureSecondSweepMinutes: number;
+  /** Segments of a broadcast's parallel scan of Profiles: workers of its Distributed Maps (docs/broadcasts.md). */
+  readonly broadcastScanSegments: number;
+  /** Workers of one broadcast Distributed Map at once. */
+  readonly broadcastMaxConcurrency: number;
   /** Days an entry of the audit trail is kept (its TTL): the last quarter's audit plus a year by default. */
   readonly auditRetentionDays: number;
   /** Days the dead-letter queues keep a message (SQS allows 1 to 14). */
@@ -159,6 +163,8 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   reviewEmails: [],
   archiveRetentionDays: 730,
   erasureSecondSweepMinutes: 60,
+  broadcastScanSegments: 64,
+  broadcastMaxConcurrency: 64,
   auditRetentionDays: DEFAULT_AUDIT_RETENTION_DAYS,
   deadLetterRetentionDays: 14,
   exportRetentionDays: 30,
@@ -197,6 +203,8 @@ export const PIPELINE_CONTEXT_KEYS = {
   reviewEmails: 'pipeline:reviewEmails',
   archiveRetentionDays: 'pipeline:archiveRetentionDays',
   erasureSecondSweepMinutes: 'pipeline:erasureSecondSweepMinutes',
+  broadcastScanSegments: 'pipeline:broadcastScanSegments',
+  broadcastMaxConcurrency: 'pipeline:broadcastMaxConcurrency',
   auditRetentionDays: 'pipeline:auditRetentionDays',
   deadLetterRetentionDays: 'pipeline:deadLetterRetentionDays',
   exportRetentionDays: 'pipeline:exportRetentionDays',
@@ -266,6 +274,8 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
     reviewEmails: optional(read(keys.reviewEmails), (v) => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((e) => e.trim()).filter(Boolean)),
     archiveRetentionDays: optional(read(keys.archiveRetentionDays), (v) => positiveInteger(keys.archiveRetentionDays, v)),
     erasureSecondSweepMinutes: optional(read(keys.erasureSecondSweepMinutes), (v) => positiveInteger(keys.erasureSecondSweepMinutes, v)),
+    broadcastScanSegments: optional(read(keys.broadcastScanSegments), (v) => positiveInteger(keys.broadcastScanSegments, v)),
+    broadcastMaxConcurrency: optional(read(keys.broadcastMaxConcurrency), (v) => positiveInteger(keys.broadcastMaxConcurrency, v)),
     auditRetentionDays: optional(read(keys.auditRetentionDays), (v) => positiveInteger(keys.auditRetentionDays, v)),
     deadLetterRetentionDays: optional(read(keys.deadLetterRetentionDays), (v) => {
       const days = positiveInteger(keys.deadLetterRetentionDays, v);

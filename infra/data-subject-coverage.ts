@@ -19,6 +19,8 @@ export const DATA_SUBJECT_COVERAGE: Readonly<Record<string, SubjectCoverage>> = 
   // Also deletions/ (markers named by hash), training/ (no user data) and personalize-deletions/ (the
   // workflow deletes its file when Personalize's job is over).
   Models: { handledBy: ['archive', 'decisions', 'personalize-exports', 'models'] },
+  // Also broadcasts/ (recipient lists of a broadcast, user ids, expired after 7 days: within a request's
+  // deadline) and segments/ (imported segments: the team's own uploads, which it edits at the source).
   Reports: { handledBy: ['exports'] },
   Campaigns: { exempt: 'campaign definitions and their state: no user data' },
   Audit: { exempt: 'names users only as a sha256 hash of their id, and is kept 400 days as the record of who did what, this erasure included' },
@@ -32,4 +34,5 @@ export const DATA_SUBJECT_COVERAGE: Readonly<Record<string, SubjectCoverage>> = 
   NightlyProfilesScheduleDlq: { exempt: 'scheduler ticks: no user data' },
   RetrainModelScheduleDlq: { exempt: 'scheduler ticks: no user data' },
   MeasurementScheduleDlq: { exempt: 'scheduler ticks: no user data' },
+  BroadcastSchedulerScheduleDlq: { exempt: 'scheduler ticks: no user data' },
 };

@@ -14,6 +14,7 @@ import { Audit } from './constructs/audit';
 import { ProfileStore } from './constructs/profile-store';
 import { Recommendations } from './constructs/recommendations';
 import { Rollouts } from './constructs/rollouts';
+import { Broadcasts } from './constructs/broadcasts';
 import { DataRequests } from './constructs/data-requests';
 import { AdminApi } from './constructs/admin-api';
 import { applyCustomerManagedKey } from './customer-managed-keys';
@@ -53,6 +54,8 @@ export class MarketingPipelineStack extends Stack {
   readonly rollouts: Rollouts;
   /** Data-subject export and erasure: the data-request function and the `DataRequest` state machine. */
   readonly dataRequests: DataRequests;
+  /** Scheduled broadcasts: broadcast-scheduler, broadcast-step and the `Broadcast` state machine. */
+  readonly broadcasts: Broadcasts;
   /** The IAM-authorised admin routes on the REST API and the admin-api function behind them. */
   readonly adminApi: AdminApi;
   /** `DataKey`, with `pipeline:customerManagedKeys`: every store's encryption at rest. */
@@ -183,6 +186,17 @@ export class MarketingPipelineStack extends Stack {
       secondSweepWait: Duration.minutes(config.erasureSecondSweepMinutes),
       functionDefaults,
     });
+    this.broadcasts = new Broadcasts(this, 'Broadcasts', {
+      profilesTable: tables.profilesTable,
+      campaignsTable: tables.campaignsTable,
+      experimentsTable: tables.experimentsTable,
+      reportsBucket: this.rollouts.reportsBucket,
+      intentsQueue: this.messaging.intentsQueue,
+      scanSegments: config.broadcastScanSegments,
+      maxConcurrency: config.broadcastMaxConcurrency,
+      ...(config.deliverySettings.DEFAULT_TIME_ZONE && { defaultTimeZone: config.deliverySettings.DEFAULT_TIME_ZONE }),
+      functionDefaults,
+    });
     this.adminApi = new AdminApi(this, 'AdminApi', {
       api: this.ingest.api,
       profilesTable: tables.profilesTable,
@@ -200,6 +214,7 @@ export class MarketingPipelineStack extends Stack {
       RetrainModelScheduleDlq: this.recommendations.scheduleDlq,
       MeasurementScheduleDlq: this.measurement.scheduleDlq,
       DeliveryStatusDlq: this.measurement.deliveryStatusDlq,
+      BroadcastSchedulerScheduleDlq: this.broadcasts.scheduleDlq,
     };
     const functions = {
       Ingest: this.ingest.ingestFunction,
@@ -214,6 +229,8 @@ export class MarketingPipelineStack extends Stack {
       DeliveryStatus: this.measurement.deliveryStatusFunction,
       DataRequest: this.dataRequests.dataRequestFunction,
       AdminApi: this.adminApi.adminApiFunction,
+      BroadcastStep: this.broadcasts.stepFunction,
+      BroadcastScheduler: this.broadcasts.schedulerFunction,
     };
     this.analytics = new Analytics(this, 'Analytics', {
       bucket: this.recommendations.bucket,
@@ -230,7 +247,7 @@ export class MarketingPipelineStack extends Stack {
       timerLagThreshold: config.timerLagAlarmThreshold,
       deadLetterQueues,
       functions,
-      stateMachines: { RetrainModel: this.recommendations.stateMachine, Rollout: this.rollouts.stateMachine, DataRequest: this.dataRequests.stateMachine },
+      stateMachines: { RetrainModel: this.recommendations.stateMachine, Rollout: this.rollouts.stateMachine, DataRequest: this.dataRequests.stateMachine, Broadcast: this.broadcasts.stateMachine },
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       processEventsFunction: this.processing.processEventsFunction,

@@ -46,7 +46,11 @@ export class Rollouts extends Construct {
     const reports = createPrivateBucket(this, 'Reports', {
       removalPolicy: props.removalPolicy,
       // Export documents hold all of a user's data: long enough to hand over, no longer.
-      lifecycleRules: [{ prefix: 'exports/', expiration: props.exportRetention ?? Duration.days(30) }],
+      lifecycleRules: [
+        { prefix: 'exports/', expiration: props.exportRetention ?? Duration.days(30) },
+        // A broadcast's recipient lists are read within its run (at most 36 hours); a week to look into one.
+        { prefix: 'broadcasts/', expiration: Duration.days(7) },
+      ],
       withoutAccessLogsBecause:
         'Reports holds rollout reports written only by rollout-step and read by the team through the console or presigned URLs; CloudTrail data events audit access if the account enables them, and an access-log bucket would be a second bucket to secure for no reader.',
     });

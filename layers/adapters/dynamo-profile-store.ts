@@ -53,6 +53,12 @@ export class DynamoProfileStore implements ProfileStore {
     }
   }
 
+  /** One segment of a parallel scan (the broadcast fan-out: each segment is one worker), a page at a time. */
+  async *scanSegment(segment: number, totalSegments: number, pageSize = 500): AsyncGenerator<Profile[]> {
+    const pages = paginateScan({ client: this.client, pageSize }, { TableName: this.tableName, Limit: pageSize, Segment: segment, TotalSegments: totalSegments });
+    for await (const page of pages) yield (page.Items ?? []).map((item) => withDefaults(item as Profile));
+  }
+
   async save(profile: Profile, expectedVersion: number): Promise<void> {
     try {
       await this.client.send(new PutCommand(this.guardedPut(profile, expectedVersion)));

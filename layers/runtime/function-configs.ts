@@ -137,6 +137,26 @@ export const ROLLOUT_STEP_CONFIG = defineConfig({
   REPORTS_BUCKET_NAME: resource(),
 });
 
+/** Segments of the fan-out's parallel scan of Profiles: each is one worker of the Distributed Map. */
+export const DEFAULT_BROADCAST_SCAN_SEGMENTS = 16;
+
+export const BROADCAST_STEP_CONFIG = defineConfig({
+  PROFILES_TABLE_NAME: resource(),
+  CAMPAIGNS_TABLE_NAME: resource(),
+  EXPERIMENTS_TABLE_NAME: resource(),
+  REPORTS_BUCKET_NAME: resource(),
+  INTENTS_QUEUE_URL: resource(),
+  /** Up to DynamoDB's 1,000,000 segments; more segments, more parallel workers (each one Lambda invocation). */
+  BROADCAST_SCAN_SEGMENTS: wholeNumber({ fallback: DEFAULT_BROADCAST_SCAN_SEGMENTS, min: 1, max: 10_000 }),
+  /** The zone of users whose profile has none, for local-time broadcasts (deliver's setting). */
+  DEFAULT_TIME_ZONE: deliverySetting('DEFAULT_TIME_ZONE'),
+});
+
+export const BROADCAST_SCHEDULER_CONFIG = defineConfig({
+  CAMPAIGNS_TABLE_NAME: resource(),
+  BROADCAST_STATE_MACHINE_ARN: resource(),
+});
+
 export const DATA_REQUEST_CONFIG = defineConfig({
   PROFILES_TABLE_NAME: resource(),
   CONSENTS_TABLE_NAME: resource(),
@@ -177,6 +197,8 @@ export const FUNCTION_CONFIGS = {
   'retrain-model': RETRAIN_MODEL_CONFIG,
   'rollout-step': ROLLOUT_STEP_CONFIG,
   'data-request': DATA_REQUEST_CONFIG,
+  'broadcast-step': BROADCAST_STEP_CONFIG,
+  'broadcast-scheduler': BROADCAST_SCHEDULER_CONFIG,
   'admin-api': ADMIN_API_CONFIG,
 } as const;
 

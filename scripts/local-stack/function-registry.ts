@@ -15,6 +15,9 @@ import { createRetrainModelHandler } from '../../functions/recommendations/retra
 import { createRolloutStepHandler } from '../../functions/rollouts/rollout-step.handler';
 import { createDataRequestHandler } from '../../functions/compliance/data-request.handler';
 import { createAdminApiHandler } from '../../functions/compliance/admin-api.handler';
+import { createBroadcastStepHandler } from '../../functions/campaigns/broadcast-step.handler';
+import { createBroadcastSchedulerHandler } from '../../functions/campaigns/broadcast-scheduler.handler';
+import type { BroadcastStarter } from '../../layers/core/broadcasts/broadcast-run';
 import type { DataRequests } from '../../layers/core/compliance/data-requests';
 import type { KMS } from '@aws-sdk/client-kms';
 import type { Clock } from '../../layers/core/clock';
@@ -31,6 +34,8 @@ export interface LocalDependencies {
   clock: Clock;
   /** The data-subject requests the admin API starts (the local stack runs the DataRequest machine). */
   dataRequests?: DataRequests;
+  /** The broadcasts the scheduler starts (the local stack runs the Broadcast machine). */
+  broadcasts?: BroadcastStarter;
 }
 
 type Factory = (env: Record<string, string>, deps: LocalDependencies) => LambdaHandler<any, any>;
@@ -54,6 +59,9 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/rollouts/rollout-step.handler.ts': (env, deps) => createRolloutStepHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
   'functions/compliance/admin-api.handler.ts': (env, deps) =>
     createAdminApiHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock, ...(deps.dataRequests && { dataRequests: deps.dataRequests }) }),
+  'functions/campaigns/broadcast-step.handler.ts': (env, deps) => createBroadcastStepHandler(env, { dynamo: deps.dynamo, s3: deps.s3, sqs: deps.sqs, clock: deps.clock }),
+  'functions/campaigns/broadcast-scheduler.handler.ts': (env, deps) =>
+    createBroadcastSchedulerHandler(env, { dynamo: deps.dynamo, clock: deps.clock, ...(deps.broadcasts && { starter: deps.broadcasts }) }),
   'functions/compliance/data-request.handler.ts': (env, deps) => createDataRequestHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
 };
 

@@ -24,6 +24,7 @@ import { removeLocalState, writeLocalState } from './local-state';
 import { deliverToS3, s3DeliveryFromQueueHandler, s3DeliveryHandler } from './firehose/s3-delivery';
 import { startFirehoseDirectPut, type FirehosePutStats, type FirehoseSink } from './emulators/firehose-direct-put';
 import { resolveStateMachines, runStateMachine } from './step-functions/run-state-machine';
+import { LocalBroadcasts } from './step-functions/local-broadcasts';
 import { LocalDataRequests } from './step-functions/local-data-requests';
 import { S3DataRequestFiles } from '../../layers/adapters/s3-data-request-files';
 import { narrative, type Log } from './narrative';
@@ -105,6 +106,10 @@ export interface LocalStack {
   sweepTimers(): Promise<unknown>;
   /** Invokes the scheduled nightly profile job now, as the EventBridge schedule would. */
   runNightlyProfiles(): Promise<unknown>;
+  /** Runs the broadcast scheduler's tick now: starts (and, locally, runs to the end) every due broadcast occurrence. */
+  runBroadcastScheduler(): Promise<unknown>;
+  /** Starts a broadcast occurrence directly, as the scheduler would (once per occurrence). */
+  broadcasts: LocalBroadcasts;
   /** Executes the RetrainModel state machine now (aws-local-stepfunctions), as its nightly schedule would. */
   retrainModel(): Promise<unknown>;
   /**
@@ -203,6 +208,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const reportsBucket = stack.resources.Reports?.name;
     const dataRequests = reportsBucket ? new LocalDataRequests(new S3DataRequestFiles(clients.s3, reportsBucket), clock) : undefined;
     if (dataRequests) clients.dataRequests = dataRequests;
+    const broadcasts = new LocalBroadcasts();
+    clients.broadcasts = broadcasts;
     const resolved = resolveFunctions(template, stack);
     const identity = { region: emulators.region, accountId: emulators.accountId };
     const functions: Record<string, LambdaHandler<any, any>> = {};
@@ -354,6 +361,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         return runStateMachine(dataRequestMachine, taskTargets, { execution, waitMs: options.clock ? 0 : 1_000 }, input);
       });
     }
+    const broadcastMachine = machines.get('Broadcast');
+    if (broadcastMachine) {
+      broadcasts.attach((name, input) => {
+        const execution = { id: `arn:aws:states:${emulators.region}:${emulators.accountId}:execution:Broadcast:${name}`, name, startTime: clock().toISOString() };
+        // Each wave's Wait takes a second (none on a test's clock); deliver holds every intent until its send time.
+        return runStateMachine(broadcastMachine, taskTargets, { execution, waitMs: options.clock ? 0 : 1_000 }, input);
+      });
+    }
     const runSchedule = async (scheduleLogicalId: string): Promise<unknown> => {
       const schedule = schedules.find((s) => s.logicalId === scheduleLogicalId);
       if (!schedule) throw new Error(`the template has no schedule ${scheduleLogicalId} starting a function or a state machine`);
@@ -402,6 +417,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sweepTimers: () => runSchedule('SweepTimersSchedule'),
       runNightlyProfiles: () => runSchedule('NightlyProfilesSchedule'),
       retrainModel: () => runSchedule('RetrainModelSchedule'),
+      runBroadcastScheduler: () => runSchedule('BroadcastSchedulerSchedule'),
+      broadcasts,
       runRollout: async (campaignId, rolloutOptions = {}) => {
         const machine = machines.get('Rollout');
         const fn = byId.get('RolloutStepFunction');

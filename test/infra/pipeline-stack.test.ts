@@ -40,7 +40,7 @@ describe('MarketingPipelineStack', () => {
     const unencrypted = Object.entries(queues).filter(([, q]) => q.Properties?.SqsManagedSseEnabled !== true);
 
     // Assess
-    expect(Object.keys(queues)).toHaveLength(8);
+    expect(Object.keys(queues)).toHaveLength(9);
     expect(unencrypted).toEqual([]);
     for (const queue of Object.keys(queues)) {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {

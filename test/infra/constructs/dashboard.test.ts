@@ -175,7 +175,7 @@ describe('Dashboard', () => {
 
     // Assess
     expect(queues).toEqual(
-      ['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq', 'SweepTimersScheduleDlq', 'RetrainModelScheduleDlq', 'MeasurementScheduleDlq', 'DeliveryStatusDlq'].map((q) => `{{GetAtt:${q}.QueueName}}`),
+      ['EventsDlq', 'IntentsDlq', 'NightlyProfilesScheduleDlq', 'SweepTimersScheduleDlq', 'RetrainModelScheduleDlq', 'MeasurementScheduleDlq', 'DeliveryStatusDlq', 'BroadcastSchedulerScheduleDlq'].map((q) => `{{GetAtt:${q}.QueueName}}`),
     );
   });
 
