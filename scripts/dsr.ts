@@ -5,13 +5,6 @@
  * one with --url (or ADMIN_API_URL; stack output ApiUrl) and AWS credentials. See docs/compliance.md.
  */
 import { runDsr } from './dsr/dsr-cli';
+import { runCli } from './run-cli';
 
-runDsr(process.argv.slice(2))
-  .then(({ lines, exitCode }) => {
-    for (const line of lines) console.log(line);
-    process.exit(exitCode);
-  })
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  });
+runCli(() => runDsr(process.argv.slice(2)));

@@ -4,16 +4,19 @@ import { segmentTarget } from '../../layers/core/audit/audit-target';
 import type { AuditTrail } from '../../layers/core/audit/audit-trail';
 import { matchesAudience } from '../../layers/core/campaigns/match-audience';
 import type { Profile } from '../../layers/core/profile/profile';
+import { parseUserIdList } from '../../layers/core/segments/imported-segment';
 import { parseSegment, SegmentInvalidError, type Segment } from '../../layers/core/segments/segment';
 import { loadSegments, SEGMENTS_DIR } from './load-segment-files';
 
-export const USAGE = 'usage: npm run segments -- list | validate <file>… | estimate <id|file> [--sample <n>] [--table <ProfilesTable>]';
+export const USAGE = 'usage: npm run segments -- list | validate <file>… | estimate <id|file> [--sample <n>] [--table <ProfilesTable>] | import <name> <file.csv> [--bucket <ReportsBucket>]';
 
 /** What estimate reads profiles from, and records its sample in. */
 export interface SegmentsCliDeps {
   readonly profiles: () => Promise<{ scan: () => AsyncIterable<Profile[]>; audit?: { trail: AuditTrail; actor: string }; close: () => void }>;
   readonly now: () => Date;
   readonly segmentsDir?: string;
+  /** Stores an imported segment's CSV; answers where it went. */
+  readonly upload?: (name: string, csv: string) => Promise<string>;
 }
 
 /** The size of a segment over every profile, and the first members found. */
@@ -41,7 +44,7 @@ export const estimateSegment = async (segment: Segment, pages: AsyncIterable<Pro
 
 /** `npm run segments`: lines to print and the exit code. */
 export const runSegmentsCli = async (argv: readonly string[], deps: SegmentsCliDeps): Promise<{ lines: string[]; exitCode: number }> => {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { sample: { type: 'string', default: '5' }, table: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { sample: { type: 'string', default: '5' }, table: { type: 'string' }, bucket: { type: 'string' } } });
   const [command, ...rest] = positionals;
   try {
     if (command === 'list') {
@@ -53,6 +56,7 @@ export const runSegmentsCli = async (argv: readonly string[], deps: SegmentsCliD
       return { lines, exitCode: 0 };
     }
     if (command === 'estimate' && rest.length === 1) return await estimate(rest[0]!, Number(values.sample), deps);
+    if (command === 'import' && rest.length === 2 && deps.upload) return await importSegment(rest[0]!, rest[1]!, deps.upload);
   } catch (error) {
     if (error instanceof SegmentInvalidError) return { lines: error.problems.map((p) => `${error.source}: ${p.path || '/'} ${p.message}`), exitCode: 1 };
     throw error;
@@ -77,4 +81,16 @@ const estimate = async (idOrFile: string, sampleSize: number, deps: SegmentsCliD
   } finally {
     source.close();
   }
+};
+
+/** An imported segment's name: what a campaign's `audience.importedSegment` names (the schema's pattern). */
+const IMPORTED_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Checks a CSV of user ids and uploads it, ids only (one column, deduplicated), as the segment's list. */
+const importSegment = async (name: string, file: string, upload: NonNullable<SegmentsCliDeps['upload']>) => {
+  if (!IMPORTED_NAME.test(name)) return { lines: [`"${name}" is not a segment name: lowercase letters, digits and dashes, up to 63`], exitCode: 1 };
+  const list = parseUserIdList(readFileSync(file, 'utf8'));
+  if (list.errors.length > 0) return { lines: list.errors.map((e) => `${file}${e.line > 0 ? `:${e.line}` : ''}: ${e.message}`), exitCode: 1 };
+  const where = await upload(name, ['userId', ...list.userIds].join('\n') + '\n');
+  return { lines: [`imported segment ${name}: ${list.userIds.length.toLocaleString('en')} user ids → ${where}`], exitCode: 0 };
 };

@@ -179,6 +179,22 @@ describe('parseCampaign', () => {
       expectProblem(breaking((file) => (file.trigger = { ...file.trigger, date: { trait: 'birthday', at: '09:00' } })), '/trigger', 'TRIGGER_SHAPE', /stands alone/);
     });
 
+    it('a broadcast schedule: once or cron, in the user’s zone or one zone; an imported segment only for broadcasts', () => {
+      // Act
+      const weekly = parseCampaign(stringify({ ...validFile(), trigger: { schedule: { cron: '0 10 * * FRI' } }, audience: { importedSegment: 'vip-list' } }), 'weekly.yaml');
+      const both = breaking((file) => (file.trigger = { schedule: { at: '2026-12-24T09:00', cron: '0 10 * * FRI' } }));
+      const badCron = breaking((file) => (file.trigger = { schedule: { cron: '0 10 * * FRI 2026' } }));
+      const badZone = breaking((file) => (file.trigger = { schedule: { at: '2026-12-24T09:00', timeZone: 'Mars/Base' } }));
+      const importedOnEvents = breaking((file) => (file.audience = { importedSegment: 'vip-list' }));
+
+      // Assess
+      expect(weekly.trigger).toEqual({ schedule: { cron: '0 10 * * FRI' } });
+      expectProblem(both, '/trigger/schedule', 'TRIGGER_SHAPE', /exactly one/);
+      expectProblem(badCron, '/trigger/schedule/cron', 'INVALID_VALUE', /five fields/);
+      expectProblem(badZone, '/trigger/schedule/timeZone', 'INVALID_VALUE');
+      expectProblem(importedOnEvents, '/audience/importedSegment', 'INVALID_VALUE', /broadcasts/);
+    });
+
     it('SCHEMA: a date trigger’s local time, offset and trait name', () => {
       const problems = breaking((file) => (file.trigger = { date: { trait: 'birth day', at: '9am', offsetDays: 400 } }));
       for (const path of ['/trigger/date/trait', '/trigger/date/at', '/trigger/date/offsetDays']) expect(problems).toContainEqual(expect.objectContaining({ path }));
