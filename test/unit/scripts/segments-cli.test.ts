@@ -26,6 +26,26 @@ describe('npm run segments', () => {
     }),
   });
 
+  it('imports a CSV of user ids as one clean column, and refuses a bad name or a bad row', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'imported-'));
+    writeFileSync(join(dir, 'vip.csv'), 'userId,email\nann,ann@example.com\nbob,\nann,\n');
+    writeFileSync(join(dir, 'bad.csv'), `ann\n${'x'.repeat(200)}\n`);
+    const uploads: [string, string][] = [];
+    const withUpload = { ...deps([]), upload: async (name: string, csv: string) => (uploads.push([name, csv]), `s3://reports/segments/${name}.csv`) };
+
+    // Act
+    const ok = await runSegmentsCli(['import', 'vip-list', join(dir, 'vip.csv')], withUpload);
+    const badName = await runSegmentsCli(['import', 'VIP list', join(dir, 'vip.csv')], withUpload);
+    const badRow = await runSegmentsCli(['import', 'vip-list', join(dir, 'bad.csv')], withUpload);
+
+    // Assess
+    expect(ok).toEqual({ lines: ['imported segment vip-list: 2 user ids → s3://reports/segments/vip-list.csv'], exitCode: 0 });
+    expect(uploads).toEqual([['vip-list', 'userId\nann\nbob\n']]);
+    expect(badName.exitCode).toBe(1);
+    expect(badRow).toEqual({ lines: [`${join(dir, 'bad.csv')}:2: is longer than 128 characters`], exitCode: 1 });
+  });
+
   it('validates the saved segments in events/segments/', () => {
     expect([...loadSegments(SEGMENTS_DIR).keys()].sort()).toEqual(['gold-members-eu', 'lapsed-buyers', 'membership-expiring']);
   });
