@@ -74,10 +74,19 @@ export const sendWave = async (deps: BroadcastStepDeps, input: OccurrenceRef & {
   if (!campaign) return { enqueued: 0, cancelled: true };
   const users = await deps.recipients.wave(input.campaignId, input.occurrence, input.segment, input.wave);
   if (users.length === 0) return { enqueued: 0 };
-  await deps.intents.enqueue(users.map((userId) => broadcastIntent(campaign, userId, input.occurrence, input.wave)));
+  const intents = users.map((userId) => broadcastIntent(campaign, userId, input.occurrence, input.wave));
+  // Chunks in parallel: one SendMessageBatch after the other would cap a worker near a thousand a second.
+  for (let start = 0; start < intents.length; start += ENQUEUE_CHUNK * ENQUEUE_PARALLEL) {
+    const chunks = Array.from({ length: ENQUEUE_PARALLEL }, (_, i) => intents.slice(start + i * ENQUEUE_CHUNK, start + (i + 1) * ENQUEUE_CHUNK)).filter((chunk) => chunk.length > 0);
+    await Promise.all(chunks.map((chunk) => deps.intents.enqueue(chunk)));
+  }
   await deps.runs.add(input.campaignId, input.occurrence, { enqueued: users.length });
   return { enqueued: users.length };
 };
+
+/** Intents per enqueue call (ten SendMessageBatch requests), and calls in flight per worker. */
+const ENQUEUE_CHUNK = 100;
+const ENQUEUE_PARALLEL = 10;
 
 /** Finish: the run is done, or cancelled when the campaign was deactivated while it ran. */
 export const finishBroadcast = async (deps: BroadcastStepDeps, input: OccurrenceRef) => {
