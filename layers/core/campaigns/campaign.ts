@@ -1,4 +1,4 @@
-import type { Channel, ConsentPurpose, EventType } from '../contract/pipeline-event';
+import type { Channel, ConsentPurpose, CustomEventType, EventType } from '../contract/pipeline-event';
 import type { LifecycleStage } from '../profile/lifecycle';
 
 /**
@@ -75,7 +75,8 @@ export interface ExperimentVariant {
 
 /** Matches one event: its type and optional conditions on its properties. */
 export interface EventPattern {
-  type: EventType | EventType[];
+  /** Standard or custom event types. */
+  type: EventType | CustomEventType | (EventType | CustomEventType)[];
   /** Conditions on `properties.<field>` of the event, all of which must hold. */
   where?: Record<string, Condition>;
 }

@@ -4,7 +4,8 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import campaignSchema from '../../../events/schemas/campaign.schema.json';
 import { EVENT_SCHEMAS } from '../contract/event-schemas';
-import type { EventType } from '../contract/pipeline-event';
+import { EVENT_TYPES, isStandardEventType } from '../contract/pipeline-event';
+import { REGISTERED_CUSTOM_EVENT_SCHEMAS } from '../contract/custom-event-schemas';
 import type { Audience, Campaign, CampaignGoals, ContentVariant, EventPattern, ExperimentVariant, RolloutPlan, Trigger } from './campaign';
 import { formatDuration, parseDuration } from './duration';
 import { CampaignInvalidError, type CampaignFieldError } from './errors';
@@ -353,6 +354,8 @@ const triggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] =
     });
   }
   errors.push(...dateTriggerErrors(trigger));
+  if (trigger.event) errors.push(...typoErrors(trigger.event, '/trigger/event/type'));
+  if (trigger.unless) errors.push(...typoErrors(trigger.unless.event, '/trigger/unless/event/type'));
   if (trigger.event) errors.push(...whereErrors(trigger.event, '/trigger/event'));
   if (trigger.unless) errors.push(...whereErrors(trigger.unless.event, '/trigger/unless/event'));
   if (trigger.correlateOn !== undefined) {
@@ -366,7 +369,7 @@ const triggerErrors = (trigger: CampaignFile['trigger']): CampaignFieldError[] =
       const patterns: [EventPattern, string][] = trigger.event ? [[trigger.event, '/trigger/event/type']] : [];
       if (trigger.unless) patterns.push([trigger.unless.event, '/trigger/unless/event/type']);
       for (const [pattern, where] of patterns) {
-        const lacking = typesOf(pattern).filter((type) => !eventPropertiesOf(type).includes(trigger.correlateOn!));
+        const lacking = typesOf(pattern).filter((type) => !hasProperty(type, trigger.correlateOn!));
         if (lacking.length > 0) {
           errors.push({
             path: '/trigger/correlateOn',
@@ -411,12 +414,16 @@ const importedSegmentErrors = (file: CampaignFile): CampaignFieldError[] =>
     ? [{ path: '/audience/importedSegment', code: 'INVALID_VALUE', message: 'is for broadcasts (trigger.schedule) only: the fan-out reads the list, the event triggers cannot' }]
     : [];
 
-/** Every `where` name must be a property of every type in the pattern, or the condition could never hold. */
+/**
+ * Every `where` name must be a property of every type in the pattern, or the condition could never hold
+ * (its first part, for a dotted name: `custom.color`, `traits.plan`). An unregistered custom event's
+ * properties are free-form: any name may be there.
+ */
 const whereErrors = (pattern: EventPattern, at: string): CampaignFieldError[] =>
   Object.keys(pattern.where ?? {}).flatMap((name) => {
-    const lacking = typesOf(pattern).filter((type) => !eventPropertiesOf(type).includes(name));
+    const lacking = typesOf(pattern).filter((type) => !hasProperty(type, name.split('.')[0]!));
     if (lacking.length === 0) return [];
-    const known = [...new Set(typesOf(pattern).flatMap(eventPropertiesOf))];
+    const known = [...new Set(typesOf(pattern).flatMap((type) => eventPropertiesOf(type) ?? []))];
     return [
       {
         path: join(`${at}/where`, name),
@@ -426,13 +433,30 @@ const whereErrors = (pattern: EventPattern, at: string): CampaignFieldError[] =>
     ];
   });
 
-const typesOf = (pattern: EventPattern): EventType[] => (Array.isArray(pattern.type) ? pattern.type : [pattern.type]);
+/** The known types: the standard ones and the registered custom events. */
+const KNOWN_EVENT_TYPES: readonly string[] = [...EVENT_TYPES, ...Object.keys(REGISTERED_CUSTOM_EVENT_SCHEMAS)];
 
-/** The names under `properties` in an event type's schema (events/schemas/events/<type>.schema.json). */
-const eventPropertiesOf = (type: EventType): string[] => {
-  const schema = EVENT_SCHEMAS[type] as { properties?: { properties?: { properties?: Record<string, unknown> } } };
-  return Object.keys(schema.properties?.properties?.properties ?? {});
+/** A custom name within two edits of a known type is taken for a typo of it (`purchse`), not a new event. */
+const typoErrors = (pattern: EventPattern, at: string): CampaignFieldError[] =>
+  typesOf(pattern).flatMap((type, index) => {
+    if (KNOWN_EVENT_TYPES.includes(type)) return [];
+    const near = KNOWN_EVENT_TYPES.find((known) => editDistance(type, known) <= 2);
+    const path = Array.isArray(pattern.type) ? `${at}/${index}` : at;
+    return near ? [{ path, code: 'INVALID_VALUE' as const, message: `is not a known event type (did you mean "${near}"?); a custom event's name must not be this close to a known one` }] : [];
+  });
+
+const typesOf = (pattern: EventPattern): string[] => (Array.isArray(pattern.type) ? pattern.type : [pattern.type]);
+
+/**
+ * The names under `properties` in an event type's schema (events/schemas/events/<type>.schema.json, or a
+ * registered custom event's); undefined for an unregistered custom event, whose properties are free-form.
+ */
+const eventPropertiesOf = (type: string): string[] | undefined => {
+  const schema = (isStandardEventType(type) ? EVENT_SCHEMAS[type] : REGISTERED_CUSTOM_EVENT_SCHEMAS[type]) as { properties?: { properties?: { properties?: Record<string, unknown> } } } | undefined;
+  return schema && Object.keys(schema.properties?.properties?.properties ?? {});
 };
+
+const hasProperty = (type: string, name: string): boolean => eventPropertiesOf(type)?.includes(name) ?? true;
 
 const durationErrors = (file: CampaignFile): CampaignFieldError[] => {
   const durations: [keyof typeof DURATION_LIMITS_MS, string | undefined][] = [

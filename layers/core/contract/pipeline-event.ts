@@ -19,6 +19,14 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * An event type of the app's own (`wishlist_add`, `search`): a name matching CUSTOM_EVENT_NAME, with a
+ * registered schema in `events/schemas/custom/` or free-form properties within limits (docs/events.md).
+ */
+export type CustomEventType = string & { readonly customEventType?: never };
+
+export const isStandardEventType = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
+
 export type Channel = 'push' | 'sms' | 'email';
 
 /** What a user consents to: `tracking` (behaviour data is kept) and each channel. */
@@ -69,6 +77,10 @@ export interface EventProperties {
   text?: string;
   /** feedback: where it was asked for, a slug such as `order-confirmation`. */
   placement?: string;
+  /** The app's own properties on a standard event, free-form within limits (docs/events.md). */
+  custom?: Record<string, unknown>;
+  /** A custom event's properties: its registered schema's, or free-form within limits. */
+  [property: string]: unknown;
 }
 
 export interface EventContext {
@@ -79,7 +91,7 @@ export interface EventContext {
 
 /** An event as an app sends it. */
 export interface PipelineEvent {
-  type: EventType;
+  type: EventType | CustomEventType;
   insertId: string;
   userId?: string;
   anonymousId?: string;

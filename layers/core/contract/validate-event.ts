@@ -1,6 +1,8 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { BATCH_SCHEMA, COMMON_SCHEMA, EVENT_SCHEMAS } from './event-schemas';
+import { CUSTOM_EVENT_NAME, CUSTOM_EVENT_SCHEMA, REGISTERED_CUSTOM_EVENT_SCHEMAS } from './custom-event-schemas';
+import { customPropertyErrors } from './custom-properties';
 import { EVENT_TYPES, type EventType, type IngestedEvent, type PipelineEvent } from './pipeline-event';
 import { canonicalTimeZone } from '../time-zone';
 import { notBefore } from './not-before-keyword';
@@ -32,7 +34,21 @@ ajv.addKeyword(notBefore);
 ajv.addFormat('iana-time-zone', { type: 'string', validate: (zone: string) => canonicalTimeZone(zone) !== undefined });
 ajv.addSchema(COMMON_SCHEMA);
 const checkBatch = ajv.compile<{ events: unknown[] }>(BATCH_SCHEMA);
-const checkByType = new Map(EVENT_TYPES.map((type) => [type, ajv.compile<PipelineEvent>(EVENT_SCHEMAS[type])]));
+const checkByType = new Map<string, ReturnType<typeof ajv.compile<PipelineEvent>>>([
+  ...EVENT_TYPES.map((type) => [type, ajv.compile<PipelineEvent>(EVENT_SCHEMAS[type])] as const),
+  ...Object.entries(REGISTERED_CUSTOM_EVENT_SCHEMAS).map(([type, schema]) => [type, ajv.compile<PipelineEvent>(schema)] as const),
+]);
+const checkCustom = ajv.compile<PipelineEvent>(CUSTOM_EVENT_SCHEMA);
+
+/** The schema an event type is checked with: its own (standard or registered), else the free-form custom one. */
+const checkOf = (type: unknown) => checkByType.get(type as string) ?? (typeof type === 'string' && CUSTOM_EVENT_NAME.test(type) ? checkCustom : undefined);
+
+/** Free-form properties: an unregistered custom event's, or `properties.custom` of any other. */
+const freeFormErrors = (candidate: Record<string, unknown>): FieldError[] => {
+  const properties = candidate.properties as Record<string, unknown> | undefined;
+  if (!checkByType.has(candidate.type as string)) return customPropertyErrors(properties, 'properties');
+  return properties && typeof properties === 'object' ? customPropertyErrors(properties.custom, 'properties.custom') : [];
+};
 
 /**
  * Validates one event against the schema of its type (`events/schemas/events/<type>.schema.json`).
@@ -44,14 +60,14 @@ export const validateEvent = (candidate: unknown): Validation<PipelineEvent> => 
   }
   const type = (candidate as { type?: unknown }).type;
   if (type === undefined) return { ok: false, errors: [{ path: 'type', code: 'MISSING_FIELD', message: 'is required' }] };
-  const check = checkByType.get(type as EventType);
+  const check = checkOf(type);
   if (!check) {
-    return { ok: false, errors: [{ path: 'type', code: 'INVALID_VALUE', message: `must be one of ${EVENT_TYPES.join(', ')}` }] };
+    return { ok: false, errors: [{ path: 'type', code: 'INVALID_VALUE', message: `must be one of ${EVENT_TYPES.join(', ')}, or a custom event's name (lowercase letters, digits and _, 2 to 40, starting with a letter)` }] };
   }
-  const unstorable = unstorableNumbers(candidate);
-  if (check(candidate) && unstorable.length === 0) return { ok: true, value: candidate };
-  const taken = new Set(unstorable.map((error) => error.path));
-  return { ok: false, errors: [...unstorable, ...toFieldErrors(check.errors).filter((error) => !taken.has(error.path))] };
+  const own = [...unstorableNumbers(candidate), ...freeFormErrors(candidate as Record<string, unknown>)];
+  if (check(candidate) && own.length === 0) return { ok: true, value: candidate };
+  const taken = new Set(own.map((error) => error.path));
+  return { ok: false, errors: [...own, ...toFieldErrors(check.errors).filter((error) => !taken.has(error.path))] };
 };
 
 /**

@@ -7,7 +7,7 @@ import type { Profile } from '../profile/profile';
  * Any other event with both ids is keyed by its userId and links nothing: only these two are statements
  * of identity that an app makes on purpose.
  */
-export const LINKING_EVENT_TYPES: ReadonlySet<EventType> = new Set(['identify', 'login']);
+export const LINKING_EVENT_TYPES: ReadonlySet<string> = new Set<EventType>(['identify', 'login']);
 
 /**
  * The anonymous profile keys a user's events link to the user, each once, leaving out those the profile

@@ -14,7 +14,7 @@ export type ActivityLevel = 'high' | 'medium' | 'low' | 'inactive';
 export const HIGH_ACTIVITY_MIN_INTERACTIONS = 3;
 
 /** What counts as an interaction: everything the user does; `identify` is the app talking about them. */
-export const INTERACTION_TYPES: ReadonlySet<EventType> = new Set(EVENT_TYPES.filter((type) => type !== 'identify'));
+export const INTERACTION_TYPES: ReadonlySet<string> = new Set<EventType>(EVENT_TYPES.filter((type) => type !== 'identify'));
 
 const DAY_MS = 86_400_000;
 

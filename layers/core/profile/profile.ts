@@ -54,7 +54,8 @@ export interface Profile {
   };
 
   // Behaviour, kept as additive counts so that any arrival order gives the same profile
-  counters: Partial<Record<EventType, number>>;
+  /** Per event type, standard and custom. */
+  counters: Partial<Record<EventType, number>> & Partial<Record<string, number>>;
   /** Interactions per UTC day (`YYYY-MM-DD`), the last {@link ACTIVITY_DAYS_KEPT} days before the newest. */
   activityDays: Record<string, number>;
   /** Interactions per UTC hour of day (24 entries). */

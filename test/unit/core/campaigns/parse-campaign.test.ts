@@ -294,17 +294,28 @@ describe('parseCampaign', () => {
       // Act
       const problems = breaking((file) => {
         file.id = 'Test_Campaign';
-        file.trigger.event!.type = 'product_veiw' as never;
         file.channels = ['push', 'pigeon' as never];
         file.content[0]!.when = { lifecycleStages: ['newbie' as never], tagsAny: ['big-spender'] };
       });
 
       // Assess
       expectProblem(problems, '/id', 'INVALID_VALUE', /kebab-case/);
-      expectProblem(problems, '/trigger/event/type', 'INVALID_VALUE', /must be one of: app_open.*did you mean "product_view"/);
       expectProblem(problems, '/channels/1', 'INVALID_VALUE', /must be one of: push, sms/);
       expectProblem(problems, '/content/0/when/lifecycleStages/0', 'INVALID_VALUE', /new, growth, stable, churn-risk/);
       expectProblem(problems, '/content/0/when/tagsAny/0', 'INVALID_VALUE', /must be a profile tag/);
+    });
+
+    it('INVALID_VALUE: an event type a letter or two from a known one is a typo, not a custom event', () => {
+      expectProblem(breaking((file) => (file.trigger.event!.type = 'product_veiw')), '/trigger/event/type', 'INVALID_VALUE', /did you mean "product_view"/);
+      expectProblem(breaking((file) => (file.trigger.event!.type = 'wishlist_ad')), '/trigger/event/type', 'INVALID_VALUE', /did you mean "wishlist_add"/);
+      expectProblem(breaking((file) => (file.trigger.event!.type = 'Teleport')), '/trigger/event/type', 'INVALID_VALUE');
+    });
+
+    it('accepts a custom event type, registered or not, and checks `where` only against a registered one’s properties', () => {
+      const parse = (trigger: object) => parseCampaign(stringify({ ...validFile(), trigger }), 'custom.yaml');
+      expect(parse({ event: { type: 'search', where: { query: { exists: true } } } }).trigger.event?.type).toBe('search');
+      expect(parse({ event: { type: 'product_view', where: { 'custom.color': { equals: 'red' } } } }).trigger.event?.where).toEqual({ 'custom.color': { equals: 'red' } });
+      expectProblem(breaking((file) => (file.trigger = { event: { type: 'wishlist_add', where: { colour: { equals: 'red' } } } })), '/trigger/event/where/colour', 'UNKNOWN_FIELD');
     });
 
     it('INVALID_VALUE: a list of event types with an unknown one names its index', () => {

@@ -118,9 +118,9 @@ describe('validateEvent', () => {
     expect(validateEvent({ ...event, anonymousId: 'device-1' }).ok).toBe(true);
   });
 
-  it('rejects an unknown event type', () => {
+  it('rejects an event type that is neither standard nor a custom event’s name', () => {
     // Act
-    const result = validateEvent(eventFactory({ type: 'teleport' as never }));
+    const result = validateEvent(eventFactory({ type: 'Teleport!' as never }));
 
     // Assess
     expect(!result.ok && result.errors).toEqual([expect.objectContaining({ path: 'type', code: 'INVALID_VALUE' })]);
