@@ -165,6 +165,12 @@ export interface Audience {
   noPurchaseForDays?: number;
   /** Not seen (no event) in the last N days. */
   inactiveForDays?: number;
+  /** A custom event at least `atLeast` times in the last `days` UTC days (today included; at most 35). */
+  eventCountWithin?: { event: string; atLeast: number; days: number };
+  /** Bought in a category within the last `days` days. */
+  purchasedInCategoryWithinDays?: { category: string; days: number };
+  /** A scalar property of the latest event of a custom type meets a condition. */
+  customEventValue?: { event: string; property: string; is: Condition };
   /** A date trait (ISO-8601) falls within the next `withinDays` days, e.g. a membership that expires soon. */
   dateTraitWithin?: { trait: string; withinDays: number };
   /**

@@ -1,4 +1,6 @@
 import type { Profile } from '../profile/profile';
+import { dayKey } from '../profile/activity';
+import { holds } from '../triggers/match-event';
 import type { Audience } from './campaign';
 
 const DAY_MS = 86_400_000;
@@ -18,7 +20,24 @@ export const matchesAudience = (profile: Profile, audience: Audience | undefined
   if (audience.tagsAny && !audience.tagsAny.some((tag) => tags.has(tag))) return false;
   if (audience.tagsNone && audience.tagsNone.some((tag) => tags.has(tag))) return false;
   if (audience.rfmSegments && !(profile.rfm && audience.rfmSegments.includes(profile.rfm.segment))) return false;
-  return matchesTraitsAndConsent(profile, audience) && matchesTimes(profile, audience, now.getTime());
+  return matchesTraitsAndConsent(profile, audience) && matchesTimes(profile, audience, now.getTime()) && matchesBehaviour(profile, audience, now);
+};
+
+/** Predicates over custom events and purchases by category (see custom-events.ts for what the profile keeps). */
+const matchesBehaviour = (profile: Profile, audience: Audience, now: Date): boolean => {
+  const { eventCountWithin: count, purchasedInCategoryWithinDays: bought, customEventValue: value } = audience;
+  if (count) {
+    const since = dayKey(new Date(now.getTime() - (count.days - 1) * DAY_MS).toISOString());
+    const days = profile.customEvents?.[count.event]?.days ?? {};
+    const total = Object.entries(days).reduce((sum, [day, n]) => (day >= since ? sum + n : sum), 0);
+    if (total < count.atLeast) return false;
+  }
+  if (bought) {
+    const at = profile.lastPurchaseByCategory?.[bought.category];
+    if (at === undefined || now.getTime() - Date.parse(at) > bought.days * DAY_MS) return false;
+  }
+  if (value && !holds(profile.customEvents?.[value.event]?.last?.[value.property], value.is)) return false;
+  return true;
 };
 
 const matchesTraitsAndConsent = (profile: Profile, audience: Audience): boolean => {

@@ -9,7 +9,7 @@ import { REGISTERED_CUSTOM_EVENT_SCHEMAS } from '../contract/custom-event-schema
 import type { Audience, Campaign, CampaignGoals, ContentVariant, EventPattern, ExperimentVariant, RolloutPlan, Trigger } from './campaign';
 import { formatDuration, parseDuration } from './duration';
 import { CampaignInvalidError, type CampaignFieldError } from './errors';
-import { CAMPAIGN_PLACEHOLDERS, PRODUCT_PLACEHOLDER, placeholdersIn } from './placeholders';
+import { CAMPAIGN_PLACEHOLDERS, DYNAMIC_PLACEHOLDER, PRODUCT_PLACEHOLDER, placeholdersIn } from './placeholders';
 import { uniqueFieldErrors } from '../unique-field-errors';
 
 /**
@@ -554,13 +554,13 @@ const placeholderErrors = (variant: CampaignFile['content'][number], at: string)
       if (name === 'coupon' && variant.coupon === undefined) {
         return [{ path, code: 'MISSING_FIELD', message: 'uses {{coupon}} but the variant has no `coupon`: add the coupon code' }];
       }
-      if (Object.hasOwn(CAMPAIGN_PLACEHOLDERS, name)) return [];
+      if (Object.hasOwn(CAMPAIGN_PLACEHOLDERS, name) || DYNAMIC_PLACEHOLDER.test(name)) return [];
       const known = [...Object.keys(CAMPAIGN_PLACEHOLDERS), 'product1'];
       return [
         {
           path,
           code: 'UNKNOWN_PLACEHOLDER',
-          message: `has an unknown placeholder {{${name}}}${didYouMean(name, known)}; known: {{coupon}}, {{productId}}, {{firstName}}, {{product1}}…{{product<N>}}`,
+          message: `has an unknown placeholder {{${name}}}${didYouMean(name, known)}; known: {{coupon}}, {{productId}}, {{firstName}}, {{product1}}…{{product<N>}}, {{event.<property>}}, {{trait.<name>}}`,
         },
       ];
     }),

@@ -12,6 +12,13 @@ export const CAMPAIGN_PLACEHOLDERS = {
   firstName: 'the user\'s firstName trait (empty when unknown)',
 } as const;
 
+/**
+ * `{{event.<property>}}`: a scalar property of the triggering custom event (`{{event.productId}}`), or of a
+ * standard event's own properties (`{{event.custom.color}}`); `{{trait.<name>}}`: an identify trait of the
+ * user at send time. A message whose value is missing is not sent (a hole in it would be worse).
+ */
+export const DYNAMIC_PLACEHOLDER = /^(event|trait)\.[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/;
+
 /** `{{product1}}` … `{{product<N>}}`: the N recommended products, N ≤ the variant's `recommendations`. */
 export const PRODUCT_PLACEHOLDER = /^product([1-9][0-9]*)$/;
 

@@ -3,6 +3,7 @@ import { pruneDays } from '../profile/activity';
 import { ACTIVITY_DAYS_KEPT, withDefaults, type Profile } from '../profile/profile';
 import { SEEN_INSERT_IDS_MAX_BYTES } from '../profile/seen-insert-ids';
 import { mergeTriggerStates } from './merge-trigger-states';
+import { latestPurchaseByCategory, mergeCustomEvents } from '../profile/custom-events';
 
 /** Anonymous ids a user profile remembers having absorbed (the newest); enough for every device of a real user. */
 export const MAX_ALIASES = 20;
@@ -11,7 +12,8 @@ export const MAX_ALIASES = 20;
  * The user's profile with an anonymous profile folded in: what the shopper did before logging in becomes
  * the user's history. Pure and symmetric where the data allows, so the result does not depend on which
  * profile was written first. The rules (docs/profiles.md, "Identity"):
- * - behaviour adds up: counters, activity days and hours, platforms, category interest, spend;
+ * - behaviour adds up: counters, activity days and hours, platforms, category interest, spend, custom
+ *   events' counts per day (their latest values: the latest event's);
  * - times take the extreme: first seen the earliest, last seen and last purchase the latest;
  * - consent and contact addresses: the latest statement wins per purpose (by client time), the user's on a tie;
  * - traits and time zone: the user's win; the anonymous profile only fills what the user lacks
@@ -43,6 +45,10 @@ export const mergeProfiles = (user: Profile, anonymous: Profile): Profile => {
   into.channels = { push: latestOf(into.channels.push, from.channels.push), sms: latestOf(into.channels.sms, from.channels.sms) };
   if (!into.channels.push) delete into.channels.push;
   if (!into.channels.sms) delete into.channels.sms;
+  if (into.customEvents || from.customEvents) into.customEvents = mergeCustomEvents(into.customEvents, from.customEvents);
+  if (from.lastPurchaseByCategory) {
+    for (const [category, at] of Object.entries(from.lastPurchaseByCategory)) into.lastPurchaseByCategory = latestPurchaseByCategory(into.lastPurchaseByCategory, [category], at);
+  }
   into.triggers = mergeTriggerStates(into.triggers, from.triggers);
   into.seenInsertIds = joinWindows(from.seenInsertIds, into.seenInsertIds);
   into.outbox = [...from.outbox, ...into.outbox];

@@ -75,6 +75,9 @@ export const renderContent = (input: { variant: ContentVariant; intent: Intent; 
     // Optional by the campaign contract: empty when unknown.
     if (name === 'firstName') return scalar(profile.traits.firstName) ?? '';
     if (name === 'productId') return scalar(intent.context.productId) ?? '';
+    // Required: a message missing one is not sent (recorded with the placeholder's name).
+    if (name.startsWith('event.')) return scalar(intent.context[name]);
+    if (name.startsWith('trait.')) return scalar(profile.traits[name.slice('trait.'.length)]);
     return undefined;
   };
   const title = fillTemplate(variant.title, values);

@@ -3,6 +3,7 @@ import { trackingVerdict, type NotTrackedReason, type TrackingPolicy } from '../
 import type { IngestedEvent } from '../contract/pipeline-event';
 import { isStorableNumber, type FieldError } from '../contract/validate-event';
 import { dayKey, INTERACTION_TYPES, pruneDays } from './activity';
+import { foldCustomEvent, isCustomEvent, latestPurchaseByCategory } from './custom-events';
 import { ACTIVITY_DAYS_KEPT, withDefaults, type Profile } from './profile';
 import { fingerprintOf, rememberInsertIds, seenFingerprints } from './seen-insert-ids';
 
@@ -148,8 +149,12 @@ const applyEvent = (profile: Profile, event: IngestedEvent): Profile => {
     if (weight > 0 && category) profile.categoryScores[category] = (profile.categoryScores[category] ?? 0) + weight;
   }
 
+  if (isCustomEvent(event)) profile.customEvents = foldCustomEvent(profile.customEvents ?? {}, event);
+
   if (event.type === 'purchase') {
     profile.lastPurchaseAt = latest(profile.lastPurchaseAt, at);
+    const bought = (props.items ?? []).map((item) => item.category).filter((c): c is string => c !== undefined);
+    if (bought.length > 0) profile.lastPurchaseByCategory = latestPurchaseByCategory(profile.lastPurchaseByCategory, bought, at);
     const currency = props.currency ?? 'XXX';
     profile.spend[currency] = roundCents((profile.spend[currency] ?? 0) + orderTotal(props.items ?? []));
   }

@@ -5,6 +5,7 @@ import type { TriggerState } from '../triggers/trigger-state';
 import type { ActivityLevel } from './activity';
 import type { LifecycleStage } from './lifecycle';
 import type { SealedField } from './contact-fields';
+import type { CustomEventSummary } from './custom-events';
 import type { RfmScore } from './rfm';
 import { rememberInsertIds, RECENT_INSERT_IDS_LIMIT } from './seen-insert-ids';
 
@@ -63,6 +64,10 @@ export interface Profile {
   platforms: Partial<Record<Platform, number>>;
   /** Interest per category: product view 1, add to cart 3, purchase 5. */
   categoryScores: Record<string, number>;
+  /** Custom events by type (absent until the first): counts per day, first and last seen, the latest's values. */
+  customEvents?: Record<string, CustomEventSummary>;
+  /** The latest purchase per category (absent until the first purchase with categories). */
+  lastPurchaseByCategory?: Record<string, string>;
 
   // Value
   /** Money spent per ISO currency. */

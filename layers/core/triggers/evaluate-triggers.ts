@@ -1,6 +1,6 @@
 import type { Campaign, EventPattern, Trigger } from '../campaigns/campaign';
 import { matchesAudience } from '../campaigns/match-audience';
-import type { IngestedEvent } from '../contract/pipeline-event';
+import { isStandardEventType, type IngestedEvent } from '../contract/pipeline-event';
 import { messageIdFor, type Intent } from '../messaging/intent';
 import type { Profile } from '../profile/profile';
 import { matchesEvent, propertyOf } from './match-event';
@@ -292,10 +292,32 @@ const intentFor = (ctx: CampaignContext, fields: Pick<Intent, 'occurrence' | 'tr
   ...fields,
 });
 
+/** Values a template's `{{event.<property>}}` may read, kept in the intent: few and short. */
+const MAX_EVENT_VALUES = 20;
+const MAX_EVENT_VALUE_LENGTH = 128;
+
+/**
+ * A custom event's scalar top-level properties, and those of a standard event's `custom` object, as
+ * `event.<property>` / `event.custom.<property>`. The typed properties of standard events are not
+ * copied: the contact fields among them must not travel in intents.
+ */
+const eventValuesOf = (event: IngestedEvent): Intent['context'] => {
+  const own = isStandardEventType(event.type) ? (event.properties?.custom ?? {}) : (event.properties ?? {});
+  const prefix = isStandardEventType(event.type) ? 'event.custom.' : 'event.';
+  const values: Intent['context'] = {};
+  for (const [name, value] of Object.entries(own).slice(0, MAX_EVENT_VALUES)) {
+    if (typeof value === 'string') values[`${prefix}${name}`] = value.slice(0, MAX_EVENT_VALUE_LENGTH);
+    else if (typeof value === 'number') values[`${prefix}${name}`] = value;
+    else if (typeof value === 'boolean') values[`${prefix}${name}`] = String(value);
+  }
+  return values;
+};
+
 /** What a template may need from the triggering event. */
 const contextOf = (event: IngestedEvent): Intent['context'] => {
   const { productId, category, page, orderId, items } = event.properties ?? {};
   return {
+    ...eventValuesOf(event),
     eventType: event.type,
     ...(productId ? { productId } : {}),
     ...(category ? { category } : {}),

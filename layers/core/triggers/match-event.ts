@@ -23,7 +23,8 @@ export const propertyOf = (event: Pick<PipelineEvent, 'properties'>, field: stri
   return value;
 };
 
-const holds = (value: unknown, condition: Condition): boolean => {
+/** Whether a value meets a condition (a `where` entry, or an audience's `customEventValue`). */
+export const holds = (value: unknown, condition: Condition): boolean => {
   if ('exists' in condition) return (value !== undefined && value !== null) === condition.exists;
   if ('equals' in condition) return value === condition.equals;
   if ('in' in condition) return (typeof value === 'string' || typeof value === 'number') && condition.in.includes(value);
