@@ -29,8 +29,9 @@ export const foldCustomEvent = (summaries: Record<string, CustomEventSummary>, e
   const at = event.timestamp;
   const day = dayKey(at);
   const current = summaries[event.type];
-  const isLatest = !current || Date.parse(at) >= Date.parse(current.lastAt);
-  const last = isLatest ? lastValuesOf(event) : current.last;
+  const values = lastValuesOf(event);
+  const isLatest = !current || isLater({ at, last: values }, { at: current.lastAt, last: current.last });
+  const last = isLatest ? values : current.last;
   summaries[event.type] = {
     count: (current?.count ?? 0) + 1,
     firstAt: current && Date.parse(current.firstAt) <= Date.parse(at) ? current.firstAt : at,
@@ -50,7 +51,7 @@ export const mergeCustomEvents = (a: Record<string, CustomEventSummary> = {}, b:
       merged[type] = theirs;
       continue;
     }
-    const latest = Date.parse(theirs.lastAt) > Date.parse(mine.lastAt) ? theirs : mine;
+    const latest = isLater({ at: theirs.lastAt, last: theirs.last }, { at: mine.lastAt, last: mine.last }) ? theirs : mine;
     const days = { ...mine.days };
     for (const [day, count] of Object.entries(theirs.days)) days[day] = (days[day] ?? 0) + count;
     merged[type] = {
@@ -69,6 +70,15 @@ export const latestPurchaseByCategory = (current: Record<string, string> = {}, c
   const next = { ...current };
   for (const category of categories) if (next[category] === undefined || Date.parse(at) > Date.parse(next[category]!)) next[category] = at;
   return keepNewest(next, MAX_PURCHASE_CATEGORIES, (value) => value);
+};
+
+/**
+ * Whether one event's values come after another's: by client time, and at the same instant by their JSON
+ * (an arbitrary order, but the same whichever arrives first, so the profile does not depend on arrival order).
+ */
+const isLater = (a: { at: string; last?: object }, b: { at: string; last?: object }): boolean => {
+  const byTime = Date.parse(a.at) - Date.parse(b.at);
+  return byTime !== 0 ? byTime > 0 : JSON.stringify(a.last ?? {}) >= JSON.stringify(b.last ?? {});
 };
 
 /** A custom event's scalar top-level properties (strings cut), at most {@link MAX_LAST_VALUES}. */

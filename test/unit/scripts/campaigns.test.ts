@@ -60,7 +60,7 @@ describe('npm run campaigns', () => {
 
       // Assess
       expect(result.code).toBe(0);
-      expect(result.out).toMatch(/6 valid, 0 invalid/);
+      expect(result.out).toMatch(/7 valid, 0 invalid/);
       expect(result.opened).toEqual([]);
     });
 
@@ -241,7 +241,7 @@ describe('npm run campaigns', () => {
       const campaigns = loadCampaignFiles(SEEDS);
 
       // Assess
-      expect(campaigns.map((c) => c.id)).toEqual(['app-open-free-delivery', 'birthday-greeting', 'browsed-three-pages', 'comeback-after-3-days', 'related-products-after-purchase', 'viewed-no-cart-coupon']);
+      expect(campaigns.map((c) => c.id)).toEqual(['app-open-free-delivery', 'birthday-greeting', 'browsed-three-pages', 'comeback-after-3-days', 'related-products-after-purchase', 'viewed-no-cart-coupon', 'wishlist-reminder']);
     });
 
     it('throws naming every invalid file, and ignores other files', () => {

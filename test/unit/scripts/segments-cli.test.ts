@@ -47,7 +47,7 @@ describe('npm run segments', () => {
   });
 
   it('validates the saved segments in events/segments/', () => {
-    expect([...loadSegments(SEGMENTS_DIR).keys()].sort()).toEqual(['gold-members-eu', 'lapsed-buyers', 'membership-expiring']);
+    expect([...loadSegments(SEGMENTS_DIR).keys()].sort()).toEqual(['gold-members-eu', 'lapsed-buyers', 'membership-expiring', 'wishlisters']);
   });
 
   it('estimates a segment over the profiles with a sample of members, and audits the sample', async () => {

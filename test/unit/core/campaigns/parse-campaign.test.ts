@@ -8,7 +8,7 @@ import { parseCampaign, toCampaignFile, type CampaignFile } from '../../../../la
 const CAMPAIGNS_DIR = resolve(__dirname, '../../../../events/campaigns');
 const SEED_IDS = ['viewed-no-cart-coupon', 'related-products-after-purchase', 'comeback-after-3-days', 'browsed-three-pages', 'app-open-free-delivery'];
 /** Example campaigns of the other trigger shapes, with one content variant. */
-const EXAMPLE_IDS = ['birthday-greeting'];
+const EXAMPLE_IDS = ['birthday-greeting', 'wishlist-reminder'];
 
 /** A valid campaign file as data; each test breaks one thing in it. */
 const validFile = (): CampaignFile => ({
