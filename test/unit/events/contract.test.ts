@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { validateBatchEnvelope, validateEvent } from '../../../layers/core/contract/validate-event';
+import { REGISTERED_CUSTOM_EVENT_SCHEMAS } from '../../../layers/core/contract/custom-event-schemas';
 import { EVENT_TYPES } from '../../../layers/core/contract/pipeline-event';
 
 const EVENTS_DIR = resolve(__dirname, '../../../events');
@@ -36,7 +37,8 @@ describe('the event contract in events/', () => {
 
     // Assess
     for (const ref of fileRefs) expect(existsSync(resolve(EVENTS_DIR, ref.split('#')[0]!))).toBe(true);
-    expect(fileRefs).toHaveLength(EVENT_TYPES.length);
+    // The standard types, the registered custom events and the free-form custom event.
+    expect(fileRefs).toHaveLength(EVENT_TYPES.length + Object.keys(REGISTERED_CUSTOM_EVENT_SCHEMAS).length + 1);
   });
 
   it('resolves every relative $ref inside the schemas', () => {
