@@ -80,7 +80,9 @@ const startRequest = async (kind: DataRequestKind, request: APIGatewayProxyEvent
   if (userId === undefined) return invalidUserId(route);
   let requestId: string;
   try {
-    ({ requestId } = await deps.dataRequests.start({ kind, userId, requestedBy: actor }));
+    // The devices the user absorbed are covered too; read now, before an erasure removes the profile.
+    const aliases = (await deps.profiles.load(userId))?.aliases ?? [];
+    ({ requestId } = await deps.dataRequests.start({ kind, userId, requestedBy: actor, aliases }));
   } catch {
     // Nothing was started, so nothing is audited; 503 tells the caller to retry.
     return { route, response: failure(503, 'DATA_REQUESTS_UNAVAILABLE', 'the request could not be started; retry') };

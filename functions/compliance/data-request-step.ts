@@ -1,6 +1,6 @@
 import type { StoreOutcome } from '../../layers/core/compliance/data-requests';
 import { receiptOf, type DataRequestReceipt, type DataRequestRun } from '../../layers/core/compliance/request-receipt';
-import { runStore, SUBJECT_STORES, type StoreExport, type SubjectObjectStore, type SubjectStore, type SubjectTable } from '../../layers/core/compliance/subject-stores';
+import { runStore, subjectIdsOf, SUBJECT_STORES, type StoreExport, type SubjectObjectStore, type SubjectStore, type SubjectTable } from '../../layers/core/compliance/subject-stores';
 import type { DeletionStatus } from '../../layers/adapters/personalize-data-deletion';
 
 /** A line store's partition the workflow's Map visits. */
@@ -54,12 +54,13 @@ export const dataRequestStep = async (input: DataRequestStep, deps: DataRequestD
     case 'store': {
       const store = deps.stores.get(input.store);
       if (!store) throw new Error(`no data-subject handler for store ${input.store}`);
-      return runStore(store, request.kind, request.userId, save(input.store));
+      return runStore(store, request.kind, subjectIdsOf(request.userId, request.aliases), save(input.store));
     }
     case 'partitions':
       return { partitions: await deps.partitions() };
     case 'lines':
-      return runStore(deps.lines(input.partition), request.kind, request.userId, save(input.partition.prefix));
+      // Event lines name an absorbed device by its raw anonymousId.
+      return runStore(deps.lines(input.partition), request.kind, subjectIdsOf(request.userId, request.aliases, 'raw'), save(input.partition.prefix));
     case 'personalize-start':
       if (request.kind === 'export') {
         await deps.files.savePart(request.requestId, 'personalize', { store: 'personalize', items: [], note: PERSONALIZE_EXPORT.detail! });

@@ -188,6 +188,7 @@ export class DataRequests extends Construct {
           'kind.$': '$.kind',
           'userId.$': '$.userId',
           'requestedBy.$': '$.requestedBy',
+          'aliases.$': '$.aliases',
           requestedAt: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
         },
       },

@@ -30,7 +30,7 @@ export class SfnDataRequests implements DataRequests {
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name: requestId,
-          input: JSON.stringify({ kind: input.kind, userId: input.userId, requestedBy: input.requestedBy }),
+          input: JSON.stringify({ kind: input.kind, userId: input.userId, requestedBy: input.requestedBy, aliases: input.aliases ?? [] }),
         }),
       );
     } catch (error) {

@@ -3,7 +3,13 @@
  * audit: SfnDataRequests in AWS, LocalDataRequests on the local stack.
  */
 export type DataRequestKind = 'export' | 'erase';
-export interface DataRequestInput { readonly kind: DataRequestKind; readonly userId: string; readonly requestedBy: string }
+export interface DataRequestInput {
+  readonly kind: DataRequestKind;
+  readonly userId: string;
+  readonly requestedBy: string;
+  /** The anonymous profile keys the user absorbed (identity merges): their data is the user's too. */
+  readonly aliases?: readonly string[];
+}
 export interface StoreOutcome { readonly store: string; readonly outcome: 'exported' | 'erased' | 'anonymised' | 'exempt' | 'failed'; readonly items?: number; readonly detail?: string }
 export interface DataRequestStatus {
   readonly requestId: string; readonly kind: DataRequestKind; readonly status: 'running' | 'succeeded' | 'failed';

@@ -9,6 +9,8 @@ export interface DataRequestRun {
   readonly userId: string;
   readonly requestedBy: string;
   readonly requestedAt: string;
+  /** The anonymous profile keys the user absorbed, read when the request started (absent on older runs). */
+  readonly aliases?: readonly string[];
 }
 
 /** The lasting record of a request: its status and each store's outcome, the user named only by hash. */

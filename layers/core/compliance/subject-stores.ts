@@ -36,17 +36,31 @@ export interface SubjectStore {
   erase(userId: string): Promise<number>;
 }
 
-/** Runs one store's part of a request and says how it went (a failure is thrown: the workflow retries it). */
+/**
+ * The ids a store knows one person by: the user id, and for each anonymous profile the user absorbed
+ * (`anonymous:<id>`) its key in the tables, or the raw anonymous id in event lines and exports.
+ */
+export const subjectIdsOf = (userId: string, aliases: readonly string[] = [], form: 'keys' | 'raw' = 'keys'): string[] => [
+  userId,
+  ...aliases.map((alias) => (form === 'raw' ? alias.replace(/^anonymous:/, '') : alias)),
+];
+
+/** Runs one store's part of a request for every id of the person and says how it went (a failure is thrown: the workflow retries it). */
 export const runStore = async (
   store: SubjectStore,
   kind: DataRequestKind,
-  userId: string,
+  ids: string | readonly string[],
   saveExport: (part: StoreExport) => Promise<void>,
 ): Promise<StoreOutcome> => {
+  const subjects = typeof ids === 'string' ? [ids] : ids;
   if (kind === 'export') {
-    const part = await store.export(userId);
+    const parts = [];
+    for (const id of subjects) parts.push(await store.export(id));
+    const part: StoreExport = { store: store.name, items: parts.flatMap((p) => p.items), ...(parts[0]?.note && { note: parts[0].note }) };
     await saveExport(part);
     return { store: store.name, outcome: 'exported', items: part.items.length, ...(part.note && { detail: part.note }) };
   }
-  return { store: store.name, outcome: 'erased', items: await store.erase(userId) };
+  let erased = 0;
+  for (const id of subjects) erased += await store.erase(id);
+  return { store: store.name, outcome: 'erased', items: erased };
 };

@@ -4,7 +4,7 @@ import { listReceipts, type ReceiptReader } from '../../../layers/adapters/sfn-d
 import type { Clock } from '../../../layers/core/clock';
 
 /** Runs one execution of the `DataRequest` machine, named `name`, with `input`. */
-export type DataRequestRunner = (name: string, input: { kind: string; userId: string; requestedBy: string }) => Promise<unknown>;
+export type DataRequestRunner = (name: string, input: { kind: string; userId: string; requestedBy: string; aliases: readonly string[] }) => Promise<unknown>;
 
 interface Execution {
   readonly kind: DataRequestStatus['kind'];
@@ -39,7 +39,7 @@ export class LocalDataRequests implements DataRequests {
     const execution: Execution = { kind: input.kind, requestedAt: this.clock().toISOString() };
     this.executions.set(requestId, execution);
     // In the background, as StartExecution returns before the execution ends; a failure is its status.
-    void run(requestId, { kind: input.kind, userId: input.userId, requestedBy: input.requestedBy }).catch(() => {
+    void run(requestId, { kind: input.kind, userId: input.userId, requestedBy: input.requestedBy, aliases: input.aliases ?? [] }).catch(() => {
       execution.failed = true;
     });
     return { requestId };

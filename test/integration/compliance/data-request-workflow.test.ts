@@ -35,12 +35,14 @@ const noWaits = (states: Record<string, any>, waits: Record<string, number> = {}
 describe('the DataRequest workflow, executed from the synthesized definition', () => {
   const deployment = (options: { failing?: SubjectStoreName } = {}) => {
     const erased: string[] = [];
+    const ids: string[] = [];
     const fake = (name: SubjectStoreName): SubjectStore => ({
       name,
       export: async () => ({ store: name, items: [{ from: name }] }),
-      erase: async () => {
+      erase: async (id) => {
         if (name === options.failing) throw new Error('ProvisionedThroughputExceeded');
         erased.push(name);
+        ids.push(`${name}:${id}`);
         return 1;
       },
     });
@@ -71,8 +73,8 @@ describe('the DataRequest workflow, executed from the synthesized definition', (
       now: () => NOW,
     };
     const alerts: unknown[] = [];
-    const run = (kind: 'export' | 'erase') =>
-      new StateMachine(definition as never, { validationOptions: { checkArn: false } }).run({ kind, userId: 'ann-1', requestedBy: 'arn:aws:iam::000000000000:user/dpo' } as never, {
+    const run = (kind: 'export' | 'erase', aliases: string[] = []) =>
+      new StateMachine(definition as never, { validationOptions: { checkArn: false } }).run({ kind, userId: 'ann-1', requestedBy: 'arn:aws:iam::000000000000:user/dpo', aliases } as never, {
         context: { Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:DataRequest:req-1', Name: 'req-1', StartTime: NOW.toISOString() } },
         overrides: {
           taskResourceLocalHandlers: {
@@ -83,7 +85,7 @@ describe('the DataRequest workflow, executed from the synthesized definition', (
           retryIntervalOverrides: noWaits(definition.States),
         },
       }).result;
-    return { run, erased, polls, receipts, parts, alerts };
+    return { run, erased, ids, polls, receipts, parts, alerts };
   };
 
   it('erases in every store twice (the second sweep after the wait), waits for Personalize, and ends with the receipt', async () => {
@@ -115,6 +117,18 @@ describe('the DataRequest workflow, executed from the synthesized definition', (
     expect(erased.filter((store) => store === 'profiles')).toHaveLength(2);
     expect(polls).toHaveLength(2);
     expect(JSON.stringify(output)).not.toContain('ann-1');
+  });
+
+  it('erases the anonymous profiles the user absorbed too: by key in the tables, by raw id in the lines', async () => {
+    // Prepare
+    const { run, ids } = deployment();
+
+    // Act
+    await run('erase', ['anonymous:device-9']);
+
+    // Assess
+    expect(ids).toEqual(expect.arrayContaining(['profiles:ann-1', 'profiles:anonymous:device-9', 'consents:anonymous:device-9', 'archive:ann-1', 'archive:device-9']));
+    expect(ids).not.toContain('archive:anonymous:device-9');
   });
 
   it('exports a part per store and assembles them, without asking Personalize to delete anything', async () => {

@@ -33,7 +33,7 @@ describe('SfnDataRequests', () => {
 
     expect(await requests.start({ kind: 'erase', userId: 'ann', requestedBy: 'dpo' })).toEqual({ requestId: 'req-new' });
     expect(await requests.start({ kind: 'erase', userId: 'ann', requestedBy: 'dpo', requestId: 'req-new' })).toEqual({ requestId: 'req-new' });
-    expect(mock.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({ stateMachineArn: MACHINE, name: 'req-new', input: '{"kind":"erase","userId":"ann","requestedBy":"dpo"}' });
+    expect(mock.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({ stateMachineArn: MACHINE, name: 'req-new', input: '{"kind":"erase","userId":"ann","requestedBy":"dpo","aliases":[]}' });
   });
 
   it('answers with the receipt once there is one, with the execution while it runs, and nothing for an unknown id', async () => {

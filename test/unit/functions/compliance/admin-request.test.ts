@@ -26,7 +26,7 @@ const fakes = () => {
   };
   const deps: AdminDependencies = {
     dataRequests,
-    profiles: { load: async (userId) => (userId === 'u1' ? ({ userId } as never) : undefined) },
+    profiles: { load: async (userId) => (userId === 'u1' ? ({ userId, aliases: ['anonymous:d-1'] } as never) : undefined) },
     audit: { record: async (entry) => void audited.push(entry), list: async () => audited },
     now: new Date('2026-12-04T10:00:00Z'),
   };
@@ -34,13 +34,13 @@ const fakes = () => {
 };
 
 describe('adminRequest', () => {
-  it('starts an erasure for the caller, answers 202 with the request id and audits it by the hashed user id', async () => {
+  it('starts an erasure for the caller and the devices they absorbed, answers 202 with the request id and audits it by the hashed user id', async () => {
     const { deps, started, audited } = fakes();
 
     const { response, audited: action } = await adminRequest(adminEvent('POST', '/v1/admin/users/{userId}/erasures', { userId: 'u1' }), deps);
 
     expect([response.statusCode, JSON.parse(response.body)]).toEqual([202, { requestId: 'r1' }]);
-    expect(started).toEqual([{ kind: 'erase', userId: 'u1', requestedBy: ADMIN }]);
+    expect(started).toEqual([{ kind: 'erase', userId: 'u1', requestedBy: ADMIN, aliases: ['anonymous:d-1'] }]);
     expect(action).toBe('data-request.erase');
     expect(audited).toEqual([{ at: '2026-12-04T10:00:00.000Z', actor: ADMIN, action: 'data-request.erase', target: userTarget('u1'), detail: { requestId: 'r1' } }]);
     expect(JSON.stringify(audited)).not.toContain('"u1"');
