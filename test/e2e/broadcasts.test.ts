@@ -6,8 +6,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoBroadcastRuns } from '../../layers/adapters/dynamo-broadcast-runs';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
 import { isInGlobalHoldout } from '../../layers/core/rollouts/bucketing';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { TEST_YEAR } from '../helpers/test-calendar';
+import { endpointOf, virtualClockStack } from '../helpers/virtual-clock-stack';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -17,7 +17,6 @@ const FRIDAY = (() => {
   return first + ((5 - new Date(first).getUTCDay() + 7) % 7) * DAY;
 })();
 const iso = (ms: number) => new Date(ms).toISOString();
-const endpointOf = (userId: string) => `arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/${userId}`;
 /** Half the users are held out: the test picks ids on each side of the line. */
 const HOLDOUT_SHARE = 0.5;
 const pick = (prefix: string, held: boolean) => Array.from({ length: 100 }, (_, i) => `${prefix}-${i}`).find((id) => isInGlobalHoldout(id, HOLDOUT_SHARE) === held)!;
@@ -45,70 +44,51 @@ caps:
  * caps; a deactivated campaign sends no more; an imported CSV segment receives one.
  */
 describe('scheduled broadcasts on a virtual clock', () => {
-  let stack: LocalStack;
-  let now = FRIDAY - 4 * 3_600_000; // Thursday 20:00 UTC
-  let insertIds = 0;
   const campaignsDir = mkdtempSync(join(tmpdir(), 'broadcast-campaigns-'));
+  const harness = virtualClockStack(FRIDAY - 4 * 3_600_000, { seedCampaigns: campaignsDir, environment: { HOLDOUT_SHARE: String(HOLDOUT_SHARE) } }); // Thursday 20:00 UTC
+  const { at, pushesTo } = harness;
   const [paris, tokyo, losAngeles, held, silver] = [pick('paris', false), pick('tokyo', false), pick('la', false), pick('held', true), pick('silver', false)];
 
   beforeAll(async () => {
     writeFileSync(join(campaignsDir, 'friday.yaml'), campaign('friday-deals', '{ cron: "0 10 * * FRI" }', '{ segment: gold-members-eu }'));
     writeFileSync(join(campaignsDir, 'silver.yaml'), campaign('silver-preview', '{ cron: "0 10 * * FRI" }', '{ traits: { memberLevel: [silver] } }'));
     writeFileSync(join(campaignsDir, 'vip.yaml'), campaign('vip-christmas', `{ at: "${TEST_YEAR}-12-24T10:00", timeZone: Europe/London }`, '{ importedSegment: vip-list }', '1d'));
-    stack = await startLocalStack({ port: 0, log: () => undefined, clock: () => new Date(now), pollIntervalMs: 50, seedCampaigns: campaignsDir, environment: { HOLDOUT_SHARE: String(HOLDOUT_SHARE) } });
+    await harness.start();
   }, 120_000);
   afterAll(async () => {
-    await stack?.stop();
+    await harness.stop();
     rmSync(campaignsDir, { recursive: true, force: true });
   });
 
-  const at = async (ms: number) => {
-    now = ms;
-    await stack.sweepTimers();
-    await stack.settle();
-  };
-  const identify = (userId: string, timeZone: string, memberLevel: string) => ({
-    type: 'identify',
-    insertId: `e2e-broadcast-${String(++insertIds).padStart(4, '0')}`,
-    userId,
-    timestamp: iso(now - DAY),
-    properties: { timeZone, pushEndpointArn: endpointOf(userId), traits: { region: 'EU', memberLevel }, consent: { tracking: true, push: true } },
-  });
-  const pushesTo = (userId: string) => stack.emulators.directPublishes.list().filter((p) => p.targetArn === endpointOf(userId)).map((p) => JSON.parse(p.message).default as string);
+  const identify = (userId: string, timeZone: string, memberLevel: string) =>
+    harness.event({ userId }, 'identify', { timeZone, pushEndpointArn: endpointOf(userId), traits: { region: 'EU', memberLevel }, consent: { tracking: true, push: true } }, -DAY);
   const decisionsOf = async (userId: string) => {
-    const { Items = [] } = await stack.clients.dynamo.send(
-      new QueryCommand({ TableName: stack.stack.resources.Messages!.name, KeyConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': userId } }),
+    const { Items = [] } = await harness.stack.clients.dynamo.send(
+      new QueryCommand({ TableName: harness.stack.stack.resources.Messages!.name, KeyConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': userId } }),
     );
     return Items.filter((item) => String(item.sk).startsWith('MSG#')).map((item) => `${item.campaignId}:${item.status}${item.reason ? `:${item.reason}` : ''}`).sort();
   };
 
   it('sends a recurring broadcast to a segment at 10:00 in each user’s zone, once, under the holdout and caps, and stops when cancelled', async () => {
     // Prepare
-    const response = await fetch(`${stack.url}/v1/events`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'x-api-key': stack.apiKey },
-      body: JSON.stringify({
-        events: [identify(paris, 'Europe/Paris', 'gold'), identify(tokyo, 'Asia/Tokyo', 'gold'), identify(losAngeles, 'America/Los_Angeles', 'gold'), identify(held, 'Europe/Paris', 'gold'), identify(silver, 'Europe/Paris', 'silver')],
-      }),
-    });
-    expect(response.status).toBe(200);
-    await stack.settle();
+    const posted = await harness.post(identify(paris, 'Europe/Paris', 'gold'), identify(tokyo, 'Asia/Tokyo', 'gold'), identify(losAngeles, 'America/Los_Angeles', 'gold'), identify(held, 'Europe/Paris', 'gold'), identify(silver, 'Europe/Paris', 'silver'));
+    expect(posted.status).toBe(200);
 
     // Act: Thursday 20:00 UTC, the scheduler starts Friday's fan-outs; the clock then runs through Friday
-    const started = (await stack.runBroadcastScheduler()) as { started: unknown[] };
-    await stack.settle();
-    const again = (await stack.runBroadcastScheduler()) as { started: unknown[] };
+    const started = (await harness.stack.runBroadcastScheduler()) as { started: unknown[] };
+    await harness.stack.settle();
+    const again = (await harness.stack.runBroadcastScheduler()) as { started: unknown[] };
     await at(FRIDAY + 1 * 3_600_000 - MINUTE);
     const tokyoEarly = pushesTo(tokyo).length;
     await at(FRIDAY + 1 * 3_600_000 + MINUTE); // 10:01 in Tokyo
     const tokyoOnTime = pushesTo(tokyo).length;
-    await new DynamoCampaignStore(stack.clients.dynamo, stack.stack.resources.Campaigns!.name).setActive('silver-preview', false, new Date(now));
+    await new DynamoCampaignStore(harness.stack.clients.dynamo, harness.stack.stack.resources.Campaigns!.name).setActive('silver-preview', false, new Date(harness.now()));
     await at(FRIDAY + 9 * 3_600_000 + MINUTE); // 10:01 in Paris
     await at(FRIDAY + 18 * 3_600_000 + MINUTE); // 10:01 in Los Angeles
     // A week later: the next occurrence reaches the same users, whose 10-day cap holds it back.
-    now = FRIDAY + 7 * DAY - 4 * 3_600_000;
-    await stack.runBroadcastScheduler();
-    await stack.settle();
+    harness.setNow(FRIDAY + 7 * DAY - 4 * 3_600_000);
+    await harness.stack.runBroadcastScheduler();
+    await harness.stack.settle();
     await at(FRIDAY + 7 * DAY + 18 * 3_600_000 + MINUTE);
 
     // Assess
@@ -121,7 +101,7 @@ describe('scheduled broadcasts on a virtual clock', () => {
     expect(await decisionsOf(paris)).toEqual(expect.arrayContaining(['friday-deals:sent', 'friday-deals:suppressed:ONCE_PER_CAMPAIGN']));
     expect(pushesTo(silver)).toEqual([]);
     expect(await decisionsOf(silver)).toEqual(['silver-preview:suppressed:CAMPAIGN_NOT_ACTIVE']);
-    const runs = await new DynamoBroadcastRuns(stack.clients.dynamo, stack.stack.resources.Experiments!.name).list('friday-deals');
+    const runs = await new DynamoBroadcastRuns(harness.stack.clients.dynamo, harness.stack.stack.resources.Experiments!.name).list('friday-deals');
     expect(runs.map((run) => [run.occurrence, run.status, run.recipients, run.enqueued])).toEqual([
       [`${iso(FRIDAY + 7 * DAY).slice(0, 10)}T10:00`, 'done', 4, 4],
       [`${iso(FRIDAY).slice(0, 10)}T10:00`, 'done', 4, 4],
@@ -131,13 +111,13 @@ describe('scheduled broadcasts on a virtual clock', () => {
 
   it('sends a broadcast to an imported CSV segment, at 10:00 London for everybody, deferring those in their quiet hours', async () => {
     // Prepare
-    await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.stack.resources.Reports!.name, Key: 'segments/vip-list.csv', Body: `userId\n${paris}\n${losAngeles}\nnobody-we-know\n` }));
+    await harness.stack.clients.s3.send(new PutObjectCommand({ Bucket: harness.stack.stack.resources.Reports!.name, Key: 'segments/vip-list.csv', Body: `userId\n${paris}\n${losAngeles}\nnobody-we-know\n` }));
     const christmasEve = Date.parse(`${TEST_YEAR}-12-24T10:00:00.000Z`);
 
     // Act
-    now = christmasEve - 15 * MINUTE;
-    await stack.runBroadcastScheduler();
-    await stack.settle();
+    harness.setNow(christmasEve - 15 * MINUTE);
+    await harness.stack.runBroadcastScheduler();
+    await harness.stack.settle();
     await at(christmasEve + MINUTE);
     const atTen = { paris: pushesTo(paris).length, losAngeles: pushesTo(losAngeles).length };
     await at(christmasEve + 6 * 3_600_000 + MINUTE); // 08:01 in Los Angeles, the end of its quiet hours

@@ -1,10 +1,10 @@
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/local-stack';
 import { TEST_YEAR } from '../helpers/test-calendar';
+import { endpointOf, virtualClockStack } from '../helpers/virtual-clock-stack';
 
-const MINUTE = 60_000;
+const HOUR = 3_600_000;
 /** 02:00 UTC, when the nightly profiles run starts, the day before the birthdays. */
 const NIGHT = Date.parse(`${TEST_YEAR}-11-24T02:00:00.000Z`);
-const endpointOf = (userId: string) => `arn:aws:sns:us-east-1:000000000000:endpoint/GCM/shop-app/${userId}`;
+const utc = (time: string) => Date.parse(`${TEST_YEAR}-11-${time}:00.000Z`);
 
 /**
  * The seed birthday campaign through the local stack: the nightly run arms each user's timer from the
@@ -12,56 +12,36 @@ const endpointOf = (userId: string) => `arn:aws:sns:us-east-1:000000000000:endpo
  * though two nights armed it.
  */
 describe('a birthday campaign, 09:00 local, on a virtual clock', () => {
-  let stack: LocalStack;
-  let now = NIGHT - 60 * MINUTE;
-  let insertIds = 0;
+  const harness = virtualClockStack(NIGHT - HOUR);
+  const { event, post, pushesTo, at } = harness;
 
-  beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, log: () => undefined, clock: () => new Date(now), pollIntervalMs: 50 });
-  });
-  afterAll(() => stack?.stop());
+  beforeAll(() => harness.start());
+  afterAll(() => harness.stop());
 
-  const at = async (ms: number) => {
-    now = ms;
-    await stack.sweepTimers();
-    await stack.settle();
-  };
-  const identify = (userId: string, timeZone: string, birthday: string) => ({
-    type: 'identify',
-    insertId: `e2e-birthday-${String(++insertIds).padStart(4, '0')}`,
-    userId,
-    timestamp: new Date(now).toISOString(),
-    properties: { timeZone, pushEndpointArn: endpointOf(userId), traits: { birthday }, consent: { tracking: true, push: true } },
-  });
-  const pushesTo = (userId: string) => stack.emulators.directPublishes.list().filter((p) => p.targetArn === endpointOf(userId));
+  const identify = (userId: string, timeZone: string, birthday: string) =>
+    event({ userId }, 'identify', { timeZone, pushEndpointArn: endpointOf(userId), traits: { birthday }, consent: { tracking: true, push: true } });
 
   it('sends on the day at 09:00 in each user’s zone, once, and not to a user whose birthday is another day', async () => {
     // Prepare
-    const response = await fetch(`${stack.url}/v1/events`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'x-api-key': stack.apiKey },
-      body: JSON.stringify({ events: [identify('tokyo', 'Asia/Tokyo', '1990-11-25'), identify('london', 'Europe/London', '1985-11-25'), identify('later', 'Europe/London', '1985-12-25')] }),
-    });
-    expect(response.status).toBe(200);
-    await stack.settle();
+    expect(await post(identify('tokyo', 'Asia/Tokyo', '1990-11-25'), identify('london', 'Europe/London', '1985-11-25'), identify('later', 'Europe/London', '1985-12-25'))).toMatchObject({ status: 200 });
 
     // Act: two nightly runs arm the 25th; the sweep runs around each user's 09:00
-    now = NIGHT;
-    await stack.runNightlyProfiles();
-    await at(Date.parse(`${TEST_YEAR}-11-24T23:59:00.000Z`));
+    harness.setNow(NIGHT);
+    await harness.stack.runNightlyProfiles();
+    await at(utc('24T23:59'));
     const tokyoEarly = pushesTo('tokyo').length;
-    await at(Date.parse(`${TEST_YEAR}-11-25T00:01:00.000Z`));
+    await at(utc('25T00:01'));
     const tokyoOnTime = pushesTo('tokyo').length;
-    now = NIGHT + 86_400_000;
-    await stack.runNightlyProfiles();
-    await at(Date.parse(`${TEST_YEAR}-11-25T08:59:00.000Z`));
+    harness.setNow(NIGHT + 24 * HOUR);
+    await harness.stack.runNightlyProfiles();
+    await at(utc('25T08:59'));
     const londonEarly = pushesTo('london').length;
-    await at(Date.parse(`${TEST_YEAR}-11-25T09:01:00.000Z`));
+    await at(utc('25T09:01'));
 
     // Assess
     expect([tokyoEarly, tokyoOnTime, londonEarly]).toEqual([0, 1, 0]);
     expect(pushesTo('london')).toHaveLength(1);
-    expect(JSON.parse(pushesTo('london')[0]!.message).default).toContain('BDAY20');
+    expect(pushesTo('london')[0]).toContain('BDAY20');
     expect(pushesTo('tokyo')).toHaveLength(1);
     expect(pushesTo('later')).toHaveLength(0);
   });

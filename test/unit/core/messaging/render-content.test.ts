@@ -104,8 +104,8 @@ describe('the seed campaigns (events/campaigns)', () => {
   const campaigns = loadCampaignFiles(resolve(__dirname, '../../../../events/campaigns'));
 
   it.each(campaigns.flatMap((c) => c.content.map((variant) => [c.id, variant.name, variant] as const)))('%s renders its %s variant completely', async (_id, _name, variant) => {
-    // Prepare: the popular items, minus what the user bought
-    const intent = intentFactory({ context: { productId: '85123A', purchasedProductIds: ['22423'] } });
+    // Prepare: the popular items, minus what the user bought (and the product of a custom event, for `{{event.productId}}`)
+    const intent = intentFactory({ context: { productId: '85123A', 'event.productId': '85123A', purchasedProductIds: ['22423'] } });
     const recommendations = await new PopularItemsRecommender().recommend({ userId: 'u', count: variant.recommendations, exclude: ['22423'], seedProductIds: ['85123A'] });
 
     // Act
