@@ -78,6 +78,18 @@ describe('audiences over custom events and purchases', () => {
 });
 
 describe('custom events in triggers and templates', () => {
+  it('counts a custom event toward a `count` trigger like a standard one', () => {
+    // Prepare
+    const campaign = campaignFactory({ id: 'three-searches', trigger: { event: { type: 'search' }, count: { atLeast: 3, withinMs: 3_600_000 } } });
+    const searches = [0, 10, 20].map((minute) => ingestedEventFactory({ type: 'search', insertId: `search-${minute}`, timestamp: new Date(Date.parse(day(22)) + minute * 60_000).toISOString(), properties: { query: 'mug' } }));
+
+    // Act
+    const { intents } = evaluateTriggers({ campaigns: [campaign], profile: emptyProfile('ann'), applied: searches, now: new Date(day(22, 11)) });
+
+    // Assess
+    expect(intents.map((intent) => intent.occurrence)).toEqual(['search-20']);
+  });
+
   it('fires on a custom event and fills {{event.*}} from it and {{trait.*}} from the profile; a missing value holds the message', () => {
     // Prepare
     const campaign = campaignFactory({
