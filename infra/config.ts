@@ -51,7 +51,7 @@ export interface PipelineConfig {
   /**
    * The rules deliver applies to every campaign, as its environment variables (`QUIET_HOURS`,
    * `DEFAULT_TIME_ZONE`, `PUSH_RATE_PER_SECOND`, `SMS_RATE_PER_SECOND`, `PUSH_CAP_PER_24H`,
-   * `MARKETING_CAP_PER_24H`, `SMS_CAP_PER_24H`; see docs/delivery.md). Validated at synth by the same
+   * `MARKETING_CAP_PER_24H`, `SMS_CAP_PER_24H`, `IN_APP_CAP_PER_24H`; see docs/delivery.md). Validated at synth by the same
    * code deliver reads them with, so a bad value fails `cdk synth`, not the first cold start.
    */
   readonly deliverySettings: Readonly<Partial<Record<DeliverySetting, string>>>;
@@ -131,6 +131,7 @@ export const DELIVERY_CONTEXT_KEYS = {
   PUSH_CAP_PER_24H: 'pipeline:pushCapPer24h',
   MARKETING_CAP_PER_24H: 'pipeline:marketingCapPer24h',
   SMS_CAP_PER_24H: 'pipeline:smsCapPer24h',
+  IN_APP_CAP_PER_24H: 'pipeline:inAppCapPer24h',
   HOLDOUT_SHARE: 'pipeline:holdoutShare',
   MINIMUM_MARKETING_AGE: 'pipeline:minimumMarketingAge',
 } as const;

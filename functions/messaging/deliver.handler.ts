@@ -5,6 +5,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoCampaignStore } from '../../layers/adapters/dynamo-campaign-store';
+import { DynamoInbox } from '../../layers/adapters/dynamo-inbox';
 import { DynamoMessageLog } from '../../layers/adapters/dynamo-message-log';
 import { DynamoProfileStore } from '../../layers/adapters/dynamo-profile-store';
 import { KmsFieldCipher } from '../../layers/adapters/kms-field-cipher';
@@ -102,6 +103,7 @@ export const createDeliverHandler = (env: Environment, overrides: DeliverOverrid
     exposures: experiments,
     push: new SnsPushSender(directSns),
     sms: new SnsSmsSender(directSns),
+    inbox: new DynamoInbox(dynamo, config.INBOX_TABLE_NAME),
     smsOptOuts: new SnsSmsOptOuts(directSns),
     recommender:
       overrides.recommender ??

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../core/contract/pipeline-event';
-import type { SendChannel } from '../core/messaging/delivery-policy';
+import type { RatedChannel } from '../core/messaging/delivery-policy';
 import { fromMicros, incrementFor, intervalMicros, reserveSlots, slotsEndingAt, toMicros } from '../core/messaging/rate-limit';
 import type { SlotReserver } from '../core/ports';
 
@@ -36,7 +36,7 @@ export class DynamoSlotReserver implements SlotReserver {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly ratePerSecond: Record<SendChannel, number>,
+    private readonly ratePerSecond: Record<RatedChannel, number>,
     /** Which limiter item (its own partition key, so shards do not share a partition's write limit). */
     shard = 0,
   ) {
@@ -79,7 +79,7 @@ export class DynamoSlotReserver implements SlotReserver {
   }
 
   /** `tatUs += span` if now ≤ tatUs ≤ lastStart. */
-  private async increment(channel: SendChannel, nowUs: number, lastStartUs: number, spanUs: number): Promise<{ kind: 'granted'; nextTatUs: number } | { kind: 'refused'; observed: Observed }> {
+  private async increment(channel: RatedChannel, nowUs: number, lastStartUs: number, spanUs: number): Promise<{ kind: 'granted'; nextTatUs: number } | { kind: 'refused'; observed: Observed }> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -100,7 +100,7 @@ export class DynamoSlotReserver implements SlotReserver {
   }
 
   /** Starts an idle schedule at now: `tatUs = next` if it is absent or behind now. Undefined when written. */
-  private async start(channel: SendChannel, nowUs: number, nextTatUs: number): Promise<Observed | undefined> {
+  private async start(channel: RatedChannel, nowUs: number, nextTatUs: number): Promise<Observed | undefined> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -120,7 +120,7 @@ export class DynamoSlotReserver implements SlotReserver {
   }
 
   /** The stored schedule from a refused write (raw attribute values), or a consistent read when the store did not return it. */
-  private async observedFrom(error: ConditionalCheckFailedException, channel: SendChannel): Promise<Observed> {
+  private async observedFrom(error: ConditionalCheckFailedException, channel: RatedChannel): Promise<Observed> {
     const raw = (error.Item as Record<string, { N?: string } | undefined> | undefined)?.tatUs?.N;
     if (raw !== undefined) return { kind: 'at', tatUs: Number(raw) };
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { userId: this.partition, sk: channel }, ConsistentRead: true }));

@@ -1,3 +1,4 @@
+import type { InboxMessage, InboxStateField } from './inbox/inbox-message';
 import type { PoisonRecord } from './contract/decode-records';
 import type { StreamRecord } from './contract/accept-batch';
 import type { Intent } from './messaging/intent';
@@ -226,4 +227,17 @@ export interface RolloutStore {
   /** Writes the state if the stored one is still at `expectedVersion` (0 = none); `RolloutVersionConflictError` otherwise. */
   save(state: RolloutState, expectedVersion: number): Promise<void>;
   counts(campaignId: string, runId: string): Promise<RunCounts>;
+}
+
+/** The in-app inbox (the Inbox table): one partition per user; see layers/core/inbox/inbox-message.ts for its keys. */
+export interface InboxStore {
+  /** Stores a message deliver sent; the same message again writes the same item (idempotent). */
+  put(message: InboxMessage): Promise<void>;
+  /** Inbox items newest first: at most `limit` read, starting after the sort key `after`; `next` when more remain. */
+  page(userId: string, limit: number, after?: string): Promise<{ messages: InboxMessage[]; next?: string }>;
+  /** The user's banners, of one slot or all. */
+  banners(userId: string, slot?: string): Promise<InboxMessage[]>;
+  get(userId: string, sortKey: string): Promise<InboxMessage | undefined>;
+  /** Sets each field to `at` unless already set (the first time counts); the message as it is after. */
+  mark(userId: string, sortKey: string, fields: readonly InboxStateField[], at: Date): Promise<InboxMessage | undefined>;
 }

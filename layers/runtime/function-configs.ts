@@ -57,6 +57,8 @@ export const DELIVER_CONFIG = defineConfig({
   CAMPAIGNS_TABLE_NAME: resource(),
   TIMERS_TABLE_NAME: resource(),
   EXPERIMENTS_TABLE_NAME: resource(),
+  /** In-app messages are written here (PutItem only). */
+  INBOX_TABLE_NAME: resource(),
   DELIVERY_EVENTS_TOPIC_ARN: resource(),
   /** The KMS key the addresses are sealed under: deliver is the one function that may decrypt them. */
   FIELD_KEY_ARN: resource(),
@@ -68,6 +70,7 @@ export const DELIVER_CONFIG = defineConfig({
   PUSH_CAP_PER_24H: deliverySetting('PUSH_CAP_PER_24H'),
   MARKETING_CAP_PER_24H: deliverySetting('MARKETING_CAP_PER_24H'),
   SMS_CAP_PER_24H: deliverySetting('SMS_CAP_PER_24H'),
+  IN_APP_CAP_PER_24H: deliverySetting('IN_APP_CAP_PER_24H'),
   HOLDOUT_SHARE: deliverySetting('HOLDOUT_SHARE'),
   MINIMUM_MARKETING_AGE: deliverySetting('MINIMUM_MARKETING_AGE'),
   KPIS_TABLE_NAME: resource(),

@@ -1,8 +1,9 @@
+import { InMemoryInbox } from './in-memory-inbox';
 import { InMemoryExperimentStore } from './in-memory-experiment-store';
 import type { Campaign } from '../../layers/core/campaigns/campaign';
 import type { Channel } from '../../layers/core/contract/pipeline-event';
 import type { DeliverIntentDeps } from '../../layers/core/messaging/deliver-intent';
-import { readDeliveryPolicy, type DeliveryPolicy, type SendChannel } from '../../layers/core/messaging/delivery-policy';
+import { readDeliveryPolicy, type DeliveryPolicy, type RatedChannel, type SendChannel } from '../../layers/core/messaging/delivery-policy';
 import { DeliverySendFailedError, DeliverySendRejectedError } from '../../layers/core/messaging/errors';
 import type { Intent } from '../../layers/core/messaging/intent';
 import { emptyCaps, FINAL_STATUSES, type CapsState, type DecisionRecord, type LedgerView } from '../../layers/core/messaging/ledger';
@@ -108,11 +109,11 @@ export class InMemorySlotReserver implements SlotReserver {
   readonly tatUs = new Map<Channel, number>();
   reservations = 0;
 
-  constructor(private readonly ratePerSecond: Record<SendChannel, number>) {}
+  constructor(private readonly ratePerSecond: Record<RatedChannel, number>) {}
 
   async reserve(channel: Channel, count: number, now: Date, deadline: Date): Promise<{ slots: Date[]; retryAfterMs: number }> {
     this.reservations++;
-    const rate = this.ratePerSecond[channel as SendChannel];
+    const rate = this.ratePerSecond[channel as RatedChannel];
     const reservation = reserveSlots({ tatUs: this.tatUs.get(channel), nowUs: toMicros(now), count, intervalUs: intervalMicros(rate), deadlineUs: toMicros(deadline) });
     if (reservation.slotsUs.length > 0) this.tatUs.set(channel, reservation.nextTatUs);
     return { slots: reservation.slotsUs.map(fromMicros), retryAfterMs: Math.ceil(reservation.retryAfterUs / 1000) };
@@ -269,6 +270,7 @@ export const deliveryHarness = (options: { campaigns: Campaign[]; policy?: Parti
     limiter: directRateLimiter(reserver, policy.maxRateWaitMs),
     push: provider.push,
     sms: provider.sms,
+    inbox: new InMemoryInbox(),
     smsOptOuts: provider.smsOptOuts,
     recommender: sequentialRecommender(),
     timers: new InMemoryTimerStore(),

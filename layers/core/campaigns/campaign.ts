@@ -20,6 +20,8 @@ export interface Campaign {
   /** In order of preference: the first channel the user can receive on is used (e.g. push, then SMS). */
   channels: Channel[];
   caps: CampaignCaps;
+  /** How the message looks in the app when it goes out in-app; set, defaults applied, when `channels` has `in-app`. */
+  inApp?: InAppSettings;
   /** How long after a message a purchase is its conversion (the funnel, the holdout); unset = {@link DEFAULT_ATTRIBUTION_WINDOW_MS}. */
   attributionWindowMs?: number;
   /** Targets the daily review reports attainment against. */
@@ -201,6 +203,21 @@ export interface ContentVariant {
   /** A rich-push image (https); set by an experiment variant. */
   imageUrl?: string;
 }
+
+/** The in-app channel's own content fields (title, body and deep link come from the content variant). */
+export interface InAppSettings {
+  /** `inbox`, or the name of a banner slot the app shows (`home-top`, `cart`). */
+  slot: string;
+  /** Banners within a slot: highest first, then newest. */
+  priority: number;
+  imageUrl?: string;
+  /** The message leaves the inbox this long after it was sent. */
+  expiresAfterMs: number;
+}
+
+export const INBOX_SLOT = 'inbox';
+
+export const DEFAULT_IN_APP: InAppSettings = { slot: INBOX_SLOT, priority: 0, expiresAfterMs: 7 * 86_400_000 };
 
 export interface CampaignCaps {
   /** At most one message of this campaign per user within this window (e.g. 7 days). */

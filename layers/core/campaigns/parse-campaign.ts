@@ -6,7 +6,7 @@ import campaignSchema from '../../../events/schemas/campaign.schema.json';
 import { EVENT_SCHEMAS } from '../contract/event-schemas';
 import { EVENT_TYPES, isStandardEventType } from '../contract/pipeline-event';
 import { REGISTERED_CUSTOM_EVENT_SCHEMAS } from '../contract/custom-event-schemas';
-import type { Audience, Campaign, CampaignGoals, ContentVariant, EventPattern, ExperimentVariant, RolloutPlan, Trigger } from './campaign';
+import { DEFAULT_IN_APP, type Audience, type Campaign, type CampaignGoals, type ContentVariant, type EventPattern, type ExperimentVariant, type InAppSettings, type RolloutPlan, type Trigger } from './campaign';
 import { formatDuration, parseDuration } from './duration';
 import { CampaignInvalidError, type CampaignFieldError } from './errors';
 import { CAMPAIGN_PLACEHOLDERS, DYNAMIC_PLACEHOLDER, PRODUCT_PLACEHOLDER, placeholdersIn } from './placeholders';
@@ -29,6 +29,7 @@ export const DURATION_LIMITS_MS = {
   '/rollout/bake': 14 * DAY_MS,
   '/experiment/attributionWindow': 30 * DAY_MS,
   '/attributionWindow': 30 * DAY_MS,
+  '/inApp/expiresAfter': 90 * DAY_MS,
 } as const;
 
 /** The seed's procedure (DESIGN.md): 5 → 20 → 50 → 100 %, 50/50 control, p < 0.05, guardrail at a 20% drop. */
@@ -63,6 +64,7 @@ export interface CampaignFile {
   content: (Omit<ContentVariant, 'recommendations'> & { recommendations?: number })[];
   channels: Campaign['channels'];
   caps: { oncePer: Duration };
+  inApp?: Partial<Omit<InAppSettings, 'expiresAfterMs'>> & { expiresAfter?: Duration };
   attributionWindow?: Duration;
   goals?: CampaignGoals;
   rollout?: {
@@ -122,6 +124,7 @@ export const toCampaignFile = (campaign: Campaign): CampaignFile => {
     content: campaign.content,
     channels: campaign.channels,
     caps: { oncePer: formatDuration(campaign.caps.oncePerMs) },
+    ...(campaign.inApp && { inApp: toInAppFile(campaign.inApp) }),
     ...(campaign.attributionWindowMs !== undefined && { attributionWindow: formatDuration(campaign.attributionWindowMs) }),
     ...(campaign.goals && { goals: campaign.goals }),
     ...(campaign.rollout ? toRolloutFile(campaign.rollout) : {}),
@@ -467,6 +470,7 @@ const durationErrors = (file: CampaignFile): CampaignFieldError[] => {
     ['/rollout/bake', file.rollout?.bake],
     ['/experiment/attributionWindow', file.experiment?.attributionWindow],
     ['/attributionWindow', file.attributionWindow],
+    ['/inApp/expiresAfter', file.inApp?.expiresAfter],
   ];
   const variantDelays = (file.experiment?.variants ?? []).flatMap((variant, index): CampaignFieldError[] => {
     if (variant.delay === undefined) return [];
@@ -588,11 +592,20 @@ const toCampaign = (file: CampaignFile): Campaign => {
     content: file.content.map((variant) => ({ ...variant, recommendations: variant.recommendations ?? 0 })),
     channels: file.channels,
     caps: { oncePerMs: ms(file.caps.oncePer) },
+    ...((file.inApp !== undefined || file.channels.includes('in-app')) && { inApp: toInApp(file.inApp) }),
     ...(file.attributionWindow !== undefined && { attributionWindowMs: ms(file.attributionWindow) }),
     ...(file.goals && { goals: file.goals }),
     ...((file.rollout !== undefined || file.experiment !== undefined) && { rollout: toRolloutPlan(file) }),
   };
 };
+
+const toInApp = ({ expiresAfter, ...settings }: NonNullable<CampaignFile['inApp']> = {}): InAppSettings => ({
+  ...DEFAULT_IN_APP,
+  ...settings,
+  ...(expiresAfter !== undefined && { expiresAfterMs: ms(expiresAfter) }),
+});
+
+const toInAppFile = ({ expiresAfterMs, ...settings }: InAppSettings): NonNullable<CampaignFile['inApp']> => ({ ...settings, expiresAfter: formatDuration(expiresAfterMs) });
 
 /** `rollout` and `experiment` with the defaults filled in; an experiment alone runs at 100% (an A/B test with control). */
 const toRolloutPlan = (file: CampaignFile): RolloutPlan => {

@@ -12,7 +12,7 @@ export interface ConsentStatement {
   readonly insertId: string;
 }
 
-const PURPOSES: readonly ConsentPurpose[] = ['tracking', 'push', 'sms', 'email'];
+const PURPOSES: readonly ConsentPurpose[] = ['tracking', 'push', 'sms', 'in-app', 'email'];
 
 /** Events that only state who the user is or what they consent to: kept whatever the tracking consent. */
 export const isIdentityOrConsentEvent = (event: Pick<IngestedEvent, 'type'>): boolean => event.type === 'identify' || event.type === 'consent';

@@ -4,6 +4,8 @@ import addToCart from '../../../events/schemas/events/add_to_cart.schema.json';
 import appOpen from '../../../events/schemas/events/app_open.schema.json';
 import consent from '../../../events/schemas/events/consent.schema.json';
 import feedback from '../../../events/schemas/events/feedback.schema.json';
+import inAppClick from '../../../events/schemas/events/in_app_click.schema.json';
+import inAppImpression from '../../../events/schemas/events/in_app_impression.schema.json';
 import identify from '../../../events/schemas/events/identify.schema.json';
 import login from '../../../events/schemas/events/login.schema.json';
 import pageView from '../../../events/schemas/events/page_view.schema.json';
@@ -31,6 +33,8 @@ export const EVENT_SCHEMAS: Record<EventType, object> = {
   purchase,
   push_open: pushOpen,
   sms_click: smsClick,
+  in_app_impression: inAppImpression,
+  in_app_click: inAppClick,
   feedback,
   identify,
   consent,

@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'purchase',
   'push_open',
   'sms_click',
+  'in_app_impression',
+  'in_app_click',
   'feedback',
   'identify',
   'consent',
@@ -27,7 +29,7 @@ export type CustomEventType = string & { readonly customEventType?: never };
 
 export const isStandardEventType = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
 
-export type Channel = 'push' | 'sms' | 'email';
+export type Channel = 'push' | 'sms' | 'in-app' | 'email';
 
 /** What a user consents to: `tracking` (behaviour data is kept) and each channel. */
 export type ConsentPurpose = 'tracking' | Channel;
@@ -116,4 +118,9 @@ export const SERVER_FIELDS = ['receivedAt', 'ipPrefix', 'clientTimestamp'] as co
 
 /** The key a profile is stored under: the user id, or the anonymous id when the user is not known yet. */
 export const profileKeyOf = (event: Pick<PipelineEvent, 'userId' | 'anonymousId'>): string =>
-  event.userId ?? `anonymous:${event.anonymousId}`;
+  event.userId ?? `${ANONYMOUS_PREFIX}${event.anonymousId}`;
+
+const ANONYMOUS_PREFIX = 'anonymous:';
+
+/** A profile of a device not signed in yet (see {@link profileKeyOf}). */
+export const isAnonymousProfileKey = (key: string): boolean => key.startsWith(ANONYMOUS_PREFIX);

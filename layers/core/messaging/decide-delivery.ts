@@ -1,6 +1,6 @@
 import type { Campaign } from '../campaigns/campaign';
 import { matchesAudience } from '../campaigns/match-audience';
-import type { Channel } from '../contract/pipeline-event';
+import { isAnonymousProfileKey, type Channel } from '../contract/pipeline-event';
 import type { Profile } from '../profile/profile';
 import { CAP_WINDOW_MS, type DeliveryPolicy, type SendChannel } from './delivery-policy';
 import type { Intent } from './intent';
@@ -25,10 +25,13 @@ export type SuppressionReason =
   | 'NO_PUSH_ENDPOINT'
   | 'NO_PHONE_NUMBER'
   | 'SMS_OPTED_OUT'
+  // In-app: an anonymous profile has no inbox the app can fetch (the token signs a signed-in user's id)
+  | 'NO_INBOX'
   | 'CHANNEL_NOT_SUPPORTED'
   | 'TIME_ZONE_UNKNOWN'
   | 'FREQUENCY_CAP_PUSH'
   | 'FREQUENCY_CAP_SMS'
+  | 'FREQUENCY_CAP_IN_APP'
   | 'FREQUENCY_CAP_MARKETING'
   // A rollout: outside its current exposure, or in its control group (recorded as "would have been sent")
   | 'NOT_IN_ROLLOUT'
@@ -89,9 +92,11 @@ export const decideDelivery = (input: EligibilityInput): DeliveryDecision => {
   const channel = chooseChannel(campaign.channels, profile, input.smsOptedOut);
   if (channel.kind !== 'send') return channel;
 
-  const zone = timeZoneOf(profile, policy);
+  // In-app messages wait in the inbox, silently, until the user opens the app: quiet hours protect from
+  // being interrupted, and nothing interrupts. So they go out at once, at night too, with no zone needed.
+  const zone: ZoneChoice = channel.channel === 'in-app' ? { kind: 'known', timeZone: IN_APP_ZONE } : timeZoneOf(profile, policy);
   if (zone.kind === 'unknown') return { kind: 'suppress', reason: 'TIME_ZONE_UNKNOWN', detail: zone.detail };
-  if (isQuietAt(nowMs, zone.timeZone, policy.quietHours)) {
+  if (channel.channel !== 'in-app' && isQuietAt(nowMs, zone.timeZone, policy.quietHours)) {
     return { kind: 'defer', reason: 'QUIET_HOURS', until: new Date(nextAllowedAt(nowMs, zone.timeZone, policy.quietHours)), timeZone: zone.timeZone };
   }
 
@@ -99,6 +104,9 @@ export const decideDelivery = (input: EligibilityInput): DeliveryDecision => {
   if (cap) return { kind: 'suppress', ...cap };
   return { kind: 'send', channel: channel.channel, address: channel.address, timeZone: zone.timeZone };
 };
+
+/** The zone an in-app decision carries: quiet hours are not judged for it (see decideDelivery). */
+export const IN_APP_ZONE = 'UTC';
 
 type ChannelChoice = { kind: 'send'; channel: SendChannel; address: string } | Extract<DeliveryDecision, { kind: 'suppress' | 'check-sms-opt-out' }>;
 
@@ -116,6 +124,8 @@ const chooseChannel = (channels: readonly Channel[], profile: Profile, smsOptedO
     }
     // channelBlock made sure the address is there (deliver reads profiles with their addresses decrypted).
     if (channel === 'push') return { kind: 'send', channel, address: profile.channels.push!.endpointArn! };
+    // The inbox's address is the user: the app fetches it with a token signed for that id.
+    if (channel === 'in-app') return { kind: 'send', channel, address: profile.userId };
     const phoneNumber = profile.channels.sms!.phoneNumber!;
     if (smsOptedOut === undefined) return { kind: 'check-sms-opt-out', phoneNumber };
     if (smsOptedOut) {
@@ -133,12 +143,24 @@ const chooseChannel = (channels: readonly Channel[], profile: Profile, smsOptedO
 };
 
 const channelBlock = (channel: Channel, profile: Profile): SuppressionReason | undefined => {
+  if (channel === 'in-app') return inAppBlock(profile);
   if (channel !== 'push' && channel !== 'sms') return 'CHANNEL_NOT_SUPPORTED';
   const consent = profile.consent[channel];
   if (!consent) return 'NO_CONSENT';
   if (!consent.granted) return 'CONSENT_WITHDRAWN';
   if (channel === 'push' && !profile.channels.push?.endpointArn) return 'NO_PUSH_ENDPOINT';
   if (channel === 'sms' && !profile.channels.sms?.phoneNumber) return 'NO_PHONE_NUMBER';
+  return undefined;
+};
+
+/**
+ * In-app messages need no opt-in: they are part of the app the user chose to open, like any screen of it
+ * (ePrivacy and TCPA rules are about messages sent to a device or number). A user who refuses them
+ * (consent purpose `in-app: false`) gets none, and marketing caps apply as on every channel.
+ */
+const inAppBlock = (profile: Profile): SuppressionReason | undefined => {
+  if (profile.consent['in-app']?.granted === false) return 'CONSENT_WITHDRAWN';
+  if (isAnonymousProfileKey(profile.userId)) return 'NO_INBOX';
   return undefined;
 };
 
@@ -154,6 +176,8 @@ const timeZoneOf = (profile: Profile, policy: DeliveryPolicy): ZoneChoice => {
   return { kind: 'unknown', detail: profile.timeZone ? 'invalid time zone' : 'no time zone' };
 };
 
+const CAP_REASONS: Readonly<Record<SendChannel, SuppressionReason>> = { push: 'FREQUENCY_CAP_PUSH', sms: 'FREQUENCY_CAP_SMS', 'in-app': 'FREQUENCY_CAP_IN_APP' };
+
 /** The first cap a send would break, counting sends in the window ending now (and any already scheduled later). */
 const exceededCap = (
   sends: readonly SendRecord[],
@@ -165,9 +189,7 @@ const exceededCap = (
   const recent = sends.filter((s) => s.at > nowMs - CAP_WINDOW_MS);
   const channelCount = recent.filter((s) => s.channel === channel).length;
   const channelCap = policy.caps[channel];
-  if (channelCount >= channelCap) {
-    return { reason: channel === 'push' ? 'FREQUENCY_CAP_PUSH' : 'FREQUENCY_CAP_SMS', detail: `${channelCount} of ${channelCap} in 24h` };
-  }
+  if (channelCount >= channelCap) return { reason: CAP_REASONS[channel], detail: `${channelCount} of ${channelCap} in 24h` };
   if (category === 'marketing') {
     const marketingCount = recent.filter((s) => s.category === 'marketing').length;
     if (marketingCount >= policy.caps.marketing) {

@@ -1,13 +1,15 @@
 import type { Campaign, ContentVariant, ExperimentVariant } from '../campaigns/campaign';
 import type { Clock } from '../clock';
-import type { CampaignSource, DeliveryEvents, DeliveryLedger, ExposureLog, MessageOutcome, ProfileStore, PushSender, Recommender, RolloutExposureSource, SmsOptOuts, SmsSender, TimerStore } from '../ports';
+import type { CampaignSource, DeliveryEvents, DeliveryLedger, ExposureLog, InboxStore, MessageOutcome, ProfileStore, PushSender, Recommender, RolloutExposureSource, SmsOptOuts, SmsSender, TimerStore } from '../ports';
 import { assignArm, isInGlobalHoldout } from '../rollouts/bucketing';
 import { DEFAULT_ATTRIBUTION_WINDOW_MS } from '../campaigns/campaign';
 import { funnelFactsOf, type MeasurementFacts } from '../kpis/funnel';
 import { destinationCountry } from './destination-country';
 import type { Profile } from '../profile/profile';
 import { decideDelivery, type DeferralReason, type SuppressionReason } from './decide-delivery';
-import type { DeliveryPolicy, SendChannel } from './delivery-policy';
+import { isRatedChannel, type DeliveryPolicy, type SendChannel } from './delivery-policy';
+import { DEFAULT_IN_APP } from '../campaigns/campaign';
+import { inboxIdOf, toInboxMessage } from '../inbox/inbox-message';
 import { DeliveryCapsContentionError, DeliveryRateLimitedError, DeliverySendFailedError, DeliverySendRejectedError } from './errors';
 import type { Intent } from './intent';
 import { FINAL_STATUSES, pruneSends, type DecisionRecord, type SendRecord } from './ledger';
@@ -23,6 +25,8 @@ export interface DeliverIntentDeps {
   limiter: RateLimiter;
   push: PushSender;
   sms: SmsSender;
+  /** Where in-app messages are stored for the app to fetch. */
+  inbox: Pick<InboxStore, 'put'>;
   smsOptOuts: SmsOptOuts;
   recommender: Recommender;
   timers: Pick<TimerStore, 'apply'>;
@@ -165,7 +169,8 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
     // round's clock (the caps argument in docs/delivery.md needs decision time ≤ send time).
     if (slot?.channel !== decision.channel || slot.at.getTime() < now.getTime()) {
       try {
-        slot = { channel: decision.channel, at: await deps.limiter.acquire(decision.channel, now) };
+        // An in-app message is a write to our own table: no provider quota to keep under.
+        slot = { channel: decision.channel, at: isRatedChannel(decision.channel) ? await deps.limiter.acquire(decision.channel, now) : now };
       } catch (error) {
         if (!(error instanceof DeliveryRateLimitedError) || attempt.receiveCount < RATE_LIMIT_DEFER_FROM_RECEIVE) throw error;
         const delay = Math.max(MIN_TIMER_DELAY_MS, rateLimitRetryDelayMs(error.retryAfterMs, attempt.receiveCount, deps.random));
@@ -173,7 +178,7 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
       }
     }
     // The slot may be up to the wait bound after now: quiet hours are judged at the moment of sending.
-    if (isQuietAt(slot.at.getTime(), decision.timeZone, deps.policy.quietHours)) {
+    if (decision.channel !== 'in-app' && isQuietAt(slot.at.getTime(), decision.timeZone, deps.policy.quietHours)) {
       return defer(intent, deps, base, 'QUIET_HOURS', new Date(nextAllowedAt(slot.at.getTime(), decision.timeZone, deps.policy.quietHours)), now);
     }
 
@@ -301,7 +306,9 @@ const publish = async (
     providerMessageId =
       channel === 'push'
         ? await deps.push.send(send.address, toSnsPushMessage(toPushContent(content, intent)))
-        : await deps.sms.send(send.address, content.smsText, send.campaign.category === 'transactional' ? 'Transactional' : 'Promotional');
+        : channel === 'in-app'
+          ? await storeInApp(intent, deps, content, send.campaign, new Date(sending.sendAt!))
+          : await deps.sms.send(send.address, content.smsText, send.campaign.category === 'transactional' ? 'Transactional' : 'Promotional');
   } catch (error) {
     const at = deps.clock();
     if (error instanceof DeliverySendRejectedError) {
@@ -323,6 +330,20 @@ const publish = async (
   await deps.ledger.confirm(intent.userId, intent.messageId, { status: 'sent', providerMessageId, at }, { providerMessageId, campaignId: sending.campaignId, channel: funnel.funnelChannel, variant: funnel.funnelVariant, at: funnel.funnelAt });
   const outcome: MessageOutcome = { status: 'sent', providerMessageId, channel, variant: content.variant };
   return { status: 'sent', channel, variant: content.variant, providerMessageId, sendAt: new Date(sending.sendAt!), announced: await announce(intent, outcome, deps, at, sending) };
+};
+
+/**
+ * Writes the message to the user's inbox; its id there is the provider message id. The write is
+ * idempotent (same key, same item), so a failed one is given back and retried like a provider error.
+ */
+const storeInApp = async (intent: Intent, deps: DeliverIntentDeps, content: RenderedContent, campaign: Campaign, sentAt: Date): Promise<string> => {
+  const message = toInboxMessage(intent, content, campaign.inApp ?? DEFAULT_IN_APP, sentAt);
+  try {
+    await deps.inbox.put(message);
+  } catch (error) {
+    throw new DeliverySendFailedError((error as Error).name || 'InboxWriteFailed', { cause: error });
+  }
+  return inboxIdOf(message);
 };
 
 /** Best effort: the decision is already recorded, so a failed announcement must not make the queue retry. */

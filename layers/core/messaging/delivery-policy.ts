@@ -5,7 +5,15 @@ import { DEFAULT_QUIET_HOURS, isKnownTimeZone, parseQuietHours, type QuietHours 
 export const CAP_WINDOW_MS = 24 * 3_600_000;
 
 /** Channels deliver can send on today. */
-export type SendChannel = Extract<Channel, 'push' | 'sms'>;
+export type SendChannel = Extract<Channel, 'push' | 'sms' | 'in-app'>;
+
+/**
+ * Channels under the account's global rate limit: those that call a provider (SNS) with its own
+ * throughput quota and price per message. An in-app message is one write to the Inbox table.
+ */
+export type RatedChannel = Extract<SendChannel, 'push' | 'sms'>;
+
+export const isRatedChannel = (channel: SendChannel): channel is RatedChannel => channel !== 'in-app';
 
 /** Rules deliver applies to every campaign, from the function's environment. */
 export interface DeliveryPolicy {
@@ -13,9 +21,9 @@ export interface DeliveryPolicy {
   /** Used when a user's own zone is unknown; undefined = such users are never messaged (see docs/delivery.md). */
   defaultTimeZone?: string;
   /** Sends per user within {@link CAP_WINDOW_MS}, across all campaigns. */
-  caps: { push: number; sms: number; marketing: number };
-  /** Sends per second for the whole account, per channel. */
-  ratePerSecond: Record<SendChannel, number>;
+  caps: { push: number; sms: number; 'in-app': number; marketing: number };
+  /** Sends per second for the whole account, per channel that calls a provider. */
+  ratePerSecond: Record<RatedChannel, number>;
   /** How long a record may wait for a rate-limit slot before it is handed back to the queue. */
   maxRateWaitMs: number;
   /**
@@ -48,6 +56,7 @@ export const DEFAULT_DELIVERY_SETTINGS = {
   PUSH_CAP_PER_24H: 3,
   MARKETING_CAP_PER_24H: 1,
   SMS_CAP_PER_24H: 1,
+  IN_APP_CAP_PER_24H: 3,
   HOLDOUT_SHARE: 0,
   MINIMUM_MARKETING_AGE: 18,
 } as const;
@@ -90,7 +99,7 @@ export const readDeliveryPolicy = (env: Record<string, string | undefined>): Del
   return {
     quietHours,
     ...(defaultTimeZone !== undefined && { defaultTimeZone }),
-    caps: { push: count('PUSH_CAP_PER_24H', 0), sms: count('SMS_CAP_PER_24H', 0), marketing: count('MARKETING_CAP_PER_24H', 0) },
+    caps: { push: count('PUSH_CAP_PER_24H', 0), sms: count('SMS_CAP_PER_24H', 0), 'in-app': count('IN_APP_CAP_PER_24H', 0), marketing: count('MARKETING_CAP_PER_24H', 0) },
     ratePerSecond: { push: count('PUSH_RATE_PER_SECOND', 1), sms: count('SMS_RATE_PER_SECOND', 1) },
     maxRateWaitMs: DEFAULT_MAX_RATE_WAIT_MS,
     holdoutShare: share('HOLDOUT_SHARE'),

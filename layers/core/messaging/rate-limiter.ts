@@ -1,5 +1,5 @@
 import type { SlotReserver } from '../ports';
-import type { SendChannel } from './delivery-policy';
+import type { RatedChannel } from './delivery-policy';
 import { DeliveryRateLimitedError } from './errors';
 
 /** Hands out send times under the global per-channel rate. */
@@ -8,7 +8,7 @@ export interface RateLimiter {
    * A send time for one message, between `now` and `now + maxWait`; the caller waits until then.
    * Throws {@link DeliveryRateLimitedError} when there is none that soon.
    */
-  acquire(channel: SendChannel, now: Date): Promise<Date>;
+  acquire(channel: RatedChannel, now: Date): Promise<Date>;
 }
 
 /** One reservation per message. */
@@ -21,7 +21,7 @@ export const directRateLimiter = (reserver: SlotReserver, maxWaitMs: number): Ra
 });
 
 interface Waiter {
-  channel: SendChannel;
+  channel: RatedChannel;
   now: Date;
   resolve: (slot: Date) => void;
   reject: (error: unknown) => void;
@@ -77,12 +77,12 @@ export class BatchRateLimiter {
     this.#open -= 1;
     if (this.#open > 0 || this.#flushed) return;
     this.#flushed = true;
-    const byChannel = new Map<SendChannel, Waiter[]>();
+    const byChannel = new Map<RatedChannel, Waiter[]>();
     for (const waiter of this.#waiting) byChannel.set(waiter.channel, [...(byChannel.get(waiter.channel) ?? []), waiter]);
     for (const [channel, waiters] of byChannel) void this.#reserve(channel, waiters);
   }
 
-  async #reserve(channel: SendChannel, waiters: Waiter[]): Promise<void> {
+  async #reserve(channel: RatedChannel, waiters: Waiter[]): Promise<void> {
     waiters.sort((a, b) => a.now.getTime() - b.now.getTime());
     // Every waiter's slot must fall within its own wait bound: the earliest asker's bound holds for all.
     const deadline = new Date(waiters[0]!.now.getTime() + this.maxWaitMs);

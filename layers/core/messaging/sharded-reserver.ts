@@ -1,6 +1,6 @@
 import type { Channel } from '../contract/pipeline-event';
 import type { SlotReserver } from '../ports';
-import type { SendChannel } from './delivery-policy';
+import type { RatedChannel } from './delivery-policy';
 
 /**
  * Sends per second one limiter item is given: a DynamoDB partition takes about 1,000 writes a second,
@@ -10,11 +10,11 @@ import type { SendChannel } from './delivery-policy';
 export const SENDS_PER_SHARD = 5_000;
 
 /** How many limiter items a rate needs: one up to {@link SENDS_PER_SHARD} a second, then one more per step. */
-export const shardsFor = (ratePerSecond: Readonly<Record<SendChannel, number>>): number =>
+export const shardsFor = (ratePerSecond: Readonly<Record<RatedChannel, number>>): number =>
   Math.max(1, Math.ceil(Math.max(ratePerSecond.push, ratePerSecond.sms) / SENDS_PER_SHARD));
 
 /** Each shard's share of the rate: together they never exceed it, in any second. */
-export const shareOf = (ratePerSecond: Readonly<Record<SendChannel, number>>, shards: number): Record<SendChannel, number> => ({
+export const shareOf = (ratePerSecond: Readonly<Record<RatedChannel, number>>, shards: number): Record<RatedChannel, number> => ({
   push: ratePerSecond.push / shards,
   sms: ratePerSecond.sms / shards,
 });

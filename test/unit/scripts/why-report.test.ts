@@ -15,7 +15,7 @@ describe('the why report', () => {
       { key: 'defer#m3', dueAt: '2026-11-24T08:00:00.000Z', campaignId: 'viewed-no-cart-coupon', messageId: 'm3' },
       { key: 'comeback-after-3-days#-', dueAt: '2026-11-26T10:00:00.000Z', campaignId: 'comeback-after-3-days', messageId: 'm4' },
     ],
-    policy: { caps: { push: 3, sms: 1, marketing: 1 } },
+    policy: { caps: { push: 3, sms: 1, 'in-app': 3, marketing: 1 } },
     now: NOW,
   };
 

@@ -179,7 +179,7 @@ describe('decideDelivery', () => {
     });
 
     it('follows configured caps', () => {
-      const policy = deliveryPolicyFactory({ caps: { push: 10, sms: 0, marketing: 5 } });
+      const policy = deliveryPolicyFactory({ caps: { push: 10, sms: 0, 'in-app': 3, marketing: 5 } });
       const sends = [1, 2, 3, 4].map((i) => sent({ at: NOW.getTime() - i * 60_000 }));
       expect(decideDelivery(input({ policy, sends })).kind).toBe('send');
     });
