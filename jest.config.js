@@ -9,8 +9,8 @@ const base = {
       { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } },
     ],
   },
-  // @middy/core is ESM only: transformed like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // @middy/core and jose are ESM only: transformed like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   setupFiles: ['<rootDir>/test/helpers/test-environment.ts'],
 };
 

@@ -187,6 +187,29 @@ export const ADMIN_API_CONFIG = defineConfig({
   REPORTS_BUCKET_NAME: resource(),
 });
 
+/** `GET/POST /v1/users/{userId}/messages…`: the inbox the app reads, behind the inbox authorizer. */
+export const INBOX_API_CONFIG = defineConfig({
+  INBOX_TABLE_NAME: resource(),
+  /** Impressions and clicks are put on the events stream, as ingest puts the app's events. */
+  EVENTS_STREAM_NAME: resource(),
+  /** The origin browsers may call the inbox from (`Access-Control-Allow-Origin`); `*` by default (the token is in a header, never a cookie). */
+  INBOX_ALLOWED_ORIGIN: parsedBy((raw) => (raw === undefined || raw === '*' || /^https?:\/\/[^/]+$/.test(raw) ? (raw ?? '*') : fail('must be * or an origin such as https://shop.example.com'))),
+});
+
+/** The Lambda authorizer of the inbox routes: which tokens prove a user (docs/in-app.md). */
+export const INBOX_AUTHORIZER_CONFIG = defineConfig({
+  /** The Secrets Manager secret app backends sign user ids with (`UserHash`); unset: user hashes are refused. */
+  INBOX_SIGNING_SECRET_ARN: optionalText(),
+  /** An OIDC issuer (a Cognito user pool's `https://cognito-idp.<region>.amazonaws.com/<pool id>`); unset: JWTs are refused. */
+  INBOX_JWT_ISSUER: parsedBy((raw) => (raw === undefined || /^https:\/\/\S+$/.test(raw) ? raw : fail('must be an https URL (the issuer, as in the tokens\' iss)'))),
+  /** The audience (`aud`) tokens must carry: the app client id. */
+  INBOX_JWT_AUDIENCE: optionalText(),
+  /** The issuer's keys; default `<issuer>/.well-known/jwks.json` (where Cognito publishes them). */
+  INBOX_JWT_JWKS_URL: optionalText(),
+  /** The claim holding the app's user id. */
+  INBOX_JWT_USER_CLAIM: parsedBy((raw) => raw ?? 'sub'),
+});
+
 /** Every function's schema by its service name (POWERTOOLS_SERVICE_NAME), for the infra tests. */
 export const FUNCTION_CONFIGS = {
   ingest: INGEST_CONFIG,
@@ -203,6 +226,8 @@ export const FUNCTION_CONFIGS = {
   'broadcast-step': BROADCAST_STEP_CONFIG,
   'broadcast-scheduler': BROADCAST_SCHEDULER_CONFIG,
   'admin-api': ADMIN_API_CONFIG,
+  'inbox-api': INBOX_API_CONFIG,
+  'inbox-authorizer': INBOX_AUTHORIZER_CONFIG,
 } as const;
 
 function fail(reason: string): never {
