@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { canonicalTimeZone } from '../layers/core/time-zone';
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryConfigInvalidError, readDeliveryPolicy } from '../layers/core/messaging/delivery-policy';
 import type { Variable } from '../layers/runtime/config';
-import { DAILY_REVIEW_CONFIG, DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS, DELIVER_CONFIG, NIGHTLY_PROFILES_CONFIG, PROCESS_EVENTS_CONFIG, RETRAIN_MODEL_CONFIG } from '../layers/runtime/function-configs';
+import { DAILY_REVIEW_CONFIG, DEFAULT_CAMPAIGN_CACHE_TTL_SECONDS, DELIVER_CONFIG, INBOX_API_CONFIG, INBOX_AUTHORIZER_CONFIG, NIGHTLY_PROFILES_CONFIG, PROCESS_EVENTS_CONFIG, RETRAIN_MODEL_CONFIG } from '../layers/runtime/function-configs';
 import { DEFAULT_COSTS } from '../layers/core/kpis/costs';
 import type { TrackingDefault } from '../layers/core/consent/tracking-policy';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from '../layers/core/audit/audit-keys';
@@ -120,6 +120,14 @@ export interface PipelineConfig {
   readonly recommendationBlend?: string;
   /** The Personalize event tracker process-events sends interactions to as they happen (PutEvents); both or neither. */
   readonly personalizeEvents?: { readonly trackingId: string; readonly eventTrackerArn: string };
+  /** The origin browsers may call the inbox API from (CORS); `*` by default: the token is a header, never a cookie. */
+  readonly inboxAllowedOrigin: string;
+  /** The team's OIDC issuer (e.g. a Cognito user pool) whose JWTs prove a user to the inbox API; unset: user hashes only. */
+  readonly inboxJwtIssuer?: string;
+  /** The `aud` those JWTs must carry (the app client id). */
+  readonly inboxJwtAudience?: string;
+  /** The JWT claim holding the app's user id; `sub` by default. */
+  readonly inboxJwtUserClaim?: string;
 }
 
 /** The environment variables of deliver's delivery policy, each set from one context key. */
@@ -171,6 +179,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   exportRetentionDays: 30,
   stage: 'dev',
   customerManagedKeys: false,
+  inboxAllowedOrigin: '*',
   trackingConsent: 'opt-in',
   trackingConsentByRegion: {},
   deliveryStatusLogGroups: 'create',
@@ -227,6 +236,10 @@ export const PIPELINE_CONTEXT_KEYS = {
   recommendationBlend: 'pipeline:recommendationBlend',
   personalizeTrackingId: 'pipeline:personalizeTrackingId',
   personalizeEventTrackerArn: 'pipeline:personalizeEventTrackerArn',
+  inboxAllowedOrigin: 'pipeline:inboxAllowedOrigin',
+  inboxJwtIssuer: 'pipeline:inboxJwtIssuer',
+  inboxJwtAudience: 'pipeline:inboxJwtAudience',
+  inboxJwtUserClaim: 'pipeline:inboxJwtUserClaim',
   ...DELIVERY_CONTEXT_KEYS,
 } as const;
 
@@ -319,6 +332,10 @@ export const resolvePipelineConfig = (scope: IConstruct, overrides: Partial<Pipe
       asVariable(keys.recommendationBlend, DELIVER_CONFIG.schema.RECOMMENDATION_BLEND, v);
       return String(v).trim();
     }),
+    inboxAllowedOrigin: optional(read(keys.inboxAllowedOrigin), (v) => asVariable(keys.inboxAllowedOrigin, INBOX_API_CONFIG.schema.INBOX_ALLOWED_ORIGIN, v)),
+    inboxJwtIssuer: optional(read(keys.inboxJwtIssuer), (v) => asVariable(keys.inboxJwtIssuer, INBOX_AUTHORIZER_CONFIG.schema.INBOX_JWT_ISSUER, v)),
+    inboxJwtAudience: optional(read(keys.inboxJwtAudience), (v) => String(v)),
+    inboxJwtUserClaim: optional(read(keys.inboxJwtUserClaim), (v) => String(v)),
   });
   const deliveryFromContext = Object.fromEntries(
     Object.entries(DELIVERY_CONTEXT_KEYS).flatMap(([name, key]) => (read(key) === undefined ? [] : [[name, String(read(key))]])),

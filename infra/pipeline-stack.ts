@@ -17,6 +17,7 @@ import { Rollouts } from './constructs/rollouts';
 import { Broadcasts } from './constructs/broadcasts';
 import { DataRequests } from './constructs/data-requests';
 import { AdminApi } from './constructs/admin-api';
+import { Inbox } from './constructs/inbox';
 import { applyCustomerManagedKey } from './customer-managed-keys';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { FunctionDefaults } from './create-function';
@@ -58,6 +59,7 @@ export class MarketingPipelineStack extends Stack {
   readonly broadcasts: Broadcasts;
   /** The IAM-authorised admin routes on the REST API and the admin-api function behind them. */
   readonly adminApi: AdminApi;
+  readonly inbox: Inbox;
   /** `DataKey`, with `pipeline:customerManagedKeys`: every store's encryption at rest. */
   readonly dataKey?: kms.Key;
   /** kpi-monitor, daily-review, their schedules and the `Reviews` topic. */
@@ -99,6 +101,7 @@ export class MarketingPipelineStack extends Stack {
       timersTable: this.profileStore.timersTable,
       experimentsTable: this.profileStore.experimentsTable,
       kpisTable: this.profileStore.kpisTable,
+      inboxTable: this.profileStore.inboxTable,
       deliverySettings: config.deliverySettings,
       campaignCacheEnvironment,
       functionDefaults,
@@ -178,6 +181,7 @@ export class MarketingPipelineStack extends Stack {
         timers: tables.timersTable,
         experiments: tables.experimentsTable,
         kpis: tables.kpisTable,
+        inbox: tables.inboxTable,
       },
       modelsBucket: this.recommendations.bucket,
       reportsBucket: this.rollouts.reportsBucket,
@@ -206,6 +210,17 @@ export class MarketingPipelineStack extends Stack {
       reportsBucket: this.rollouts.reportsBucket,
       functionDefaults,
     });
+    this.inbox = new Inbox(this, 'Inbox', {
+      inboxTable: tables.inboxTable,
+      eventsStream: this.ingest.eventsStream,
+      allowedOrigin: config.inboxAllowedOrigin,
+      ...(config.inboxJwtIssuer && {
+        jwt: { issuer: config.inboxJwtIssuer, ...(config.inboxJwtAudience && { audience: config.inboxJwtAudience }), ...(config.inboxJwtUserClaim && { userClaim: config.inboxJwtUserClaim }) },
+      }),
+      // The same budget as the write key's: an app opening fetches once.
+      throttle: { rateLimit: config.apiThrottleRateLimit, burstLimit: config.apiThrottleBurstLimit },
+      functionDefaults,
+    });
     const deadLetterQueues = {
       EventsDlq: this.processing.eventsDlq,
       IntentsDlq: this.messaging.intentsDlq,
@@ -231,6 +246,8 @@ export class MarketingPipelineStack extends Stack {
       AdminApi: this.adminApi.adminApiFunction,
       BroadcastStep: this.broadcasts.stepFunction,
       BroadcastScheduler: this.broadcasts.schedulerFunction,
+      InboxApi: this.inbox.apiFunction,
+      InboxAuthorizer: this.inbox.authorizerFunction,
     };
     this.analytics = new Analytics(this, 'Analytics', {
       bucket: this.recommendations.bucket,
@@ -267,6 +284,8 @@ export class MarketingPipelineStack extends Stack {
     new CfnOutput(this, 'KpisTableName', { description: 'Campaign funnel counters and touches (KPIS_TABLE_NAME)', value: this.profileStore.kpisTable.tableName });
     new CfnOutput(this, 'ExperimentsTableName', { description: 'Rollout state, counters and exposures (EXPERIMENTS_TABLE_NAME)', value: this.profileStore.experimentsTable.tableName });
     new CfnOutput(this, 'ReportsBucketName', { description: 'Rollout reports (reports/<campaign>/<run>.html)', value: this.rollouts.reportsBucket.bucketName });
+    new CfnOutput(this, 'InboxUsersUrl', { description: 'In-app messages: GET <this><userId>/messages with Authorization: UserHash <hash> (docs/in-app.md)', value: this.inbox.usersUrl });
+    new CfnOutput(this, 'InboxSigningSecretArn', { description: 'The secret app backends sign user ids with (UserHash = HMAC-SHA256 hex of the user id)', value: this.inbox.signingSecret.secretArn });
     new CfnOutput(this, 'EventsEndpointUrl', { description: 'POST events here', value: this.ingest.eventsUrl });
     new CfnOutput(this, 'IngestApiKeyId', {
       description: 'Write key id: aws apigateway get-api-key --include-value --api-key <id>',

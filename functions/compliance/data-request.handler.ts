@@ -52,6 +52,7 @@ export const createDataRequestHandler = (env: Environment, overrides: DataReques
     timers: config.TIMERS_TABLE_NAME,
     experiments: config.EXPERIMENTS_TABLE_NAME,
     kpis: config.KPIS_TABLE_NAME,
+    inbox: config.INBOX_TABLE_NAME,
   });
   const personalizeTarget = config.PERSONALIZE_DATASET_ARN && config.PERSONALIZE_ROLE_ARN ? { datasetArn: config.PERSONALIZE_DATASET_ARN, roleArn: config.PERSONALIZE_ROLE_ARN } : undefined;
   const deps: DataRequestDependencies = {

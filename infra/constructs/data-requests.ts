@@ -69,6 +69,7 @@ export class DataRequests extends Construct {
           TIMERS_TABLE_NAME: tables.timers.tableName,
           EXPERIMENTS_TABLE_NAME: tables.experiments.tableName,
           KPIS_TABLE_NAME: tables.kpis.tableName,
+          INBOX_TABLE_NAME: tables.inbox.tableName,
           MODELS_BUCKET_NAME: props.modelsBucket.bucketName,
           REPORTS_BUCKET_NAME: props.reportsBucket.bucketName,
           ...(props.personalize && { PERSONALIZE_DATASET_ARN: props.personalize.datasetArn, PERSONALIZE_ROLE_ARN: props.personalize.roleArn }),

@@ -182,7 +182,7 @@ export const loadModelSchema = (file: string): apigateway.JsonSchema => {
  * JSON access log lines. Without the source IP or user agent: both are personal data, and the API key
  * id already tells which app sent a request.
  */
-const accessLogFormat = (): apigateway.AccessLogFormat => {
+export const accessLogFormat = (): apigateway.AccessLogFormat => {
   const F = apigateway.AccessLogField;
   const fields = {
     requestId: F.contextRequestId(),

@@ -37,6 +37,8 @@ export interface MessagingProps {
   readonly timersTable: dynamodb.ITable;
   /** Read for a rollout's exposure (behind the campaign cache's TTL); written: exposures and their arm counters. */
   readonly experimentsTable: dynamodb.ITable;
+  /** In-app messages are written here (PutItem). */
+  readonly inboxTable: dynamodb.ITable;
   /** Written: each final decision's funnel counters and touch, in the decision's transaction. */
   readonly kpisTable: dynamodb.ITable;
   /** deliver's delivery-policy variables (`QUIET_HOURS`, caps, rates; see `PipelineConfig.deliverySettings`). */
@@ -111,6 +113,7 @@ export class Messaging extends Construct {
           CAMPAIGNS_TABLE_NAME: props.campaignsTable.tableName,
           TIMERS_TABLE_NAME: props.timersTable.tableName,
           EXPERIMENTS_TABLE_NAME: props.experimentsTable.tableName,
+          INBOX_TABLE_NAME: props.inboxTable.tableName,
           KPIS_TABLE_NAME: props.kpisTable.tableName,
           DELIVERY_EVENTS_TOPIC_ARN: deliveryEvents.topicArn,
           FIELD_KEY_ARN: props.fieldKey.keyArn,
@@ -129,6 +132,7 @@ export class Messaging extends Construct {
     grantTableActions(props.timersTable, fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
     // DynamoExperimentStore: exposureOf (GetItem), recordExposure (a transaction of Put + Update, then Update).
     grantTableActions(props.experimentsTable, fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    grantTableActions(props.inboxTable, fn, ['dynamodb:PutItem']);
     // DynamoMessageLog with the Kpis table: counter Updates, touch Puts (and Deletes, a send given back) in its transactions.
     grantTableActions(props.kpisTable, fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     deliveryEvents.grantPublish(fn);

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { INBOX_TTL_ATTRIBUTE } from '../../layers/adapters/dynamo-inbox';
 import { TIMERS_BY_DUE_INDEX } from '../../layers/adapters/dynamo-timer-store';
 import { pinLogicalId } from '../logical-id';
 
@@ -49,6 +50,8 @@ export class ProfileStore extends Construct {
   readonly fieldKey: kms.Key;
   /** `Consents`: partition key `userId`, sort key `receipt` (append-only consent receipts, no TTL). */
   readonly consentsTable: dynamodb.ITable;
+  /** `Inbox`: partition key `userId`, sort key `sk` (time-ordered, layers/core/inbox/inbox-message.ts), TTL attribute `ttl` (in-app messages). */
+  readonly inboxTable: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: ProfileStoreProps) {
     super(scope, id);
@@ -115,6 +118,11 @@ export class ProfileStore extends Construct {
       // No TTL: receipts are the proof of consent; the data-subject erasure deletes a user's receipts.
       new dynamodb.Table(this, 'Consents', { ...common, sortKey: { name: 'receipt', type: dynamodb.AttributeType.STRING } }),
       'Consents',
+    );
+    this.inboxTable = pinLogicalId(
+      // Removed by TTL after each message's expiry (the API hides it from its expiry on).
+      new dynamodb.Table(this, 'Inbox', { ...common, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING }, timeToLiveAttribute: INBOX_TTL_ATTRIBUTE }),
+      'Inbox',
     );
   }
 }

@@ -23,6 +23,7 @@ export const subjectTables = (client: DynamoDBDocumentClient, names: SubjectTabl
     byUser('consents', 'receipt'),
     byUser('messages', 'sk'),
     byUser('timers', 'key'),
+    byUser('inbox', 'sk'),
     { name: 'experiments', tableName: names.experiments, partitionKey: 'pk', sortKey: 'sk', partitionOf: userPk, sortKeyPrefix: 'EXPOSURE#' },
     { name: 'kpis', tableName: names.kpis, partitionKey: 'pk', sortKey: 'sk', partitionOf: touchPk },
   ];

@@ -167,6 +167,7 @@ export const DATA_REQUEST_CONFIG = defineConfig({
   TIMERS_TABLE_NAME: resource(),
   EXPERIMENTS_TABLE_NAME: resource(),
   KPIS_TABLE_NAME: resource(),
+  INBOX_TABLE_NAME: resource(),
   /** The events archive, the decisions export, Personalize's exports and the model artifacts. */
   MODELS_BUCKET_NAME: resource(),
   /** Where export documents and receipts are written. */

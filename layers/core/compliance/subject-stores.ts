@@ -5,7 +5,7 @@ import type { DataRequestKind, StoreOutcome } from './data-requests';
  * holds user data means adding it here, to the workflow and to the coverage map the template test
  * checks (infra/data-subject-coverage.ts).
  */
-export const SUBJECT_TABLES = ['profiles', 'consents', 'messages', 'timers', 'experiments', 'kpis'] as const;
+export const SUBJECT_TABLES = ['profiles', 'consents', 'messages', 'timers', 'experiments', 'kpis', 'inbox'] as const;
 export type SubjectTable = (typeof SUBJECT_TABLES)[number];
 
 /**

@@ -17,6 +17,7 @@ describeWithAws('the data-subject handlers of the provisioned tables', () => {
       timers: resourceOf(stack, 'Timers').name,
       experiments: resourceOf(stack, 'Experiments').name,
       kpis: resourceOf(stack, 'Kpis').name,
+      inbox: resourceOf(stack, 'Inbox').name,
     };
   });
   afterAll(() => target?.stop());
