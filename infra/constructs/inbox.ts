@@ -149,7 +149,7 @@ export class Inbox extends Construct {
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
     const integration = new apigateway.LambdaIntegration(this.apiFunction, { allowTestInvoke: false });
-    const validator = this.api.addRequestValidator('InboxParameters', { requestValidatorName: 'inbox-parameters', validateRequestParameters: true, validateRequestBody: false });
+    const validator = this.api.addRequestValidator('InboxParameters', { requestValidatorName: 'inbox-parameters', validateRequestParameters: true, validateRequestBody: true });
     const messages = users.addResource('{userId}').addResource('messages');
     const routes: [apigateway.IResource, string, Record<string, boolean>][] = [
       [messages, 'GET', { 'method.request.path.userId': true, 'method.request.header.Authorization': true }],

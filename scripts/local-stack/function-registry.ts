@@ -17,6 +17,8 @@ import { createDataRequestHandler } from '../../functions/compliance/data-reques
 import { createAdminApiHandler } from '../../functions/compliance/admin-api.handler';
 import { createBroadcastStepHandler } from '../../functions/campaigns/broadcast-step.handler';
 import { createBroadcastSchedulerHandler } from '../../functions/campaigns/broadcast-scheduler.handler';
+import { createInboxApiHandler } from '../../functions/inbox/inbox-api.handler';
+import { createInboxAuthorizerHandler } from '../../functions/inbox/inbox-authorizer.handler';
 import type { BroadcastStarter } from '../../layers/core/broadcasts/broadcast-run';
 import type { DataRequests } from '../../layers/core/compliance/data-requests';
 import type { KMS } from '@aws-sdk/client-kms';
@@ -36,6 +38,8 @@ export interface LocalDependencies {
   dataRequests?: DataRequests;
   /** The broadcasts the scheduler starts (the local stack runs the Broadcast machine). */
   broadcasts?: BroadcastStarter;
+  /** The local stand-in of the inbox signing secret (Secrets Manager has no emulator here). */
+  inboxSigningSecret?: string;
 }
 
 type Factory = (env: Record<string, string>, deps: LocalDependencies) => LambdaHandler<any, any>;
@@ -62,6 +66,9 @@ export const FUNCTION_FACTORIES: Readonly<Record<string, Factory>> = {
   'functions/campaigns/broadcast-step.handler.ts': (env, deps) => createBroadcastStepHandler(env, { dynamo: deps.dynamo, s3: deps.s3, sqs: deps.sqs, clock: deps.clock }),
   'functions/campaigns/broadcast-scheduler.handler.ts': (env, deps) =>
     createBroadcastSchedulerHandler(env, { dynamo: deps.dynamo, clock: deps.clock, ...(deps.broadcasts && { starter: deps.broadcasts }) }),
+  'functions/inbox/inbox-api.handler.ts': (env, deps) => createInboxApiHandler(env, { dynamo: deps.dynamo, kinesis: deps.kinesis, clock: deps.clock }),
+  'functions/inbox/inbox-authorizer.handler.ts': (env, deps) =>
+    createInboxAuthorizerHandler(env, { clock: deps.clock, signingSecrets: async () => (deps.inboxSigningSecret ? [deps.inboxSigningSecret] : []) }),
   'functions/compliance/data-request.handler.ts': (env, deps) => createDataRequestHandler(env, { dynamo: deps.dynamo, s3: deps.s3, clock: deps.clock }),
 };
 

@@ -19,7 +19,7 @@ import { startApiGatewayServer, type ApiGatewayServer } from './api-gateway';
 import { startEmulators, type LocalEmulators } from './emulators';
 import { FUNCTION_FACTORIES, UnknownFunctionEntryError, type LocalDependencies } from './function-registry';
 import { createLambdaContext, type LambdaHandler } from './lambda-runtime';
-import { LOCAL_API_KEY, LOCAL_INGEST_PORT, LOCAL_REPORTS_DIR } from './local-defaults';
+import { LOCAL_API_KEY, LOCAL_INBOX_PORT, LOCAL_INBOX_SIGNING_SECRET, LOCAL_INGEST_PORT, LOCAL_REPORTS_DIR } from './local-defaults';
 import { removeLocalState, writeLocalState } from './local-state';
 import { deliverToS3, s3DeliveryFromQueueHandler, s3DeliveryHandler } from './firehose/s3-delivery';
 import { startFirehoseDirectPut, type FirehosePutStats, type FirehoseSink } from './emulators/firehose-direct-put';
@@ -48,7 +48,11 @@ import {
 export interface LocalStackOptions {
   /** Port of the ingest endpoint; 0 = a free one. @default LOCAL_INGEST_PORT (4000, or $PORT) */
   port?: number;
+  /** Port of the inbox API; 0 = a free one. @default LOCAL_INBOX_PORT (4001), or a free one when `port` is 0 */
+  inboxPort?: number;
   apiKey?: string;
+  /** The inbox signing secret (`UserHash` = its HMAC of the user id). @default LOCAL_INBOX_SIGNING_SECRET */
+  inboxSigningSecret?: string;
   /** Narrative lines; `() => {}` for silence. @default console.log */
   log?: Log;
   /** The clock every handler gets (a fixed one makes tests deterministic). @default the system clock */
@@ -91,6 +95,9 @@ export interface LocalStack {
   /** `http://127.0.0.1:<port>`; POST /v1/events. */
   url: string;
   apiKey: string;
+  /** `http://127.0.0.1:<port>`; GET /v1/users/{userId}/messages. */
+  inboxUrl: string;
+  inboxSigningSecret: string;
   emulators: LocalEmulators;
   stack: ProvisionedStack;
   clients: LocalDependencies;
@@ -165,6 +172,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const say = narrative(log);
   const clock = options.clock ?? systemClock;
   const apiKey = options.apiKey ?? LOCAL_API_KEY;
+  const inboxSigningSecret = options.inboxSigningSecret ?? LOCAL_INBOX_SIGNING_SECRET;
 
   const { stackName, template } = synthesizePipelineTemplate();
   const emulators = await startEmulators();
@@ -187,6 +195,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       s3: new S3Client(emulators.clientConfig('s3')),
       kms: new KMS(emulators.clientConfig('kms')),
       clock,
+      inboxSigningSecret,
     };
     stoppers.push(async () => [dynamodb, clients.kinesis, clients.sqs, clients.sns, clients.s3, clients.kms].forEach((c) => c.destroy()));
 
@@ -313,12 +322,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const unsubscribePush = emulators.directPublishes.onPublish(say.push);
     stoppers.push(async () => unsubscribePush());
 
-    const [api] = resolveRestApis(template);
-    if (!api) throw new Error('the template has no REST API');
+    const apis = new Map(resolveRestApis(template).map((api) => [api.logicalId, api]));
+    const api = apis.get('EventsApi');
+    const inboxApi = apis.get('InboxApi');
+    if (!api || !inboxApi) throw new Error('the template has no EventsApi or InboxApi REST API');
+    const apiFunctions = Object.fromEntries(resolved.map((fn) => [fn.logicalId, { name: fn.name, handler: narrated(fn), timeoutSeconds: fn.timeoutSeconds }]));
     let gateway: ApiGatewayServer | undefined;
     gateway = await startApiGatewayServer({
       api,
-      functions: Object.fromEntries(resolved.map((fn) => [fn.logicalId, { name: fn.name, handler: narrated(fn), timeoutSeconds: fn.timeoutSeconds }])),
+      functions: apiFunctions,
       apiKeys: [apiKey],
       // The admin routes take SigV4 with the emulators' credentials, as the local IAM user `local`.
       iam: { credentials: emulators.credentials, accountId: emulators.accountId, userName: LOCAL_IAM_USER },
@@ -327,10 +339,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       onRequest: (report) => say.request(report),
     });
     stoppers.push(() => gateway!.stop());
+    const inboxGateway = await startApiGatewayServer({
+      api: inboxApi,
+      functions: apiFunctions,
+      apiKeys: [],
+      identity,
+      port: options.inboxPort ?? (options.port === 0 ? 0 : LOCAL_INBOX_PORT),
+      onRequest: (report) => say.request(report),
+    });
+    stoppers.push(() => inboxGateway.stop());
 
     if (options.writeState) {
       writeLocalState({
         ingestUrl: gateway.url,
+        inboxUrl: inboxGateway.url,
         apiKey,
         region: emulators.region,
         endpoints: emulators.endpoints,
@@ -401,6 +423,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       firehosePuts,
       url: gateway.url,
       apiKey,
+      inboxUrl: inboxGateway.url,
+      inboxSigningSecret,
       emulators,
       stack,
       clients,

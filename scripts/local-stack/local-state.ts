@@ -8,6 +8,8 @@ import { LOCAL_STATE_FILE } from './local-defaults';
  */
 export interface LocalState {
   ingestUrl: string;
+  /** The inbox API (in-app messages). */
+  inboxUrl?: string;
   apiKey: string;
   region: string;
   endpoints: { dynamodb: string; kinesis: string; sqs: string; sns: string; s3: string };
