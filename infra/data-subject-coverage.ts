@@ -17,7 +17,6 @@ export const DATA_SUBJECT_COVERAGE: Readonly<Record<string, SubjectCoverage>> = 
   Experiments: { handledBy: ['experiments'] },
   Kpis: { handledBy: ['kpis'] },
   Inbox: { handledBy: ['inbox'] },
-  InboxSigningSecret: { exempt: 'the key app backends sign user ids with: no user data' },
   // Also deletions/ (markers named by hash), training/ (no user data) and personalize-deletions/ (the
   // workflow deletes its file when Personalize's job is over).
   Models: { handledBy: ['archive', 'decisions', 'personalize-exports', 'models'] },

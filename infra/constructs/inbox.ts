@@ -163,12 +163,6 @@ export class Inbox extends Construct {
         'A Lambda authorizer checks the user: a user hash signed with the product\'s secret, or a JWT of the team\'s own issuer (Cognito or any OIDC provider, pipeline:inboxJwtIssuer). A Cognito-only authorizer would exclude the first and other providers.',
       );
     }
-    for (const resource of [users, users.getResource('{userId}')!, messages, messages.getResource('{id}')!]) {
-      const preflight = resource.node.tryFindChild('OPTIONS');
-      if (!preflight) continue;
-      acknowledgeNagFinding(preflight, 'AwsSolutions-APIG4', 'The CORS preflight (OPTIONS) answers which origin, methods and headers the API takes; browsers send it without credentials, by specification.');
-      acknowledgeNagFinding(preflight, 'AwsSolutions-COG4', 'The CORS preflight (OPTIONS) carries no credentials, by specification.');
-    }
   }
 }
 

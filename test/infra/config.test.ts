@@ -86,6 +86,7 @@ describe('resolvePipelineConfig', () => {
       PUSH_CAP_PER_24H: '5',
       MARKETING_CAP_PER_24H: '2',
       SMS_CAP_PER_24H: '0',
+      IN_APP_CAP_PER_24H: '3',
       HOLDOUT_SHARE: '0.05',
       MINIMUM_MARKETING_AGE: '18',
     });

@@ -40,7 +40,7 @@ describe('createFunction', () => {
     }));
 
     // Assess
-    expect(all).toHaveLength(14);
+    expect(all).toHaveLength(16);
     for (const setting of settings) {
       expect(setting).toEqual({ runtime: 'nodejs24.x', architectures: ['arm64'], tracing: { Mode: 'Active' }, handler: 'index.handler' });
     }
@@ -60,6 +60,8 @@ describe('createFunction', () => {
       'functions/campaigns/sweep-timers.handler.ts',
       'functions/compliance/admin-api.handler.ts',
       'functions/compliance/data-request.handler.ts',
+      'functions/inbox/inbox-api.handler.ts',
+      'functions/inbox/inbox-authorizer.handler.ts',
       'functions/ingest/ingest.handler.ts',
       'functions/measurement/daily-review.handler.ts',
       'functions/measurement/delivery-status.handler.ts',
@@ -84,14 +86,14 @@ describe('createFunction', () => {
     const actual = Object.values(functions).map((fn) => (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables);
 
     // Assess
-    expect([...own.keys()].sort()).toEqual(['admin-api', 'broadcast-scheduler', 'broadcast-step', 'daily-review', 'data-request', 'deliver', 'delivery-status', 'ingest', 'kpi-monitor', 'nightly-profiles', 'process-events', 'retrain-model', 'rollout-step', 'sweep-timers']);
+    expect([...own.keys()].sort()).toEqual(['admin-api', 'broadcast-scheduler', 'broadcast-step', 'daily-review', 'data-request', 'deliver', 'delivery-status', 'inbox-api', 'inbox-authorizer', 'ingest', 'kpi-monitor', 'nightly-profiles', 'process-events', 'retrain-model', 'rollout-step', 'sweep-timers']);
     expect([...common.keys()].sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
     for (const variables of actual) {
       const service = variables.POWERTOOLS_SERVICE_NAME as string;
       expect(Object.keys(variables).sort()).toEqual([...common.keys(), ...(own.get(service) ?? ['<undocumented function>'])].sort());
       for (const [name, value] of common) if (value !== undefined) expect(variables[name]).toBe(value);
     }
-    expect(actual.map((v) => v.POWERTOOLS_LOG_LEVEL)).toEqual(Array(14).fill('INFO'));
+    expect(actual.map((v) => v.POWERTOOLS_LOG_LEVEL)).toEqual(Array(16).fill('INFO'));
   });
 
   it('gives every function its own log group with the configured retention, and a role without managed policies', () => {

@@ -8,7 +8,10 @@ const pathOf = (id: string): string => {
   const parent = (resource.Properties?.ParentId as { Ref?: string } | undefined)?.Ref;
   return `${parent && resources[parent] ? pathOf(parent) : ''}/${resource.Properties?.PathPart as string}`;
 };
-const methods = Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method')).map((m) => ({
+// The events API's (the inbox API has its own: test/infra/constructs/inbox.test.ts).
+const methods = Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method'))
+  .filter((m) => (m.Properties?.RestApiId as { Ref?: string }).Ref === 'EventsApi')
+  .map((m) => ({
   route: `${m.Properties?.HttpMethod as string} ${pathOf((m.Properties?.ResourceId as { Ref: string }).Ref)}`,
   authorization: m.Properties?.AuthorizationType,
   apiKeyRequired: m.Properties?.ApiKeyRequired === true,

@@ -138,7 +138,7 @@ describe('Observability', () => {
     const functions = errors.map((a) => (a.Properties?.Dimensions as [{ Value: { Ref: string } }])[0].Value.Ref).sort();
 
     // Assess
-    expect(functions).toEqual(['AdminApiFunction', 'BroadcastSchedulerFunction', 'BroadcastStepFunction', 'DailyReviewFunction', 'DataRequestFunction', 'DeliverFunction', 'DeliveryStatusFunction', 'IngestFunction', 'KpiMonitorFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'RetrainModelFunction', 'RolloutStepFunction', 'SweepTimersFunction']);
+    expect(functions).toEqual(['AdminApiFunction', 'BroadcastSchedulerFunction', 'BroadcastStepFunction', 'DailyReviewFunction', 'DataRequestFunction', 'DeliverFunction', 'DeliveryStatusFunction', 'InboxApiFunction', 'InboxAuthorizerFunction', 'IngestFunction', 'KpiMonitorFunction', 'NightlyProfilesFunction', 'ProcessEventsFunction', 'RetrainModelFunction', 'RolloutStepFunction', 'SweepTimersFunction']);
   });
 
   it('notifies the Alerts topic from every alarm', () => {

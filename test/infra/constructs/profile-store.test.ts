@@ -44,7 +44,7 @@ describe('ProfileStore', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
-    expect(Object.keys(tables).sort()).toEqual(['Audit', 'Campaigns', 'Consents', 'Experiments', 'Kpis', 'Messages', 'Profiles', 'Timers']);
+    expect(Object.keys(tables).sort()).toEqual(['Audit', 'Campaigns', 'Consents', 'Experiments', 'Inbox', 'Kpis', 'Messages', 'Profiles', 'Timers']);
   });
 
   it('creates Consents keyed by userId and receipt, with no TTL: receipts are the proof of consent', () => {
