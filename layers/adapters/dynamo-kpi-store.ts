@@ -45,14 +45,15 @@ export class DynamoKpiStore implements TouchLog {
     return (await this.queryAll(touchPk(userId), true)).map(toTouch);
   }
 
-  async recordOpen(touch: Touch, at: string, increment: KpiIncrement): Promise<boolean> {
+  async recordOpen(touch: Touch, at: string, increment: KpiIncrement, field: 'openedAt' | 'impressionAt' = 'openedAt'): Promise<boolean> {
     return this.conditionally([
       {
         Update: {
           TableName: this.tableName,
           Key: { pk: touchPk(touch.userId), sk: touch.messageId },
-          UpdateExpression: 'SET openedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(openedAt)',
+          UpdateExpression: 'SET #field = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#field)',
+          ExpressionAttributeNames: { '#field': field },
           ExpressionAttributeValues: { ':at': at },
         },
       },

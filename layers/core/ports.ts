@@ -137,8 +137,11 @@ export interface DeliveryLedger {
 export interface TouchLog {
   /** The user's touches still in their attribution window (strongly consistent). */
   touchesOf(userId: string): Promise<Touch[]>;
-  /** The first open of a sent message; false when it was counted before. */
-  recordOpen(touch: Touch, at: string, increment: KpiIncrement): Promise<boolean>;
+  /**
+   * The first open (push, SMS click, in-app click) or, for `impressionAt`, the first in-app impression
+   * of a sent message; false when it was counted before.
+   */
+  recordOpen(touch: Touch, at: string, increment: KpiIncrement, field?: 'openedAt' | 'impressionAt'): Promise<boolean>;
   /** An order attributed to a touch (`first`: it converts the touch); false when counted before. */
   recordOrder(touch: Touch, order: Order, at: string, first: boolean, increment: KpiIncrement): Promise<boolean>;
 }

@@ -15,7 +15,7 @@ export const table = (header: string[], rows: string[][]): string => {
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 };
 
-const FUNNEL_HEADER = ['', 'triggered', 'sent', 'held', 'suppressed', 'delivered', 'opened', 'CTR', 'converted', 'conv.', 'orders', 'revenue', 'AOV'];
+const FUNNEL_HEADER = ['', 'triggered', 'sent', 'held', 'suppressed', 'delivered', 'opened', 'CTR', 'in-app seen', 'in-app CTR', 'converted', 'conv.', 'orders', 'revenue', 'AOV'];
 const funnelCells = (label: string, totals: FunnelTotals, currency: string): string[] => [
   label,
   count(totals.triggered),
@@ -25,6 +25,9 @@ const funnelCells = (label: string, totals: FunnelTotals, currency: string): str
   count(totals.delivered),
   count(totals.opened),
   percent(totals.sent ? totals.opened / totals.sent : undefined),
+  count(totals.impressions),
+  // Clicks per impression: exact for in-app rows (`--by channel`); mixed with push opens otherwise.
+  percent(totals.impressions ? totals.opened / totals.impressions : undefined),
   count(totals.converted),
   percent(totals.sent ? totals.converted / totals.sent : undefined),
   count(totals.orders),

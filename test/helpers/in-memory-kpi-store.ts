@@ -27,10 +27,10 @@ export class InMemoryKpiStore implements TouchLog {
     return [...this.touches.values()].filter((t) => t.userId === userId).map((t) => structuredClone(t));
   }
 
-  async recordOpen(touch: Touch, at: string, increment: KpiIncrement): Promise<boolean> {
+  async recordOpen(touch: Touch, at: string, increment: KpiIncrement, field: 'openedAt' | 'impressionAt' = 'openedAt'): Promise<boolean> {
     const stored = this.touches.get(`${touch.userId}/${touch.messageId}`);
-    if (!stored || stored.openedAt) return false;
-    stored.openedAt = at;
+    if (!stored || stored[field]) return false;
+    stored[field] = at;
     this.add(increment);
     return true;
   }

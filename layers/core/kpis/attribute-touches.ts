@@ -4,6 +4,8 @@ import { cellOf, COUNTERS, revenueCounter, revenueSquaresCounter, type KpiIncrem
 
 export interface TouchAttributionResult {
   opened: number;
+  /** In-app messages shown for the first time. */
+  impressions: number;
   converted: number;
   orders: number;
   /** What was counted, per campaign and (for revenue) currency: the metrics the dashboard shows. */
@@ -20,7 +22,8 @@ export interface Order {
   coupon?: string;
 }
 
-const isOutcome = (event: PipelineEvent): boolean => event.type === 'purchase' || event.type === 'push_open' || event.type === 'sms_click';
+const OUTCOMES = new Set<string>(['purchase', 'push_open', 'sms_click', 'in_app_click', 'in_app_impression']);
+const isOutcome = (event: PipelineEvent): boolean => OUTCOMES.has(event.type);
 
 /**
  * Attributes opens and purchases to the messages (touches) that preceded them, for every campaign's
@@ -35,7 +38,7 @@ export const attributeTouches = async (events: readonly { profileKey: string; ev
   for (const { profileKey, event } of events) {
     if (isOutcome(event)) byUser.set(profileKey, [...(byUser.get(profileKey) ?? []), event]);
   }
-  const result: TouchAttributionResult = { opened: 0, converted: 0, orders: 0, byCampaign: new Map(), failed: new Map() };
+  const result: TouchAttributionResult = { opened: 0, impressions: 0, converted: 0, orders: 0, byCampaign: new Map(), failed: new Map() };
   await Promise.all(
     [...byUser].map(async ([userId, outcomes]) => {
       try {
@@ -43,6 +46,7 @@ export const attributeTouches = async (events: readonly { profileKey: string; ev
         if (touched.length === 0) return;
         for (const event of [...outcomes].sort((a, b) => a.timestamp.localeCompare(b.timestamp))) {
           if (event.type === 'purchase') await attributeOrder(event, touched, touches, result);
+          else if (event.type === 'in_app_impression') await attributeImpression(event, touched, touches, result);
           else await attributeOpen(event, touched, touches, result);
         }
       } catch (error) {
@@ -63,6 +67,15 @@ const attributeOpen = async (event: PipelineEvent, touched: Touch[], touches: To
     tallyOf(result, touch.campaignId).opened++;
   }
   touch.openedAt = event.timestamp;
+};
+
+/** An in-app message shown: once per message, within the touch's window (which spans the message's life). */
+const attributeImpression = async (event: PipelineEvent, touched: Touch[], touches: TouchLog, result: TouchAttributionResult): Promise<void> => {
+  const touch = touched.find((t) => !t.held && t.messageId === event.properties?.messageId);
+  if (!touch || touch.impressionAt || Date.parse(event.timestamp) > Date.parse(touch.at) + touch.attributionWindowMs) return;
+  const increment: KpiIncrement = { cell: cellOf(touch.campaignId, event.timestamp, touch.channel, touch.variant), add: { [COUNTERS.impressions]: 1 } };
+  if (await touches.recordOpen(touch, event.timestamp, increment, 'impressionAt')) result.impressions++;
+  touch.impressionAt = event.timestamp;
 };
 
 const attributeOrder = async (event: PipelineEvent, touched: Touch[], touches: TouchLog, result: TouchAttributionResult): Promise<void> => {

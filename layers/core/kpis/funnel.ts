@@ -27,7 +27,10 @@ export const COUNTERS = {
   /** SNS reported the message handed to the push service or the carrier (where delivery status logging is on). */
   delivered: 'delivered',
   deliveryFailed: 'deliveryFailed',
+  /** The first open of a push, click of an SMS link or click of an in-app message. */
   opened: 'opened',
+  /** The first time an in-app message was shown (in-app CTR = opened / impressions). */
+  impressions: 'impressions',
   converted: 'converted',
   /** Purchases attributed to sends (each once per send). */
   orders: 'orders',
@@ -62,6 +65,8 @@ export interface Touch {
   /** The coupon code the message carried: a purchase with it is a redemption. */
   coupon?: string;
   openedAt?: string;
+  /** In-app: first shown. */
+  impressionAt?: string;
   convertedAt?: string;
   /** Orders attributed so far (each at most once). */
   orders?: string[];

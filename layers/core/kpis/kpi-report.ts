@@ -16,6 +16,8 @@ export interface FunnelTotals {
   delivered: number;
   deliveryFailed: number;
   opened: number;
+  /** In-app messages shown (the first time each). */
+  impressions: number;
   converted: number;
   orders: number;
   couponsRedeemed: number;
@@ -36,6 +38,7 @@ export const emptyTotals = (): FunnelTotals => ({
   delivered: 0,
   deliveryFailed: 0,
   opened: 0,
+  impressions: 0,
   converted: 0,
   orders: 0,
   couponsRedeemed: 0,
@@ -48,7 +51,7 @@ export const emptyTotals = (): FunnelTotals => ({
 });
 
 const GROUPED = { 'suppressed:': 'suppressed', 'smsSent:': 'smsSent', 'revenue:': 'revenue', 'revenueSq:': 'revenueSq', 'heldRevenue:': 'heldRevenue', 'heldRevenueSq:': 'heldRevenueSq' } as const;
-const SCALARS = ['triggered', 'sent', 'held', 'delivered', 'deliveryFailed', 'opened', 'converted', 'orders', 'couponsRedeemed', 'heldConverted', 'heldOrders'] as const;
+const SCALARS = ['triggered', 'sent', 'held', 'delivered', 'deliveryFailed', 'opened', 'impressions', 'converted', 'orders', 'couponsRedeemed', 'heldConverted', 'heldOrders'] as const;
 
 /** Adds counters into totals (in place) and returns them. */
 export const addCounters = (totals: FunnelTotals, counters: Record<string, number>): FunnelTotals => {
@@ -119,6 +122,8 @@ export const funnelRows = (rows: readonly CounterRow[], options: { from: string;
 /** Rates people read at a glance; undefined where the denominator is 0. */
 export const ratesOf = (totals: FunnelTotals, currency: string) => ({
   ctr: ratio(totals.opened, totals.sent),
+  /** In-app: clicks per impression, the in-app CTR (read it on the `in-app` channel row: `--by channel`). */
+  impressionCtr: ratio(totals.opened, totals.impressions),
   conversionRate: ratio(totals.converted, totals.sent),
   averageOrderValue: ratio(totals.revenue[currency] ?? 0, totals.orders),
   holdoutConversionRate: ratio(totals.heldConverted, totals.held),

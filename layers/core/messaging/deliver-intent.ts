@@ -128,7 +128,7 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
     // every eligibility check: held users are the same kind of users as those messaged.
     if (campaign.category === 'marketing' && isInGlobalHoldout(intent.userId, deps.policy.holdoutShare)) {
       const held = selectVariant(campaign, profile, now)?.name;
-      return suppress(intent, deps, { ...base, reason: 'HOLDOUT', channel: decision.channel, ...(held && { variant: held }), detail: `would have been sent by ${decision.channel}` }, now, measurementFacts(campaign));
+      return suppress(intent, deps, { ...base, reason: 'HOLDOUT', channel: decision.channel, ...(held && { variant: held }), detail: `would have been sent by ${decision.channel}` }, now, measurementFacts(campaign, decision.channel));
     }
 
     // A rollout's arms are assigned where the send would happen, after every eligibility check, so control
@@ -193,7 +193,7 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
       sendAt: slot.at.toISOString(),
     };
     const caps = { version: view.caps.version, sends: pruneSends([...view.caps.sends, send], now.getTime()) };
-    const committed = await deps.ledger.commitSend(sending, caps, measurementFacts(campaign, rendered.content.coupon));
+    const committed = await deps.ledger.commitSend(sending, caps, measurementFacts(campaign, decision.channel, rendered.content.coupon));
     if (committed === 'decided-before') return { status: 'duplicate' };
     if (committed === 'caps-changed') {
       if (round >= MAX_CAPS_ATTEMPTS) throw new DeliveryCapsContentionError(intent.userId, round);
@@ -206,8 +206,13 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
   }
 };
 
-const measurementFacts = (campaign: Campaign, coupon?: string): MeasurementFacts => ({
-  attributionWindowMs: campaign.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS,
+/**
+ * A push is seen when it arrives; an in-app message when the user next opens the app, any time until it
+ * expires. So an in-app touch (sent or held) lasts the message's life plus the attribution window: its
+ * impression, click and conversion count whenever in that life the user met it.
+ */
+const measurementFacts = (campaign: Campaign, channel: SendChannel, coupon?: string): MeasurementFacts => ({
+  attributionWindowMs: (campaign.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS) + (channel === 'in-app' ? (campaign.inApp ?? DEFAULT_IN_APP).expiresAfterMs : 0),
   ...(coupon && { coupon }),
 });
 

@@ -3,7 +3,7 @@ import type { ExposureLog } from '../ports';
 import type { Exposure } from './exposure';
 
 /** Event types that can be an outcome of an exposure. */
-const OUTCOME_EVENTS = new Set<PipelineEvent['type']>(['purchase', 'push_open', 'sms_click']);
+const OUTCOME_EVENTS = new Set<PipelineEvent['type']>(['purchase', 'push_open', 'sms_click', 'in_app_click']);
 
 export interface AttributionResult {
   conversions: number;

@@ -300,7 +300,7 @@ describe('parseCampaign', () => {
 
       // Assess
       expectProblem(problems, '/id', 'INVALID_VALUE', /kebab-case/);
-      expectProblem(problems, '/channels/1', 'INVALID_VALUE', /must be one of: push, sms/);
+      expectProblem(problems, '/channels/1', 'INVALID_VALUE', /must be one of: push, in-app, sms/);
       expectProblem(problems, '/content/0/when/lifecycleStages/0', 'INVALID_VALUE', /new, growth, stable, churn-risk/);
       expectProblem(problems, '/content/0/when/tagsAny/0', 'INVALID_VALUE', /must be a profile tag/);
     });

@@ -4,7 +4,7 @@ describe('readDeliveryPolicy', () => {
   it('has the documented defaults', () => {
     expect(readDeliveryPolicy({})).toEqual({
       quietHours: { startMinute: 22 * 60, endMinute: 8 * 60 },
-      caps: { push: 3, sms: 1, marketing: 1 },
+      caps: { push: 3, sms: 1, 'in-app': 3, marketing: 1 },
       ratePerSecond: { push: 100, sms: 20 },
       maxRateWaitMs: 2_000,
       holdoutShare: 0,
@@ -21,12 +21,13 @@ describe('readDeliveryPolicy', () => {
       PUSH_CAP_PER_24H: '5',
       MARKETING_CAP_PER_24H: '2',
       SMS_CAP_PER_24H: '0',
+      IN_APP_CAP_PER_24H: '5',
       HOLDOUT_SHARE: '0.05',
     });
     expect(policy).toEqual({
       quietHours: { startMinute: 21 * 60 + 30, endMinute: 7 * 60 },
       defaultTimeZone: 'Europe/Berlin',
-      caps: { push: 5, sms: 0, marketing: 2 },
+      caps: { push: 5, sms: 0, 'in-app': 5, marketing: 2 },
       ratePerSecond: { push: 500, sms: 5 },
       maxRateWaitMs: 2_000,
       holdoutShare: 0.05,
