@@ -68,6 +68,26 @@ describe('the campaign funnel', () => {
     expect(ratesOf(row!.totals, 'GBP')).toMatchObject({ ctr: 1, conversionRate: 1, averageOrderValue: 25 });
   });
 
+  it('counts an in-app message\'s first impression and first click, whose ratio is the in-app CTR', async () => {
+    // Prepare: two in-app messages; one is seen twice and clicked, the other only seen
+    const store = new InMemoryKpiStore();
+    store.decide(decision({ messageId: 'm-1', channel: 'in-app' }), FACTS);
+    store.decide(decision({ messageId: 'm-2', channel: 'in-app' }), FACTS);
+    const inApp = (type: string, messageId: string, at: number) => ({ profileKey: 'ann', event: { type, insertId: `${type}-${messageId}-${at}`, userId: 'ann', timestamp: iso(at), properties: { messageId } } as PipelineEvent });
+    const events = [inApp('in_app_impression', 'm-1', HOUR), inApp('in_app_impression', 'm-1', 2 * HOUR), inApp('in_app_click', 'm-1', 2 * HOUR), inApp('in_app_impression', 'm-2', 3 * HOUR)];
+
+    // Act
+    const first = await attributeTouches(events, store);
+    const replay = await attributeTouches(events, store);
+
+    // Assess
+    expect(first).toMatchObject({ impressions: 2, opened: 1 });
+    expect(replay).toMatchObject({ impressions: 0, opened: 0 });
+    const [row] = funnelRows(store.rows(), { from: '2026-11-24', to: '2026-11-26', timeZone: 'UTC', by: ['channel'] });
+    expect(row).toMatchObject({ channel: 'in-app', totals: { sent: 2, impressions: 2, opened: 1 } });
+    expect(ratesOf(row!.totals, 'GBP')).toMatchObject({ impressionCtr: 0.5, ctr: 0.5 });
+  });
+
   it('keeps purchases of held users in their own counters, and ignores purchases before a touch', async () => {
     // Prepare
     const store = new InMemoryKpiStore();
