@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, type AttributeValue, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { itemSize, writeUnitsFor } from './item-size';
 
 type MiddlewareClient = { middlewareStack: { add: (mw: any, options: any) => void } };
@@ -88,4 +89,44 @@ export const meterWrites = (client: MiddlewareClient): WriteMeter => {
     { step: 'build', name: 'benchWriteUnits' },
   );
   return meter;
+};
+
+/** Reads by table name: requests and read units as AWS bills them. */
+export type ReadMeter = Map<string, { requests: number; units: number; emulatorUnits: number }>;
+
+const READ_COMMANDS = /^(Query|GetItem|Scan)Command$/;
+
+/**
+ * Meters a DynamoDB client's Query, GetItem and Scan in read units, by DynamoDB's documented rules: the
+ * items read, summed (Query, Scan) or alone (GetItem), rounded up to 4 KB, one unit per 4 KB strongly
+ * consistent, half eventually consistent. Computed from the items returned (no filter expressions are
+ * metered here), beside what the emulator reports when it does (`emulatorUnits`).
+ */
+export const meterReads = (client: MiddlewareClient): ReadMeter => {
+  const meter: ReadMeter = new Map();
+  client.middlewareStack.add(
+    (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: Record<string, any> }) => {
+      if (!READ_COMMANDS.test(context.commandName ?? '')) return next(args);
+      const result = await next({ ...args, input: { ReturnConsumedCapacity: 'TOTAL', ...args.input } });
+      const items: Record<string, unknown>[] = result.output?.Items ?? (result.output?.Item ? [result.output.Item] : []);
+      const bytes = items.reduce((sum, item) => sum + itemSize(asAttributeMap(item)), 0);
+      const units = Math.max(1, Math.ceil(bytes / 4096)) * (args.input.ConsistentRead ? 1 : 0.5);
+      const table = meter.get(args.input.TableName) ?? { requests: 0, units: 0, emulatorUnits: 0 };
+      table.requests++;
+      table.units += units;
+      table.emulatorUnits += result.output?.ConsumedCapacity?.CapacityUnits ?? 0;
+      meter.set(args.input.TableName, table);
+      return result;
+    },
+    { step: 'build', name: 'benchReadUnits' },
+  );
+  return meter;
+};
+
+const ATTRIBUTE_TYPES = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'L', 'M', 'SS', 'NS', 'BS']);
+
+/** A document client hands this middleware items already unmarshalled: marshal them back to size them. */
+const asAttributeMap = (item: Record<string, unknown>): Record<string, AttributeValue> => {
+  const marshalled = Object.values(item).every((value) => typeof value === 'object' && value !== null && Object.keys(value).length === 1 && ATTRIBUTE_TYPES.has(Object.keys(value)[0]!));
+  return marshalled ? (item as Record<string, AttributeValue>) : marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 };

@@ -14,7 +14,7 @@ describe('verifyUserToken', () => {
     const keys = await generateKeyPair('RS256');
     const stranger = await generateKeyPair('RS256');
     const jwk: JWK = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256' };
-    const signer = (key: CryptoKey) => (claims: Record<string, unknown>, options: { expiresAt?: Date; issuer?: string; audience?: string } = {}) =>
+    const signer = (key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']) => (claims: Record<string, unknown>, options: { expiresAt?: Date; issuer?: string; audience?: string } = {}) =>
       new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
         .setIssuer(options.issuer ?? ISSUER)
