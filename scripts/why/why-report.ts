@@ -37,7 +37,7 @@ export interface WhyReport {
   }[];
   pendingDeferrals: PendingTimer[];
   armedTriggers: PendingTimer[];
-  capsLast24h: { push: string; sms: string; marketing: string };
+  capsLast24h: { push: string; sms: string; 'in-app': string; marketing: string };
 }
 
 /**
@@ -68,6 +68,7 @@ export const buildWhyReport = (input: WhyInput): WhyReport => {
     capsLast24h: {
       push: count((s) => s.channel === 'push', input.policy.caps.push),
       sms: count((s) => s.channel === 'sms', input.policy.caps.sms),
+      'in-app': count((s) => s.channel === 'in-app', input.policy.caps['in-app']),
       marketing: count((s) => s.category === 'marketing', input.policy.caps.marketing),
     },
   };
@@ -106,6 +107,6 @@ export const formatWhyReport = (report: WhyReport): string => {
   lines.push('', 'Armed trigger timers:');
   if (report.armedTriggers.length === 0) lines.push('  none');
   for (const t of report.armedTriggers) lines.push(`  due ${t.dueAt}  ${t.campaignId}  (${t.key})`);
-  lines.push('', `Sends in the last 24 h (cap): push ${report.capsLast24h.push}, sms ${report.capsLast24h.sms}, marketing ${report.capsLast24h.marketing}`);
+  lines.push('', `Sends in the last 24 h (cap): push ${report.capsLast24h.push}, sms ${report.capsLast24h.sms}, in-app ${report.capsLast24h['in-app']}, marketing ${report.capsLast24h.marketing}`);
   return lines.join('\n');
 };

@@ -9,6 +9,7 @@ import type { ResolvedApiMethod, ResolvedRestApi, ThrottleSettings } from '../te
 import { renderGatewayError, type GatewayErrorContext, type GatewayErrorType, type GatewayHttpResponse } from './gateway-responses';
 import { buildProxyEvent } from './proxy-event';
 import { verifyIamRequest, type IamCaller, type LocalIamPrincipal } from './iam-auth';
+import { LambdaAuthorizers } from './lambda-authorizer';
 import { compileBodyValidator, type BodyValidator } from './request-validator';
 import { matchRoute } from './route-matcher';
 import { TokenBucket } from './token-bucket';
@@ -83,7 +84,9 @@ const isProxyResult = (value: unknown): value is APIGatewayProxyResult =>
  * The REST API as the template defines it, on 127.0.0.1: routes by method and path (with or without
  * the stage prefix; `{param}` and `{proxy+}` paths), then, in API Gateway's order: 413 over 10 MiB,
  * the route (MISSING_AUTHENTICATION_TOKEN otherwise), the SigV4 signature of an `AWS_IAM` method
- * (MISSING_AUTHENTICATION_TOKEN unsigned, INVALID_SIGNATURE wrong), `x-api-key` where required (INVALID_API_KEY),
+ * (MISSING_AUTHENTICATION_TOKEN unsigned, INVALID_SIGNATURE wrong), a `CUSTOM` method's Lambda authorizer
+ * (UNAUTHORIZED, ACCESS_DENIED with `$context.authorizer.*`, AUTHORIZER_FAILURE; lambda-authorizer.ts),
+ * `x-api-key` where required (INVALID_API_KEY),
  * the usage plan throttle per key (THROTTLED), the model of a validated body (BAD_REQUEST_BODY, also
  * for malformed JSON), then the integration with a REST v1 proxy event. A function that throws or
  * answers malformed gets a 502, one past the timeout a 504. Every error is rendered with the
@@ -100,6 +103,7 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
   const throttle = options.throttle === false ? undefined : (options.throttle ?? api.throttle);
   const buckets = new Map<string, TokenBucket>();
   const acceptedKeys = new Set(options.apiKeys);
+  const authorizers = new LambdaAuthorizers(options.functions as unknown as Record<string, LocalFunction<unknown, unknown>>, options.identity, options.now);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
@@ -147,6 +151,32 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
     }
 
     const apiKey = typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined;
+    const text = body.length > 0 ? body.toString('utf8') : null;
+    const event = buildProxyEvent(req, {
+      path,
+      query: url.searchParams,
+      resourcePath,
+      pathParameters: route.pathParameters,
+      body: text,
+      stage,
+      requestId,
+      requestTimeEpoch: started,
+      sourceIp,
+      apiId: api.logicalId.toLowerCase(),
+      accountId: options.identity.accountId,
+      ...(apiKey && { apiKey }),
+      ...(iamCaller && { iamCaller }),
+    });
+
+    if (method.authorizer) {
+      const methodArn = `arn:aws:execute-api:${options.identity.region}:${options.identity.accountId}:${event.requestContext.apiId}/${stage}/${httpMethod}/${path.replace(/^\//, '')}`;
+      const verdict = await authorizers.authorize(method.authorizer, req, url.searchParams, event, methodArn);
+      if (verdict.kind === 'unauthorized') return fail('UNAUTHORIZED');
+      if (verdict.kind === 'failure') return fail('AUTHORIZER_FAILURE');
+      if (verdict.kind === 'deny') return fail('ACCESS_DENIED', { authorizer: verdict.context });
+      event.requestContext.authorizer = verdict.context;
+    }
+
     if (method.apiKeyRequired) {
       if (!apiKey || !acceptedKeys.has(apiKey)) return fail('INVALID_API_KEY');
       if (throttle) {
@@ -159,7 +189,6 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
       }
     }
 
-    const text = body.length > 0 ? body.toString('utf8') : null;
     const methodValidators = validators.get(method);
     if (methodValidators) {
       // No Content-Type is taken as JSON, as API Gateway does.
@@ -185,21 +214,6 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
     const fn = integration.functionLogicalId ? options.functions[integration.functionLogicalId] : undefined;
     if (!fn) return fail('INTEGRATION_FAILURE');
 
-    const event = buildProxyEvent(req, {
-      path,
-      query: url.searchParams,
-      resourcePath,
-      pathParameters: route.pathParameters,
-      body: text,
-      stage,
-      requestId,
-      requestTimeEpoch: started,
-      sourceIp,
-      apiId: api.logicalId.toLowerCase(),
-      accountId: options.identity.accountId,
-      ...(apiKey && { apiKey }),
-      ...(iamCaller && { iamCaller }),
-    });
     const integrationTimeoutSeconds = (options.integrationTimeoutMs ?? 29_000) / 1_000;
     const limited: ApiFunction = { ...fn, timeoutSeconds: Math.min(fn.timeoutSeconds ?? 3, integrationTimeoutSeconds) };
     let result: unknown;

@@ -5,6 +5,9 @@ export type GatewayErrorType =
   | 'MISSING_AUTHENTICATION_TOKEN'
   | 'INVALID_SIGNATURE'
   | 'INVALID_API_KEY'
+  | 'UNAUTHORIZED'
+  | 'ACCESS_DENIED'
+  | 'AUTHORIZER_FAILURE'
   | 'THROTTLED'
   | 'BAD_REQUEST_BODY'
   | 'REQUEST_TOO_LARGE'
@@ -21,6 +24,9 @@ const DEFAULTS: Readonly<Record<GatewayErrorType, { readonly statusCode: number;
     errorType: 'InvalidSignatureException',
   },
   INVALID_API_KEY: { statusCode: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
+  UNAUTHORIZED: { statusCode: 401, message: 'Unauthorized', errorType: 'UnauthorizedException' },
+  ACCESS_DENIED: { statusCode: 403, message: 'User is not authorized to access this resource with an explicit deny', errorType: 'AccessDeniedException' },
+  AUTHORIZER_FAILURE: { statusCode: 500, message: 'Internal server error', errorType: 'AuthorizerConfigurationException' },
   THROTTLED: { statusCode: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
   BAD_REQUEST_BODY: { statusCode: 400, message: 'Invalid request body', errorType: 'BadRequestException' },
   REQUEST_TOO_LARGE: { statusCode: 413, message: 'Request Too Long', errorType: 'RequestTooLongException' },
@@ -39,6 +45,8 @@ export interface GatewayErrorContext {
   readonly sourceIp: string;
   /** For BAD_REQUEST_BODY: what failed validation. */
   readonly validationErrorString?: string;
+  /** A Lambda authorizer's context (and `principalId`), for `$context.authorizer.*`. */
+  readonly authorizer?: Readonly<Record<string, string>>;
 }
 
 /** A response ready to write. */
@@ -68,8 +76,9 @@ const substitute = (template: string, type: string, message: string, context: Ga
     resourcePath: context.resourcePath,
     httpMethod: context.httpMethod,
     'identity.sourceIp': context.sourceIp,
+    ...Object.fromEntries(Object.entries(context.authorizer ?? {}).map(([name, value]) => [`authorizer.${name}`, value])),
   };
-  return template.replace(/\$context\.([A-Za-z0-9_.]*[A-Za-z0-9_])/g, (_whole, name: string) => values[name] ?? '');
+  return template.replace(/\$context\.([A-Za-z0-9_.:]*[A-Za-z0-9_])/g, (_whole, name: string) => values[name] ?? '');
 };
 
 /**

@@ -21,6 +21,17 @@ export interface ResolvedIntegration {
   readonly mockResponse?: { readonly statusCode: number; readonly headers: Readonly<Record<string, string>>; readonly body: string };
 }
 
+/** A Lambda authorizer (`AWS::ApiGateway::Authorizer`, `REQUEST` or `TOKEN`) of a `CUSTOM` method. */
+export interface ResolvedAuthorizer {
+  readonly logicalId: string;
+  readonly type: 'REQUEST' | 'TOKEN';
+  readonly functionLogicalId: string;
+  /** `method.request.header.Authorization`, `method.request.querystring.x`…; its values key the cache. */
+  readonly identitySources: readonly string[];
+  /** 0: every request calls the function. */
+  readonly resultTtlSeconds: number;
+}
+
 /** One `AWS::ApiGateway::Method`. */
 export interface ResolvedApiMethod {
   readonly logicalId: string;
@@ -29,8 +40,10 @@ export interface ResolvedApiMethod {
   /** The full resource path, e.g. `/v1/events` or `/items/{id}`; `/` for the root. */
   readonly resourcePath: string;
   readonly apiKeyRequired: boolean;
-  /** `NONE`, `AWS_IAM`, … as the method's `AuthorizationType`. */
+  /** `NONE`, `AWS_IAM`, `CUSTOM`… as the method's `AuthorizationType`. */
   readonly authorizationType: string;
+  /** The Lambda authorizer of a `CUSTOM` method. */
+  readonly authorizer?: ResolvedAuthorizer;
   /** By content type (`application/json`). */
   readonly requestModels: Readonly<Record<string, ResolvedModel>>;
   /** Only with a request validator that validates bodies does API Gateway check the model. */
@@ -132,6 +145,7 @@ export const resolveRestApis = (template: CfnTemplate): ResolvedRestApi[] =>
         const model = modelFor(ref);
         if (model) requestModels[contentType.toLowerCase()] = model;
       }
+      const authorizer = props.AuthorizationType === 'CUSTOM' ? resolveAuthorizer(template, targetOf(props.AuthorizerId)) : undefined;
       const validatorId = targetOf(props.RequestValidatorId);
       const validator = validatorId ? resources[validatorId] : undefined;
       return {
@@ -140,6 +154,7 @@ export const resolveRestApis = (template: CfnTemplate): ResolvedRestApi[] =>
         resourcePath: pathOf(props.ResourceId),
         apiKeyRequired: props.ApiKeyRequired === true || props.ApiKeyRequired === 'true',
         authorizationType: typeof props.AuthorizationType === 'string' ? props.AuthorizationType : 'NONE',
+        ...(authorizer && { authorizer }),
         requestModels,
         validateRequestBody: validator?.Properties?.ValidateRequestBody === true || validator?.Properties?.ValidateRequestBody === 'true',
         integration: resolveIntegration(template, props.Integration as Record<string, unknown> | undefined),
@@ -195,6 +210,22 @@ export const resolveRestApis = (template: CfnTemplate): ResolvedRestApi[] =>
       apiKeys,
     };
   });
+
+const resolveAuthorizer = (template: CfnTemplate, logicalId: string | undefined): ResolvedAuthorizer => {
+  const props = logicalId ? template.Resources[logicalId]?.Properties : undefined;
+  const functionLogicalId = [...referencedLogicalIds(props?.AuthorizerUri)].find((id) => template.Resources[id]?.Type === 'AWS::Lambda::Function');
+  if (!logicalId || !props || !functionLogicalId) throw new TemplateResolutionError(`authorizer ${String(logicalId)}: not a Lambda authorizer of this template`);
+  return {
+    logicalId,
+    type: props.Type === 'TOKEN' ? 'TOKEN' : 'REQUEST',
+    functionLogicalId,
+    identitySources: String(props.IdentitySource ?? '')
+      .split(',')
+      .map((source) => source.trim())
+      .filter(Boolean),
+    resultTtlSeconds: Number(props.AuthorizerResultTtlInSeconds ?? 300),
+  };
+};
 
 const resolveIntegration = (template: CfnTemplate, integration: Record<string, unknown> | undefined): ResolvedIntegration => {
   const type = String(integration?.Type ?? 'MOCK');

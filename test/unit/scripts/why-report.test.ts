@@ -30,7 +30,7 @@ describe('the why report', () => {
     expect(text).toMatch(/browsed-three-pages\s+-\s+not sent\s+FREQUENCY_CAP_MARKETING \(1 of 1 in 24h\)/);
     expect(text).toContain('due 2026-11-24T08:00:00.000Z  viewed-no-cart-coupon  message m3');
     expect(text).toContain('due 2026-11-26T10:00:00.000Z  comeback-after-3-days  (comeback-after-3-days#-)');
-    expect(text).toContain('Sends in the last 24 h (cap): push 1/3, sms 0/1, marketing 1/1');
+    expect(text).toContain('Sends in the last 24 h (cap): push 1/3, sms 0/1, in-app 0/3, marketing 1/1');
   });
 
   it('narrows everything to one campaign', () => {
