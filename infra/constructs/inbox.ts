@@ -25,8 +25,13 @@ export interface InboxProps {
   readonly functionDefaults: FunctionDefaults;
 }
 
-/** How long API Gateway keeps an authorizer's answer for one Authorization header. */
-export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
+/**
+ * API Gateway's authorizer cache is off: it keys answers by the Authorization header alone, and a user
+ * hash proves nothing without the path's user id, so a denial cached for a hash tried on another user's
+ * path would then deny its own user. The check is a few microseconds of HMAC (or a JWT verified against
+ * cached keys) in a warm 128 MB function.
+ */
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(0);
 
 /**
  * The in-app channel's read side: a REST API of its own (`InboxApi`), called by apps for a signed-in

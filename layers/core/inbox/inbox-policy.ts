@@ -12,11 +12,10 @@ export interface AuthorizerResult {
 const METHOD_ARN = /^(arn:[^:]+:execute-api:[^:]+:[^:]+:[^/]+\/[^/]+)\/[A-Z]+\/v1\/users\/([^/]+)\/messages(\/[^/]+)?$/;
 
 /**
- * Allows the user's own inbox routes, and only those. The policy names every method on the user's
- * path, so API Gateway's cached answer for a token (keyed by the Authorization header) serves the same
- * user's next requests and denies any other user's path. Its context carries `TOKEN_NOT_FOR_USER`
- * because the gateway's 401 shows `$context.authorizer.code`, and a cached allow only ever produces a
- * denial for another user's path.
+ * Allows the user's own inbox routes, and only those: were an answer ever reused for another request
+ * (API Gateway's authorizer cache, off here: infra/constructs/inbox.ts), it would deny any other user's
+ * path. Its context carries `TOKEN_NOT_FOR_USER` for that case: the gateway's 401 shows
+ * `$context.authorizer.code`, and an allow only produces a denial on another user's path.
  */
 export const allowUser = (methodArn: string, userId: string): AuthorizerResult | undefined => {
   const match = METHOD_ARN.exec(methodArn);

@@ -93,6 +93,12 @@ export const provisionResources = async (template: CfnTemplate, clients: Provisi
       const keyId = localKeyId(prefix + logicalId);
       const arn = `arn:${pseudoParameters.partition}:kms:${pseudoParameters.region}:${pseudoParameters.accountId}:key/${keyId}`;
       resources[logicalId] = { logicalId, type: resource.Type, name: keyId, arn, ref: keyId, attributes: { Arn: arn, KeyId: keyId } };
+    } else if (resource.Type === 'AWS::SecretsManager::Secret') {
+      // No Secrets Manager locally: functions that read one get its value from the local stack instead
+      // (the inbox signing secret: LOCAL_INBOX_SIGNING_SECRET); the ARN only has to resolve.
+      const name = localName(logicalId, resource);
+      const arn = `arn:${pseudoParameters.partition}:secretsmanager:${pseudoParameters.region}:${pseudoParameters.accountId}:secret:${name}-local`;
+      resources[logicalId] = { logicalId, type: resource.Type, name, arn, ref: arn, attributes: {} };
     } else if (isProvisionedType(resource.Type) && !isUndeliverableSubscription(resource)) {
       pending.set(logicalId, resource);
     } else {
