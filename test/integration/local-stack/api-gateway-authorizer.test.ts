@@ -1,0 +1,108 @@
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { startApiGatewayServer, type ApiFunction, type ApiGatewayServer } from '../../../scripts/local-stack/api-gateway';
+import type { ResolvedRestApi } from '../../../scripts/local-stack/provision-from-template';
+import { LOCAL_IDENTITY } from './support/emulator-clients';
+
+/** A REST API as resolveRestApis gives it: one CUSTOM method behind a REQUEST authorizer cached 60 s. */
+const api: ResolvedRestApi = {
+  logicalId: 'InboxApi',
+  name: 'inbox',
+  stageName: 'live',
+  methods: [
+    {
+      logicalId: 'Get',
+      httpMethod: 'GET',
+      resourcePath: '/v1/users/{userId}/messages',
+      apiKeyRequired: false,
+      authorizationType: 'CUSTOM',
+      authorizer: { logicalId: 'Authorizer', type: 'REQUEST', functionLogicalId: 'AuthorizerFn', identitySources: ['method.request.header.Authorization'], resultTtlSeconds: 60 },
+      requestModels: {},
+      validateRequestBody: false,
+      integration: { type: 'AWS_PROXY', functionLogicalId: 'ApiFn' },
+    },
+  ],
+  gatewayResponses: {
+    ACCESS_DENIED: { responseType: 'ACCESS_DENIED', statusCode: 401, responseTemplates: { 'application/json': '{"error":{"code":"$context.authorizer.code"}}' }, responseParameters: {} },
+  },
+  apiKeys: [],
+};
+
+describe('API Gateway emulation: Lambda REQUEST authorizers', () => {
+  let server: ApiGatewayServer;
+  let clock = 0;
+  const authorizerCalls: APIGatewayRequestAuthorizerEvent[] = [];
+  const integrationCalls: APIGatewayProxyEvent[] = [];
+
+  /** Allows `Bearer good-<user>` on that user's path only; denies `Bearer bad`; throws for `throw` and `crash`. */
+  const authorizer: ApiFunction = {
+    name: 'authorizer',
+    timeoutSeconds: 1,
+    handler: (async (event: APIGatewayRequestAuthorizerEvent) => {
+      authorizerCalls.push(event);
+      const token = event.headers?.Authorization ?? '';
+      if (token === 'Bearer throw') throw new Error('Unauthorized');
+      if (token === 'Bearer crash') throw new Error('boom');
+      const user = /^Bearer good-(\w+)$/.exec(token)?.[1];
+      const base = event.methodArn.split('/').slice(0, 2).join('/');
+      return user
+        ? { principalId: user, policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${base}/GET/v1/users/${user}/messages` }] }, context: { userId: user, tier: 3, code: 'TOKEN_NOT_FOR_USER' } }
+        : { principalId: 'x', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: event.methodArn }] }, context: { code: 'TOKEN_INVALID' } };
+    }) as unknown as ApiFunction['handler'],
+  };
+  const integration: ApiFunction = {
+    name: 'api',
+    timeoutSeconds: 1,
+    handler: async (event) => {
+      integrationCalls.push(event);
+      return { statusCode: 200, body: JSON.stringify({ ok: true }) };
+    },
+  };
+
+  beforeAll(async () => {
+    server = await startApiGatewayServer({ api, functions: { AuthorizerFn: authorizer, ApiFn: integration }, apiKeys: [], identity: LOCAL_IDENTITY, now: () => clock });
+  });
+  afterAll(() => server?.stop());
+  beforeEach(() => {
+    authorizerCalls.length = 0;
+    integrationCalls.length = 0;
+    clock += 3_600_000; // every test starts with an empty cache
+  });
+
+  const get = async (user: string, authorization?: string) => {
+    const response = await fetch(`${server.url}/live/v1/users/${user}/messages`, { headers: authorization ? { Authorization: authorization } : {} });
+    return { status: response.status, body: (await response.json()) as { error?: { code?: string }; message?: string | null } };
+  };
+
+  it('answers 401 without calling the authorizer when the identity source is missing', async () => {
+    expect(await get('ann')).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
+    expect(authorizerCalls).toHaveLength(0);
+  });
+
+  it('passes an allowed request on with the authorizer\'s context as strings, and the method ARN it was judged on', async () => {
+    expect((await get('ann', 'Bearer good-ann')).status).toBe(200);
+    expect(authorizerCalls[0]).toMatchObject({ type: 'REQUEST', methodArn: `arn:aws:execute-api:${LOCAL_IDENTITY.region}:${LOCAL_IDENTITY.accountId}:inboxapi/live/GET/v1/users/ann/messages`, pathParameters: { userId: 'ann' } });
+    expect(integrationCalls[0]?.requestContext.authorizer).toEqual({ principalId: 'ann', userId: 'ann', tier: '3', code: 'TOKEN_NOT_FOR_USER' });
+  });
+
+  it('evaluates a cached policy against each request: the same token on another user\'s path is denied, with one call', async () => {
+    await get('ann', 'Bearer good-ann');
+    const other = await get('ben', 'Bearer good-ann');
+    expect(other).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_NOT_FOR_USER' } } });
+    expect(authorizerCalls).toHaveLength(1);
+    expect(integrationCalls).toHaveLength(1);
+  });
+
+  it('calls the authorizer again once the cached answer expires', async () => {
+    await get('ann', 'Bearer good-ann');
+    clock += 61_000;
+    await get('ann', 'Bearer good-ann');
+    expect(authorizerCalls).toHaveLength(2);
+  });
+
+  it('renders a denial with $context.authorizer.*, a thrown Unauthorized as 401 and any other failure as 500', async () => {
+    expect(await get('ann', 'Bearer bad')).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_INVALID' } } });
+    expect(await get('ann', 'Bearer throw')).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
+    expect((await get('ann', 'Bearer crash')).status).toBe(500);
+    expect(integrationCalls).toHaveLength(0);
+  });
+});
