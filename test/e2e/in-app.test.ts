@@ -7,6 +7,7 @@ import { userHashOf } from '../../layers/core/inbox/user-token';
 import { funnelRows } from '../../layers/core/kpis/kpi-report';
 import { readDeliveryPolicy } from '../../layers/core/messaging/delivery-policy';
 import { buildWhyReport, formatWhyReport } from '../../scripts/why/why-report';
+import { itWithBrowser, launchChromium, serveFolder } from '../helpers/browser';
 import { TEST_YEAR } from '../helpers/test-calendar';
 import { endpointOf, virtualClockStack } from '../helpers/virtual-clock-stack';
 
@@ -63,14 +64,14 @@ describe('in-app messages on a virtual clock', () => {
   it('sends in-app to the user without push consent at once, and defers the push user to the morning', async () => {
     // Prepare: ann gave no push consent; ben did, with an endpoint; both view a product for 5 s
     const identify = (userId: string, consent: object, extra: object = {}) => harness.event({ userId }, 'identify', { timeZone: 'Europe/London', consent: { tracking: true, ...consent }, ...extra });
-    await harness.post(identify('ann', {}), identify('ben', { push: true }, { pushEndpointArn: endpointOf('ben') }));
-    await harness.post(...['ann', 'ben'].map((userId) => harness.event({ userId }, 'product_view', { productId: '85123A', dwellMs: 5_000 })));
+    await harness.post(identify('ann', {}), identify('ben', { push: true }, { pushEndpointArn: endpointOf('ben') }), identify('cai', {}));
+    await harness.post(...['ann', 'ben', 'cai'].map((userId) => harness.event({ userId }, 'product_view', { productId: '85123A', dwellMs: 5_000 })));
 
     // Act: 30 minutes later, at 22:01, the timers fire
     await at(START + 31 * MINUTE);
 
     // Assess
-    expect((await decisions('ann')).map((d) => [d.campaignId, d.status, d.channel])).toEqual([[CAMPAIGN, 'sent', 'in-app']]);
+    for (const user of ['ann', 'cai']) expect((await decisions(user)).map((d) => [d.campaignId, d.status, d.channel])).toEqual([[CAMPAIGN, 'sent', 'in-app']]);
     expect((await decisions('ben')).map((d) => [d.campaignId, d.status, d.reason])).toEqual([[CAMPAIGN, 'deferred', 'QUIET_HOURS']]);
     expect(harness.pushesTo('ben')).toEqual([]);
   });
@@ -112,7 +113,51 @@ describe('in-app messages on a virtual clock', () => {
     const days = [new Date(START).toISOString().slice(0, 10)];
     const rows = await new DynamoKpiStore(harness.stack.clients.dynamo, harness.stack.stack.resources.Kpis!.name).counters(CAMPAIGN, days);
     const [row] = funnelRows(rows, { from: days[0]!, to: days[0]!, timeZone: 'UTC', by: ['channel'] });
-    expect(row).toMatchObject({ channel: 'in-app', totals: { sent: 1, impressions: 1, opened: 1 } });
+    // cai's message is sent too, not yet seen: the browser shows it next.
+    expect(row).toMatchObject({ channel: 'in-app', totals: { sent: 2, impressions: 1, opened: 1 } });
+  });
+
+  itWithBrowser('renders in the sample page (events/samples/inbox.html) in Chromium, and a tap there reaches the funnel', async () => {
+    // Prepare: the page from an origin of its own, as an app's web view would be
+    const site = await serveFolder(join(__dirname, '../../events/samples'));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const fragment = new URLSearchParams({ api: harness.stack.inboxUrl, user: 'cai', token: token('cai') });
+      const impression = page.waitForResponse((response) => response.request().method() === 'POST' && response.request().postData()?.includes('impression') === true);
+
+      // Act
+      await page.goto(`${site.url}/inbox.html#${fragment}`);
+      const banner = page.getByTestId('banner');
+      await banner.waitFor();
+      expect((await impression).status()).toBe(200);
+      await banner.click();
+      await page.getByText('Opened app://product/85123A').waitFor();
+
+      // Assess
+      expect(await banner.textContent()).toContain('Use code SAVE10 for 10% off the item you viewed.');
+      expect(await page.getByTestId('error').textContent()).toBe('');
+    } finally {
+      await browser.close();
+      await site.stop();
+    }
+    await harness.stack.settle();
+    const days = [new Date(START).toISOString().slice(0, 10)];
+    const rows = await new DynamoKpiStore(harness.stack.clients.dynamo, harness.stack.stack.resources.Kpis!.name).counters(CAMPAIGN, days);
+    expect(funnelRows(rows, { from: days[0]!, to: days[0]!, timeZone: 'UTC', by: ['channel'] })[0]).toMatchObject({ totals: { sent: 2, impressions: 2, opened: 2 } });
+  });
+
+  itWithBrowser('shows the API\'s code in the sample page when the token is wrong', async () => {
+    const site = await serveFolder(join(__dirname, '../../events/samples'));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${site.url}/inbox.html#${new URLSearchParams({ api: harness.stack.inboxUrl, user: 'cai', token: token('ann') })}`);
+      await page.getByText('TOKEN_INVALID').waitFor();
+    } finally {
+      await browser.close();
+      await site.stop();
+    }
   });
 
   it('holds a second in-app campaign on the rolling in-app cap', async () => {
