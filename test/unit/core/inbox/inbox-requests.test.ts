@@ -1,3 +1,6 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import inboxOpenApi from '../../../../events/openapi-inbox.json';
 import type { PipelineEvent } from '../../../../layers/core/contract/pipeline-event';
 import { inboxIdOf, sortKeyOfId, type InboxMessage } from '../../../../layers/core/inbox/inbox-message';
 import { allowUser, deny } from '../../../../layers/core/inbox/inbox-policy';
@@ -64,6 +67,20 @@ describe('readInboxPage', () => {
       read: false,
       clicked: false,
     });
+  });
+
+  it('answers what events/openapi-inbox.json documents', async () => {
+    // Prepare
+    const ajv = addFormats(new Ajv({ strict: false }));
+    ajv.addSchema(inboxOpenApi, 'inbox');
+    const { inbox, deps } = setup();
+    for (const m of [message({ deepLink: 'app://x', imageUrl: 'https://img.example.com/a.png' }), message({ slot: 'home-top' }), message()]) await inbox.put(m);
+
+    // Act
+    const page = await readInboxPage('alice', { limit: '1' }, deps);
+
+    // Assess
+    expect(ajv.validate('inbox#/components/schemas/InboxPage', page) || ajv.errors).toBe(true);
   });
 
   it('hides expired and dismissed messages, which TTL removes later', async () => {
