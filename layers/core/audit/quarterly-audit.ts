@@ -158,7 +158,7 @@ export const addToCoverage = (coverage: ConsentCoverage, consent: Readonly<Recor
   profiles: coverage.profiles + 1,
   trackingStated: coverage.trackingStated + (consent.tracking ? 1 : 0),
   trackingGranted: coverage.trackingGranted + (consent.tracking?.granted ? 1 : 0),
-  channelStated: coverage.channelStated + (['push', 'sms', 'email'].some((channel) => consent[channel]) ? 1 : 0),
+  channelStated: coverage.channelStated + (['push', 'sms', 'in-app', 'email'].some((channel) => consent[channel]) ? 1 : 0),
 });
 
 export const EMPTY_COVERAGE: ConsentCoverage = { profiles: 0, trackingStated: 0, trackingGranted: 0, channelStated: 0 };

@@ -15,5 +15,8 @@ export const REGISTERED_CUSTOM_EVENT_SCHEMAS: Readonly<Record<string, object>> =
 /** The schema of every other custom event: the common fields, and free-form properties within limits. */
 export const CUSTOM_EVENT_SCHEMA = customEvent;
 
-/** A custom event's name: lowercase letters, digits and _, 2 to 40, starting with a letter (`wishlist_add`). */
-export const CUSTOM_EVENT_NAME = /^[a-z][a-z0-9_]{1,39}$/;
+/**
+ * A custom event's name: lowercase letters, digits and _, 2 to 40, starting with a letter (`wishlist_add`).
+ * Not `constructor`: the profile keeps per-type counts in plain objects, where that name is inherited.
+ */
+export const CUSTOM_EVENT_NAME = /^(?!constructor$)[a-z][a-z0-9_]{1,39}$/;

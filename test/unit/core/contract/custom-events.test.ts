@@ -51,5 +51,8 @@ describe('custom events', () => {
   it('refuses a type that is neither standard nor a custom event name', () => {
     expect(errorsOf(custom('Wishlist-Add'))).toEqual(['type INVALID_VALUE']);
     expect(errorsOf(custom('x'))).toEqual(['type INVALID_VALUE']);
+    // An inherited property of every plain object: the profile's per-type counts would start from a function.
+    expect(errorsOf(custom('constructor'))).toEqual(['type INVALID_VALUE']);
+    expect(errorsOf(custom('constructors'))).toEqual([]);
   });
 });
