@@ -11,7 +11,7 @@ import { createFunction, type FunctionDefaults } from '../create-function';
 import { grantTableActions } from '../grant-table-actions';
 import { pinLogicalId } from '../logical-id';
 import { acknowledgeNagFinding } from '../nag';
-import { accessLogFormat, API_STAGE_NAME } from './ingest';
+import { loggedStageOptions } from './ingest';
 
 /** Props of {@link Inbox}. */
 export interface InboxProps {
@@ -124,17 +124,7 @@ export class Inbox extends Construct {
         endpointTypes: [apigateway.EndpointType.REGIONAL],
         // The account's API Gateway logging role is managed by the events API.
         cloudWatchRole: false,
-        deployOptions: {
-          stageName: API_STAGE_NAME,
-          tracingEnabled: true,
-          metricsEnabled: true,
-          loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-          dataTraceEnabled: false,
-          throttlingRateLimit: props.throttle.rateLimit,
-          throttlingBurstLimit: props.throttle.burstLimit,
-          accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-          accessLogFormat: accessLogFormat(),
-        },
+        deployOptions: { ...loggedStageOptions(accessLogs), throttlingRateLimit: props.throttle.rateLimit, throttlingBurstLimit: props.throttle.burstLimit },
       }),
       'InboxApi',
     );

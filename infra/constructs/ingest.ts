@@ -139,16 +139,7 @@ export class Ingest extends Construct {
         description: 'Marketing pipeline event ingestion',
         endpointTypes: [apigateway.EndpointType.REGIONAL],
         cloudWatchRole: props.manageApiGatewayAccountRole,
-        deployOptions: {
-          stageName: API_STAGE_NAME,
-          tracingEnabled: true,
-          metricsEnabled: true,
-          // Execution logs at ERROR for every method (APIG6); never request/response bodies, which hold personal data.
-          loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-          dataTraceEnabled: false,
-          accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-          accessLogFormat: accessLogFormat(),
-        },
+        deployOptions: loggedStageOptions(accessLogs),
       }),
       'EventsApi',
     );
@@ -179,10 +170,24 @@ export const loadModelSchema = (file: string): apigateway.JsonSchema => {
 };
 
 /**
+ * The `live` stage of a REST API of the stack: traced, with metrics, execution logs at ERROR for every
+ * method (APIG6; never request or response bodies, which hold personal data) and JSON access logs.
+ */
+export const loggedStageOptions = (accessLogs: logs.ILogGroup): apigateway.StageOptions => ({
+  stageName: API_STAGE_NAME,
+  tracingEnabled: true,
+  metricsEnabled: true,
+  loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+  dataTraceEnabled: false,
+  accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+  accessLogFormat: accessLogFormat(),
+});
+
+/**
  * JSON access log lines. Without the source IP or user agent: both are personal data, and the API key
  * id already tells which app sent a request.
  */
-export const accessLogFormat = (): apigateway.AccessLogFormat => {
+const accessLogFormat = (): apigateway.AccessLogFormat => {
   const F = apigateway.AccessLogField;
   const fields = {
     requestId: F.contextRequestId(),
