@@ -209,6 +209,11 @@ const createTables = async (client: DynamoDBClient) => {
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
   });
+  // In-app messages (the bench's campaign sends push; deliver needs the table all the same).
+  await table('bench-Inbox', {
+    AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  });
   await table('bench-Campaigns', { AttributeDefinitions: [{ AttributeName: 'campaignId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'campaignId', KeyType: 'HASH' }] });
   await table('bench-Timers', {
     AttributeDefinitions: [
@@ -227,6 +232,7 @@ const createTables = async (client: DynamoDBClient) => {
     TIMERS_TABLE_NAME: 'bench-Timers',
     EXPERIMENTS_TABLE_NAME: 'bench-Experiments',
     KPIS_TABLE_NAME: 'bench-Kpis',
+    INBOX_TABLE_NAME: 'bench-Inbox',
     DELIVERY_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:DeliveryEvents',
     PUSH_RATE_PER_SECOND: '100000',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -147,7 +147,7 @@ describe('data-subject requests through the local stack', () => {
     expect(exported).toMatchObject({ kind: 'export', status: 'succeeded', exportKey: expect.stringMatching(/^exports\//) });
     const document = JSON.parse(await readObject(stack.stack.resources.Reports!.name, exported.exportKey!)) as { userId: string; stores: Record<string, { items: unknown[]; notes?: string[] }> };
     expect(document.userId).toBe(USER);
-    expect(Object.keys(document.stores).sort()).toEqual(['archive', 'consents', 'decisions', 'experiments', 'exports', 'kpis', 'messages', 'models', 'personalize', 'personalize-exports', 'profiles', 'timers']);
+    expect(Object.keys(document.stores).sort()).toEqual(['archive', 'consents', 'decisions', 'experiments', 'exports', 'inbox', 'kpis', 'messages', 'models', 'personalize', 'personalize-exports', 'profiles', 'timers']);
     const counts = Object.fromEntries(Object.entries(document.stores).map(([store, { items }]) => [store, items.length]));
     for (const store of ['profiles', 'messages', 'timers', 'experiments', 'kpis', 'decisions', 'models']) expect(counts[store]).toBeGreaterThanOrEqual(1);
     expect(counts.consents).toBe(4); // tracking, push and sms granted; sms withdrawn

@@ -2,9 +2,10 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoInbox } from '../../../layers/adapters/dynamo-inbox';
 import type { InboxMessage } from '../../../layers/core/inbox/inbox-message';
 import { meterReads } from '../../../scripts/bench/count-commands';
+import { TEST_YEAR } from '../../helpers/test-calendar';
 import { describeWithAws, provisionPipeline, resourceOf, startAwsTarget, type AwsTarget } from '../../helpers/aws-target';
 
-const T0 = Date.parse('2026-11-22T12:00:00.000Z');
+const T0 = Date.parse(`${TEST_YEAR}-11-22T12:00:00.000Z`);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 /** A realistic message: a title and a body of a push's length, an image and a deep link. */
 const message = (n: number, overrides: Partial<InboxMessage> = {}): InboxMessage => ({

@@ -37,6 +37,8 @@ describeWithAws('the data-subject handlers of the provisioned tables', () => {
     await put('experiments', { pk: 'RUN#c-1#r-1', sk: 'ARM#treatment', exposed: 10 });
     await put('kpis', { pk: 'TOUCH#ann', sk: 'm-1', campaignId: 'c-1' });
     await put('kpis', { pk: 'CAMPAIGN#c-1#2026-12-01', sk: 'all', sent: 10 });
+    await put('inbox', { userId: 'ann', sk: 'i#2026-12-01T10:00:00.000Z#m-1', title: 'Hello Ann' });
+    await put('inbox', { userId: 'bob', sk: 'b#home-top#2026-12-01T10:00:00.000Z#m-2', title: 'Hello Bob' });
     const all = stores();
 
     // Act
@@ -50,8 +52,9 @@ describeWithAws('the data-subject handlers of the provisioned tables', () => {
       items: [{ userId: 'ann', sms: { phoneNumber: '+44••••23 (encrypted)' }, tags: ['vip'] }],
       note: 'phone numbers and push endpoints are held encrypted (only delivery can decrypt them): shown masked',
     });
-    expect(erased).toEqual({ profiles: 1, consents: 0, messages: 60, timers: 0, experiments: 1, kpis: 1 });
-    expect(again).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(erased).toEqual({ profiles: 1, consents: 0, messages: 60, timers: 0, experiments: 1, kpis: 1, inbox: 1 });
+    expect(again).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect((await scan('inbox')).map((item) => item.userId)).toEqual(['bob']);
     expect((await scan('messages')).map((item) => item.userId)).toEqual(['bob']);
     expect((await scan('profiles')).map((item) => item.userId)).toEqual(['annabel']);
     expect(await scan('experiments')).toEqual([{ pk: 'RUN#c-1#r-1', sk: 'ARM#treatment', exposed: 10 }]);

@@ -107,6 +107,7 @@ describe('the DataRequest workflow, executed from the synthesized definition', (
       timers: ['erased', 2],
       experiments: ['erased', 2],
       kpis: ['erased', 2],
+      inbox: ['erased', 2],
       archive: ['erased', 4],
       decisions: ['erased', 2],
       'personalize-exports': ['erased', 0],

@@ -52,6 +52,7 @@ describeWithAws('deliver handler against DynamoDB Local', () => {
       TIMERS_TABLE_NAME: timersTable,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
+      INBOX_TABLE_NAME: resourceOf(stack, 'Inbox').name,
       FIELD_KEY_ARN: resourceOf(stack, 'FieldKey').arn,
       PUSH_RATE_PER_SECOND: '5',
     };

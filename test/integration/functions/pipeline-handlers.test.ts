@@ -45,6 +45,7 @@ describeWithAws('pipeline handlers against the provisioned resources', () => {
       TIMERS_TABLE_NAME: resourceOf(stack, 'Timers').name,
       EXPERIMENTS_TABLE_NAME: resourceOf(stack, 'Experiments').name,
       KPIS_TABLE_NAME: resourceOf(stack, 'Kpis').name,
+      INBOX_TABLE_NAME: resourceOf(stack, 'Inbox').name,
       FIELD_KEY_ARN: resourceOf(stack, 'FieldKey').arn,
       CONSENTS_TABLE_NAME: resourceOf(stack, 'Consents').name,
       EVENTS_ARCHIVE_STREAM_NAME: resourceOf(stack, 'EventsArchive').name,
