@@ -31,7 +31,7 @@ export interface ApiRequestReport {
 /** Options of {@link startApiGatewayServer}. */
 export interface ApiGatewayServerOptions {
   readonly api: ResolvedRestApi;
-  /** Integration functions by logical ID (`ResolvedApiMethod.integration.functionLogicalId`). */
+  /** Integration and authorizer functions by logical ID (`integration.functionLogicalId`, `authorizer.functionLogicalId`). */
   readonly functions: Readonly<Record<string, ApiFunction>>;
   /** Values accepted in `x-api-key` for methods that require a key. */
   readonly apiKeys: readonly string[];
@@ -46,7 +46,7 @@ export interface ApiGatewayServerOptions {
   readonly maxBodyBytes?: number;
   /** API Gateway gives up on an integration after 29 s. @default 29000 */
   readonly integrationTimeoutMs?: number;
-  /** Clock of the throttle. */
+  /** Clock of the throttle, the SigV4 date check and the authorizer cache. */
   readonly now?: () => number;
   readonly onRequest?: (report: ApiRequestReport) => void;
 }
@@ -120,8 +120,10 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
       res.end(response.body);
       options.onRequest?.({ requestId, httpMethod, path, statusCode: response.statusCode, ...(gatewayError && { gatewayError }), durationMs: Math.round(performance.now() - started) });
     };
+    // Once an authorizer has answered, every later error may show its context, as in API Gateway.
+    let authorizerContext: Record<string, string> | undefined;
     const fail = (type: GatewayErrorType, extra: Partial<GatewayErrorContext> = {}): void => {
-      const context: GatewayErrorContext = { requestId, stage, resourcePath, httpMethod, sourceIp, ...extra };
+      const context: GatewayErrorContext = { requestId, stage, resourcePath, httpMethod, sourceIp, ...(authorizerContext && { authorizer: authorizerContext }), ...extra };
       send(renderGatewayError(api, type, context), type);
     };
 
@@ -169,11 +171,11 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
     });
 
     if (method.authorizer) {
-      const methodArn = `arn:aws:execute-api:${options.identity.region}:${options.identity.accountId}:${event.requestContext.apiId}/${stage}/${httpMethod}/${path.replace(/^\//, '')}`;
-      const verdict = await authorizers.authorize(method.authorizer, req, url.searchParams, event, methodArn);
+      const verdict = await authorizers.authorize(method.authorizer, event);
       if (verdict.kind === 'unauthorized') return fail('UNAUTHORIZED');
       if (verdict.kind === 'failure') return fail('AUTHORIZER_FAILURE');
-      if (verdict.kind === 'deny') return fail('ACCESS_DENIED', { authorizer: verdict.context });
+      authorizerContext = verdict.context;
+      if (verdict.kind === 'deny') return fail('ACCESS_DENIED');
       event.requestContext.authorizer = verdict.context;
     }
 

@@ -15,8 +15,11 @@ export type GatewayErrorType =
   | 'INTEGRATION_TIMEOUT'
   | 'DEFAULT_5XX';
 
-/** API Gateway's own status code and message for each type, used where the template sets none. */
-const DEFAULTS: Readonly<Record<GatewayErrorType, { readonly statusCode: number; readonly message: string; readonly errorType: string }>> = {
+/**
+ * API Gateway's own status code and message for each type, used where the template sets none. A null
+ * message is API Gateway's own too: an authorizer failure answers `{"message":null}`.
+ */
+const DEFAULTS: Readonly<Record<GatewayErrorType, { readonly statusCode: number; readonly message: string | null; readonly errorType: string }>> = {
   MISSING_AUTHENTICATION_TOKEN: { statusCode: 403, message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' },
   INVALID_SIGNATURE: {
     statusCode: 403,
@@ -26,7 +29,7 @@ const DEFAULTS: Readonly<Record<GatewayErrorType, { readonly statusCode: number;
   INVALID_API_KEY: { statusCode: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
   UNAUTHORIZED: { statusCode: 401, message: 'Unauthorized', errorType: 'UnauthorizedException' },
   ACCESS_DENIED: { statusCode: 403, message: 'User is not authorized to access this resource with an explicit deny', errorType: 'AccessDeniedException' },
-  AUTHORIZER_FAILURE: { statusCode: 500, message: 'Internal server error', errorType: 'AuthorizerConfigurationException' },
+  AUTHORIZER_FAILURE: { statusCode: 500, message: null, errorType: 'AuthorizerConfigurationException' },
   THROTTLED: { statusCode: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
   BAD_REQUEST_BODY: { statusCode: 400, message: 'Invalid request body', errorType: 'BadRequestException' },
   REQUEST_TOO_LARGE: { statusCode: 413, message: 'Request Too Long', errorType: 'RequestTooLongException' },
@@ -61,13 +64,13 @@ const jsonInner = (text: string): string => JSON.stringify(text).slice(1, -1);
 
 /**
  * Substitutes `$context` variables as API Gateway does in gateway response templates (no VTL):
- * `messageString` comes quoted, `message` raw; `validationErrorString` is escaped for use inside a
+ * `messageString` comes quoted (`null` for no message), `message` raw; `validationErrorString` is escaped for use inside a
  * JSON string literal, which is where templates put it. Unknown variables become empty.
  */
-const substitute = (template: string, type: string, message: string, context: GatewayErrorContext): string => {
+const substitute = (template: string, type: string, message: string | null, context: GatewayErrorContext): string => {
   const values: Readonly<Record<string, string>> = {
     'error.messageString': JSON.stringify(message),
-    'error.message': message,
+    'error.message': message ?? '',
     'error.responseType': type,
     'error.validationErrorString': jsonInner(context.validationErrorString ?? ''),
     requestId: context.requestId,
