@@ -2,6 +2,7 @@ import { DEFAULT_IN_APP } from '../../../../layers/core/campaigns/campaign';
 import { decideDelivery, type EligibilityInput } from '../../../../layers/core/messaging/decide-delivery';
 import { deliverIntent } from '../../../../layers/core/messaging/deliver-intent';
 import type { SendRecord } from '../../../../layers/core/messaging/ledger';
+import { isInGlobalHoldout } from '../../../../layers/core/rollouts/bucketing';
 import { campaignFactory } from '../../../helpers/campaign-factories';
 import { deliveryHarness, deliveryPolicyFactory } from '../../../helpers/delivery-fakes';
 import { intentFactory, profileFactory } from '../../../helpers/factories';
@@ -123,6 +124,26 @@ describe('the in-app channel', () => {
       expect(retried).toMatchObject({ status: 'sent', channel: 'in-app' });
       expect(inbox.of('user-1')).toHaveLength(1);
       expect(deps.ledger.capsByUser.get('user-1')?.sends).toHaveLength(1);
+    });
+
+    it('holds out the global holdout like any channel, and gives in-app touches the message\'s life plus the window', async () => {
+      // Prepare: half the users held out; one on each side
+      const harness = deliveryHarness({ campaigns: [campaign], start: NIGHT, policy: { holdoutShare: 0.5 } });
+      const [held, sent] = [true, false].map((side) => Array.from({ length: 50 }, (_, i) => `user-${i}`).find((id) => isInGlobalHoldout(id, 0.5) === side)!);
+      for (const userId of [held!, sent!]) harness.deps.profiles.items.set(userId, { ...noPush, userId });
+
+      // Act
+      const results = await Promise.all([held!, sent!].map((userId) => harness.time.settle(deliverIntent(intentFactory({ userId, campaignId: campaign.id }), harness.deps))));
+
+      // Assess
+      expect(results.map((r) => r.status)).toEqual(['suppressed', 'sent']);
+      expect(results[0]).toMatchObject({ reason: 'HOLDOUT', detail: 'would have been sent by in-app' });
+      expect((harness.deps.inbox as InMemoryInbox).of(held!)).toEqual([]);
+      const touches = [...harness.deps.ledger.kpis.touches.values()];
+      expect(touches.map((t) => [t.held, t.channel, t.attributionWindowMs])).toEqual([
+        [true, 'in-app', DAY_MS + 3 * DAY_MS],
+        [false, 'in-app', DAY_MS + 3 * DAY_MS],
+      ]);
     });
 
     it('uses the defaults for a campaign without inApp settings', async () => {
