@@ -27,7 +27,7 @@ Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Created from th
   Ingest endpoint   POST ${stack.url}/v1/events   (header x-api-key: ${stack.apiKey})
   Try it            npm run sample -- browse   (POSTs events/samples/browse-batch.json with x-api-key: ${stack.apiKey})
   Inbox (in-app)    GET ${stack.inboxUrl}/v1/users/{userId}/messages   (Authorization: UserHash <hash>: npm run inbox -- token <userId>)
-  Sample inbox page npm run inbox -- page user-7   (events/samples/inbox.html; in-app example: npm run campaigns -- activate events/samples/cart-reminder-in-app.yaml)
+  Sample inbox page npm run inbox -- page user-9   (events/samples/inbox.html; in-app example: events/samples/second-look-in-app.yaml, README Quick start)
   Campaigns         npm run campaigns -- list   (active: ${stack.seededCampaigns.join(', ') || 'none'})
   Why (not) sent    npm run why -- user-7
   Read a profile    npm run profile -- user-42 --messages

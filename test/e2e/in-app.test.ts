@@ -13,9 +13,9 @@ import { endpointOf, virtualClockStack } from '../helpers/virtual-clock-stack';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-/** 21:30 in London, in March: half an hour before quiet hours (22:00–08:00). */
-const START = Date.parse(`${TEST_YEAR}-03-10T21:30:00.000Z`);
-const CAMPAIGN = 'cart-reminder-in-app';
+/** 22:30 in London, in March: in quiet hours (22:00–08:00). */
+const START = Date.parse(`${TEST_YEAR}-03-10T22:30:00.000Z`);
+const CAMPAIGN = 'second-look-in-app';
 
 /** Another in-app campaign, sent at once on add_to_cart: with one in-app message a day allowed, it is capped. */
 const CART_BANNER = `
@@ -33,7 +33,8 @@ caps: { oncePer: 1d }
 `;
 
 /**
- * The in-app channel end to end on a virtual clock: a [push, in-app] campaign reaches a user without
+ * The in-app channel end to end on a virtual clock, with the sample campaign events/samples/second-look-in-app.yaml
+ * (a second look at a product within the hour): a [push, in-app] campaign reaches a user without
  * push consent in-app, at night, while a user with push waits for the morning; the app fetches the inbox
  * with the user's hash and not with another's; the impression and the click reach the funnel; the
  * in-app cap holds a second campaign; the message is gone once expired; `npm run why` explains it all.
@@ -52,7 +53,7 @@ describe('in-app messages on a virtual clock', () => {
   const decisions = (userId: string) => new DynamoMessageLog(harness.stack.clients.dynamo, harness.stack.stack.resources.Messages!.name).decisions(userId);
 
   beforeAll(async () => {
-    copyFileSync(join(__dirname, '../../events/samples/cart-reminder-in-app.yaml'), join(campaignsDir, 'cart-reminder-in-app.yaml'));
+    copyFileSync(join(__dirname, '../../events/samples/second-look-in-app.yaml'), join(campaignsDir, 'second-look-in-app.yaml'));
     writeFileSync(join(campaignsDir, 'cart-banner.yaml'), CART_BANNER);
     await harness.start();
   }, 120_000);
@@ -61,14 +62,16 @@ describe('in-app messages on a virtual clock', () => {
     rmSync(campaignsDir, { recursive: true, force: true });
   });
 
-  it('sends in-app to the user without push consent at once, and defers the push user to the morning', async () => {
-    // Prepare: ann gave no push consent; ben did, with an endpoint; both view a product for 5 s
-    const identify = (userId: string, consent: object, extra: object = {}) => harness.event({ userId }, 'identify', { timeZone: 'Europe/London', consent: { tracking: true, ...consent }, ...extra });
+  it('sends in-app to the user without push consent at once, at night, and defers the push user to the morning', async () => {
+    // Prepare: ann and cai gave no push consent; ben did, with an endpoint
+    // (an hour ago: tracking consent covers what comes after it)
+    const identify = (userId: string, consent: object, extra: object = {}) =>
+      harness.event({ userId }, 'identify', { timeZone: 'Europe/London', consent: { tracking: true, ...consent }, ...extra }, -60 * MINUTE);
     await harness.post(identify('ann', {}), identify('ben', { push: true }, { pushEndpointArn: endpointOf('ben') }), identify('cai', {}));
-    await harness.post(...['ann', 'ben', 'cai'].map((userId) => harness.event({ userId }, 'product_view', { productId: '85123A', dwellMs: 5_000 })));
 
-    // Act: 30 minutes later, at 22:01, the timers fire
-    await at(START + 31 * MINUTE);
+    // Act: each looks at the same product twice within the hour
+    const look = (userId: string, offsetMs: number) => harness.event({ userId }, 'product_view', { productId: '85123A', dwellMs: 5_000 }, offsetMs);
+    await harness.post(...['ann', 'ben', 'cai'].flatMap((userId) => [look(userId, -20 * MINUTE), look(userId, 0)]));
 
     // Assess
     for (const user of ['ann', 'cai']) expect((await decisions(user)).map((d) => [d.campaignId, d.status, d.channel])).toEqual([[CAMPAIGN, 'sent', 'in-app']]);
@@ -87,7 +90,7 @@ describe('in-app messages on a virtual clock', () => {
 
     // Assess
     expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({ userId: 'ann', inbox: [], banners: { 'home-top': [{ title: 'Still interested?', body: 'Use code SAVE10 for 10% off the item you viewed.', deepLink: 'app://product/85123A', imageUrl: 'https://cdn.example.com/campaigns/save10.png', priority: 50, read: false }] } });
+    expect(own.body).toMatchObject({ userId: 'ann', inbox: [], banners: { 'home-top': [{ title: 'Back for another look?', body: 'Use code SAVE10 for 10% off the item you viewed.', deepLink: 'app://product/85123A', imageUrl: 'https://cdn.example.com/campaigns/save10.png', priority: 50, read: false }] } });
     expect([writeKey, writeKeyAsToken, bensHash].map((r) => [r.status, r.body.error.code])).toEqual([
       [401, 'TOKEN_MISSING'],
       [401, 'TOKEN_MALFORMED'],
@@ -102,7 +105,7 @@ describe('in-app messages on a virtual clock', () => {
     const [banner] = (await inbox('ann/messages', token('ann'))).body.banners['home-top'];
 
     // Act: the app shows it (twice) and the user taps it
-    await harness.at(START + 40 * MINUTE);
+    await harness.at(START + 10 * MINUTE);
     await act('ann', banner.id, 'impression');
     await act('ann', banner.id, 'impression');
     const clicked = await act('ann', banner.id, 'click');
@@ -173,7 +176,7 @@ describe('in-app messages on a virtual clock', () => {
     const [banner] = (await inbox('ann/messages', token('ann'))).body.banners['home-top'];
 
     // Act: three days after it was sent
-    await harness.at(START + 31 * MINUTE + 3 * DAY);
+    await harness.at(START + 3 * DAY + MINUTE);
     const page = await inbox('ann/messages', token('ann'));
     const late = await act('ann', banner.id, 'click');
 
@@ -185,8 +188,8 @@ describe('in-app messages on a virtual clock', () => {
   it('explains every in-app decision with npm run why', async () => {
     const log = new DynamoMessageLog(harness.stack.clients.dynamo, harness.stack.stack.resources.Messages!.name);
     const [decisionsOfAnn, caps] = await Promise.all([log.decisions('ann'), log.caps('ann')]);
-    const text = formatWhyReport(buildWhyReport({ userId: 'ann', decisions: decisionsOfAnn, caps, timers: [], policy: readDeliveryPolicy({ IN_APP_CAP_PER_24H: '1' }), now: new Date(START + 40 * MINUTE) }));
-    expect(text).toMatch(/cart-reminder-in-app\s+in-app\s+sent/);
+    const text = formatWhyReport(buildWhyReport({ userId: 'ann', decisions: decisionsOfAnn, caps, timers: [], policy: readDeliveryPolicy({ IN_APP_CAP_PER_24H: '1' }), now: new Date(START + 10 * MINUTE) }));
+    expect(text).toMatch(/second-look-in-app\s+in-app\s+sent/);
     expect(text).toMatch(/cart-banner\s+-\s+not sent\s+FREQUENCY_CAP_IN_APP \(1 of 1 in 24h\)/);
     expect(text).toContain('in-app 1/1');
   });
