@@ -590,7 +590,7 @@ const createFunction = (fn: ResolvedFunction, deps: LocalDependencies): LambdaHa
 const watchDeliveryEvents = async (
   clients: LocalDependencies,
   stack: ProvisionedStack,
-  report: (outcome: { status: string; userId: string; campaignId: string; reason?: string }) => void,
+  report: (outcome: { status: string; userId: string; campaignId: string; reason?: string; channel?: string }) => void,
 ) => {
   const topic = stack.resources.DeliveryEvents;
   if (!topic) return { stop: async () => undefined, idle: async () => undefined };

@@ -42,8 +42,8 @@ export const narrative = (log: Log) => ({
         (p.tags.length ? ` | tags ${p.tags.join(', ')}` : ''),
     ),
   triggerFired: (campaignId: string, userId: string, channel: string) => say(log, '⚡', `trigger fired: ${campaignId} for ${userId} (${channel})`),
-  outcome: (o: { status: string; userId: string; campaignId: string; reason?: string }) =>
-    say(log, o.status === 'sent' ? '✉' : '⊘', `${o.status}: ${o.campaignId} to ${o.userId}${o.reason ? ` (${o.reason})` : ''}`),
+  outcome: (o: { status: string; userId: string; campaignId: string; reason?: string; channel?: string }) =>
+    say(log, o.status === 'sent' ? '✉' : '⊘', `${o.status}: ${o.campaignId} to ${o.userId}${o.status === 'sent' && o.channel ? ` by ${o.channel}` : ''}${o.reason ? ` (${o.reason})` : ''}`),
   push: (p: DirectPublish) => {
     const target = p.targetArn ? `…${p.targetArn.slice(-8)}` : 'sms';
     let title = '';
