@@ -11,6 +11,7 @@ import { createAwsClients } from '../../layers/runtime/aws-clients';
 import type { Environment } from '../../layers/runtime/config';
 import { INBOX_API_CONFIG } from '../../layers/runtime/function-configs';
 import { lazyHandler } from '../../layers/runtime/lazy-handler';
+import { loggedError } from '../../layers/runtime/log-safe';
 import { createObservability } from '../../layers/runtime/powertools';
 import { withObservability } from '../../layers/runtime/with-observability';
 import { inboxRequest } from './inbox-request';
@@ -37,7 +38,11 @@ export const createInboxApiHandler = (env: Environment, overrides: InboxApiOverr
   };
 
   return withObservability(async (request: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const { response, route } = await inboxRequest(request, deps, config.INBOX_ALLOWED_ORIGIN);
+    const { response, route, failure } = await inboxRequest(request, deps, config.INBOX_ALLOWED_ORIGIN).catch((error: unknown) => {
+      logger.error('inbox request failed', loggedError(error));
+      throw error;
+    });
+    if (failure) logger.warn('inbox request failed', { route, statusCode: response.statusCode, ...loggedError(failure) });
     metrics.addMetric(route === 'page' ? 'InboxReads' : 'InboxActions', MetricUnit.Count, 1);
     // Route and status only: the user id and message ids stay out of the logs.
     logger.info('inbox request', { route, statusCode: response.statusCode });

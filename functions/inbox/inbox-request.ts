@@ -4,6 +4,8 @@ import { InboxRequestError, readInboxPage, recordInboxAction, type InboxDeps } f
 export interface InboxOutcome {
   response: APIGatewayProxyResult;
   route: 'page' | 'action' | 'unknown';
+  /** What made a 5xx answer, for the log (its name and code only). */
+  failure?: unknown;
 }
 
 /**
@@ -30,6 +32,8 @@ export const inboxRequest = async (request: APIGatewayProxyEvent, deps: InboxDep
     return { response: json(404, { error: { code: 'ROUTE_NOT_FOUND', message: 'no such route' } }), route };
   } catch (error) {
     if (!(error instanceof InboxRequestError)) throw error;
-    return { response: json(error.statusCode, { error: { code: error.code, field: error.field, message: error.message } }), route };
+    const headers: Record<string, string> = error.statusCode === 503 ? { 'Retry-After': '1' } : {};
+    const response = json(error.statusCode, { error: { code: error.code, field: error.field, message: error.message } });
+    return { response: { ...response, headers: { ...response.headers, ...headers } }, route, ...(error.cause !== undefined && { failure: error.cause }) };
   }
 };

@@ -127,7 +127,8 @@ describe('in-app messages on a virtual clock', () => {
     try {
       const page = await browser.newPage();
       const fragment = new URLSearchParams({ api: harness.stack.inboxUrl, user: 'cai', token: token('cai') });
-      const impression = page.waitForResponse((response) => response.request().method() === 'POST' && response.request().postData()?.includes('impression') === true);
+      // The page retries a report the API failed (5xx), as an app should: the one that counts is the 200.
+      const impression = page.waitForResponse((response) => response.request().method() === 'POST' && response.request().postData()?.includes('impression') === true && response.status() === 200);
 
       // Act
       await page.goto(`${site.url}/inbox.html#${fragment}`);

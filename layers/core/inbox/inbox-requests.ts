@@ -8,18 +8,19 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
 
 /** Machine-readable codes of the inbox routes' 4xx answers (docs/in-app.md). */
-export type InboxErrorCode = 'INVALID_LIMIT' | 'INVALID_NEXT_TOKEN' | 'INVALID_SLOT' | 'INVALID_JSON' | 'INVALID_ACTION' | 'MESSAGE_NOT_FOUND';
+export type InboxErrorCode = 'INVALID_LIMIT' | 'INVALID_NEXT_TOKEN' | 'INVALID_SLOT' | 'INVALID_JSON' | 'INVALID_ACTION' | 'MESSAGE_NOT_FOUND' | 'STREAM_UNAVAILABLE';
 
 export class InboxRequestError extends Error {
   override readonly name = 'InboxRequestError';
   constructor(
-    readonly statusCode: 400 | 404,
+    readonly statusCode: 400 | 404 | 503,
     readonly code: InboxErrorCode,
     /** The request field at fault. */
     readonly field: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -68,7 +69,14 @@ export const recordInboxAction = async (userId: string, id: string, body: string
   const message = sortKey === undefined ? undefined : await deps.inbox.get(userId, sortKey);
   if (!sortKey || !message || Date.parse(message.expiresAt) <= now.getTime()) throw new InboxRequestError(404, 'MESSAGE_NOT_FOUND', 'id', 'no such message in this inbox');
   const funnelEvent = funnelEventOf(action, message, now);
-  if (funnelEvent) await deps.emit([funnelEvent]);
+  if (funnelEvent) {
+    try {
+      await deps.emit([funnelEvent]);
+    } catch (cause) {
+      // Nothing was marked: the app retries (as it would any 503), and the event's insertId counts it once.
+      throw new InboxRequestError(503, 'STREAM_UNAVAILABLE', 'action', 'the event could not be stored; retry', { cause });
+    }
+  }
   const marked = await deps.inbox.mark(userId, sortKey, ACTION_FIELDS[action], now);
   if (!marked) throw new InboxRequestError(404, 'MESSAGE_NOT_FOUND', 'id', 'no such message in this inbox');
   return toView(marked);
