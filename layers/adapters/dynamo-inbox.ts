@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { bannersPrefix, INBOX_ITEMS_PREFIX, sortKeyOf, type InboxMessage, type InboxStateField } from '../core/inbox/inbox-message';
 import type { InboxStore } from '../core/ports';
 
-/** How long after its expiry DynamoDB's TTL may remove a message; reads hide it from its expiry on. */
+/** The TTL attribute (epoch seconds of `expiresAt`): DynamoDB removes a message within days of it; reads hide it from its expiry on. */
 export const INBOX_TTL_ATTRIBUTE = 'ttl';
 
 /** Banners read at most per fetch: a slot shows one or a few, and caps keep a user's count low. */
@@ -27,12 +27,21 @@ export class DynamoInbox implements InboxStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
-  async page(userId: string, limit: number, after?: string): Promise<{ messages: InboxMessage[]; next?: string }> {
+  page(userId: string, limit: number, after?: string): Promise<{ messages: InboxMessage[]; next?: string }> {
+    return this.newestFirst(userId, INBOX_ITEMS_PREFIX, limit, after);
+  }
+
+  async banners(userId: string, slot?: string): Promise<InboxMessage[]> {
+    return (await this.newestFirst(userId, bannersPrefix(slot), MAX_BANNERS)).messages;
+  }
+
+  /** One Query of the user's sort keys under `prefix`, read backwards: newest first. */
+  private async newestFirst(userId: string, prefix: string, limit: number, after?: string): Promise<{ messages: InboxMessage[]; next?: string }> {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'userId = :user AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':user': userId, ':prefix': INBOX_ITEMS_PREFIX },
+        ExpressionAttributeValues: { ':user': userId, ':prefix': prefix },
         ScanIndexForward: false,
         Limit: limit,
         ...(after && { ExclusiveStartKey: { userId, sk: after } }),
@@ -40,19 +49,6 @@ export class DynamoInbox implements InboxStore {
     );
     const next = result.LastEvaluatedKey?.sk as string | undefined;
     return { messages: (result.Items ?? []).map(toMessage), ...(next && { next }) };
-  }
-
-  async banners(userId: string, slot?: string): Promise<InboxMessage[]> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'userId = :user AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':user': userId, ':prefix': bannersPrefix(slot) },
-        ScanIndexForward: false,
-        Limit: MAX_BANNERS,
-      }),
-    );
-    return (result.Items ?? []).map(toMessage);
   }
 
   async get(userId: string, sortKey: string): Promise<InboxMessage | undefined> {

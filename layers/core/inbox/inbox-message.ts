@@ -73,16 +73,17 @@ export const bannersPrefix = (slot?: string): string => (slot ? `b#${slot}#` : '
 
 const SORT_KEY = /^(i|b#[a-z][a-z0-9-]{0,39})#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[0-9a-f]{32}$/;
 
-/** The id the app sees: the sort key, base64url (opaque, safe in a path segment). */
-export const inboxIdOf = (message: Pick<InboxMessage, 'slot' | 'receivedAt' | 'messageId'>): string => Buffer.from(sortKeyOf(message)).toString('base64url');
+/** A sort key as the app sees it, in message ids and page tokens: base64url (opaque, safe in a path segment). */
+export const encodeSortKey = (key: string): string => Buffer.from(key).toString('base64url');
 
-/** The sort key an id names, or undefined when it is not one this API gave out. */
+/** The id the app sees for a message. */
+export const inboxIdOf = (message: Pick<InboxMessage, 'slot' | 'receivedAt' | 'messageId'>): string => encodeSortKey(sortKeyOf(message));
+
+/** The sort key an id (or page token) names, or undefined when it is not one this API gave out. */
 export const sortKeyOfId = (id: string): string | undefined => {
   const key = Buffer.from(id, 'base64url').toString('utf8');
-  return SORT_KEY.test(key) && inboxIdOfKey(key) === id ? key : undefined;
+  return SORT_KEY.test(key) && encodeSortKey(key) === id ? key : undefined;
 };
-
-const inboxIdOfKey = (key: string): string => Buffer.from(key).toString('base64url');
 
 /** Shown to the app: not dismissed and not past its expiry (TTL deletes lazily, so reads filter too). */
 export const isLive = (message: InboxMessage, now: Date): boolean => !message.dismissedAt && Date.parse(message.expiresAt) > now.getTime();

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { PipelineEvent } from '../contract/pipeline-event';
 import type { InboxStore } from '../ports';
-import { ACTION_FIELDS, INBOX_ACTIONS, isLive, sortKeyOfId, type InboxAction, type InboxMessage } from './inbox-message';
+import { ACTION_FIELDS, encodeSortKey, INBOX_ACTIONS, INBOX_ITEMS_PREFIX, isLive, sortKeyOfId, type InboxAction, type InboxMessage } from './inbox-message';
 import { bannersBySlot, toView, type InboxMessageView, type InboxPageView } from './inbox-view';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -53,7 +53,7 @@ export const readInboxPage = async (userId: string, query: PageQuery, deps: Inbo
     userId,
     inbox: page.messages.filter((message) => isLive(message, now)).map(toView),
     banners: bannersBySlot(banners, now),
-    ...(page.next && { nextToken: Buffer.from(page.next).toString('base64url') }),
+    ...(page.next && { nextToken: encodeSortKey(page.next) }),
   };
 };
 
@@ -103,8 +103,8 @@ const parseLimit = (raw: string | undefined): number => {
 };
 
 const parseNextToken = (raw: string): string => {
-  const key = Buffer.from(raw, 'base64url').toString('utf8');
-  if (!/^i#[0-9TZ:.-]{24}#[0-9a-f]{32}$/.test(key)) throw new InboxRequestError(400, 'INVALID_NEXT_TOKEN', 'nextToken', 'nextToken must be one a previous page returned');
+  const key = sortKeyOfId(raw);
+  if (!key?.startsWith(INBOX_ITEMS_PREFIX)) throw new InboxRequestError(400, 'INVALID_NEXT_TOKEN', 'nextToken', 'nextToken must be one a previous page returned');
   return key;
 };
 

@@ -2,7 +2,7 @@ import type { Campaign } from '../campaigns/campaign';
 import { matchesAudience } from '../campaigns/match-audience';
 import { isAnonymousProfileKey, type Channel } from '../contract/pipeline-event';
 import type { Profile } from '../profile/profile';
-import { CAP_WINDOW_MS, type DeliveryPolicy, type SendChannel } from './delivery-policy';
+import { CAP_WINDOW_MS, keepsQuietHours, type DeliveryPolicy, type SendChannel } from './delivery-policy';
 import type { Intent } from './intent';
 import type { SendRecord } from './ledger';
 import { isKnownMinor } from './minors';
@@ -92,11 +92,11 @@ export const decideDelivery = (input: EligibilityInput): DeliveryDecision => {
   const channel = chooseChannel(campaign.channels, profile, input.smsOptedOut);
   if (channel.kind !== 'send') return channel;
 
-  // In-app messages wait in the inbox, silently, until the user opens the app: quiet hours protect from
-  // being interrupted, and nothing interrupts. So they go out at once, at night too, with no zone needed.
-  const zone: ZoneChoice = channel.channel === 'in-app' ? { kind: 'known', timeZone: IN_APP_ZONE } : timeZoneOf(profile, policy);
+  // A channel without quiet hours (in-app) goes out at once, at night too, with no zone needed.
+  const quiet = keepsQuietHours(channel.channel);
+  const zone: ZoneChoice = quiet ? timeZoneOf(profile, policy) : { kind: 'known', timeZone: IN_APP_ZONE };
   if (zone.kind === 'unknown') return { kind: 'suppress', reason: 'TIME_ZONE_UNKNOWN', detail: zone.detail };
-  if (channel.channel !== 'in-app' && isQuietAt(nowMs, zone.timeZone, policy.quietHours)) {
+  if (quiet && isQuietAt(nowMs, zone.timeZone, policy.quietHours)) {
     return { kind: 'defer', reason: 'QUIET_HOURS', until: new Date(nextAllowedAt(nowMs, zone.timeZone, policy.quietHours)), timeZone: zone.timeZone };
   }
 

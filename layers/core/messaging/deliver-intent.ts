@@ -2,13 +2,12 @@ import type { Campaign, ContentVariant, ExperimentVariant } from '../campaigns/c
 import type { Clock } from '../clock';
 import type { CampaignSource, DeliveryEvents, DeliveryLedger, ExposureLog, InboxStore, MessageOutcome, ProfileStore, PushSender, Recommender, RolloutExposureSource, SmsOptOuts, SmsSender, TimerStore } from '../ports';
 import { assignArm, isInGlobalHoldout } from '../rollouts/bucketing';
-import { DEFAULT_ATTRIBUTION_WINDOW_MS } from '../campaigns/campaign';
+import { DEFAULT_ATTRIBUTION_WINDOW_MS, DEFAULT_IN_APP } from '../campaigns/campaign';
 import { funnelFactsOf, type MeasurementFacts } from '../kpis/funnel';
 import { destinationCountry } from './destination-country';
 import type { Profile } from '../profile/profile';
 import { decideDelivery, type DeferralReason, type SuppressionReason } from './decide-delivery';
-import { isRatedChannel, type DeliveryPolicy, type SendChannel } from './delivery-policy';
-import { DEFAULT_IN_APP } from '../campaigns/campaign';
+import { isRatedChannel, keepsQuietHours, type DeliveryPolicy, type SendChannel } from './delivery-policy';
 import { inboxIdOf, toInboxMessage } from '../inbox/inbox-message';
 import { DeliveryCapsContentionError, DeliveryRateLimitedError, DeliverySendFailedError, DeliverySendRejectedError } from './errors';
 import type { Intent } from './intent';
@@ -178,7 +177,7 @@ export const deliverIntent = async (intent: Intent, deps: DeliverIntentDeps, att
       }
     }
     // The slot may be up to the wait bound after now: quiet hours are judged at the moment of sending.
-    if (decision.channel !== 'in-app' && isQuietAt(slot.at.getTime(), decision.timeZone, deps.policy.quietHours)) {
+    if (keepsQuietHours(decision.channel) && isQuietAt(slot.at.getTime(), decision.timeZone, deps.policy.quietHours)) {
       return defer(intent, deps, base, 'QUIET_HOURS', new Date(nextAllowedAt(slot.at.getTime(), decision.timeZone, deps.policy.quietHours)), now);
     }
 

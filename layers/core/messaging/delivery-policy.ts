@@ -15,6 +15,12 @@ export type RatedChannel = Extract<SendChannel, 'push' | 'sms'>;
 
 export const isRatedChannel = (channel: SendChannel): channel is RatedChannel => channel !== 'in-app';
 
+/**
+ * Whether quiet hours hold a send on this channel. An in-app message waits, silently, in the inbox until
+ * the user opens the app: quiet hours protect from being interrupted, and it interrupts nothing.
+ */
+export const keepsQuietHours = (channel: SendChannel): boolean => channel !== 'in-app';
+
 /** Rules deliver applies to every campaign, from the function's environment. */
 export interface DeliveryPolicy {
   quietHours: QuietHours;
