@@ -14,9 +14,9 @@ export interface InboxOutcome {
  * is checked against the path again, so a misconfigured route can never serve another user's inbox.
  */
 export const inboxRequest = async (request: APIGatewayProxyEvent, deps: InboxDeps, allowedOrigin: string): Promise<InboxOutcome> => {
-  const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
     statusCode,
-    headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': allowedOrigin, 'Cache-Control': 'no-store', Vary: 'Origin' },
+    headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': allowedOrigin, 'Cache-Control': 'no-store', Vary: 'Origin', ...headers },
     body: JSON.stringify(body),
   });
   const userId = request.pathParameters?.userId;
@@ -32,8 +32,7 @@ export const inboxRequest = async (request: APIGatewayProxyEvent, deps: InboxDep
     return { response: json(404, { error: { code: 'ROUTE_NOT_FOUND', message: 'no such route' } }), route };
   } catch (error) {
     if (!(error instanceof InboxRequestError)) throw error;
-    const headers: Record<string, string> = error.statusCode === 503 ? { 'Retry-After': '1' } : {};
-    const response = json(error.statusCode, { error: { code: error.code, field: error.field, message: error.message } });
-    return { response: { ...response, headers: { ...response.headers, ...headers } }, route, ...(error.cause !== undefined && { failure: error.cause }) };
+    const response = json(error.statusCode, { error: { code: error.code, field: error.field, message: error.message } }, error.statusCode === 503 ? { 'Retry-After': '1' } : {});
+    return { response, route, ...(error.cause !== undefined && { failure: error.cause }) };
   }
 };
